@@ -1,0 +1,212 @@
+r"""Exact answers on small finite MDPs: the "true answer" behind every figure and test.
+
+A finite MDP is stored as arrays:
+
+| symbol | field | shape | meaning |
+| --- | --- | --- | --- |
+| $P(s' \mid s, a)$ | `P` | `(S, A, S)` | transition probabilities; a row may sum to *less* than one, the missing mass being the probability of termination (episodic tasks) |
+| $r(s, a)$ | `R` | `(S, A)` | expected reward for taking $a$ in $s$ |
+| $\gamma$ | `gamma` | scalar | discount, in $[0, 1]$ |
+| $d_0(s)$ | `d0` | `(S,)` | start-state distribution |
+
+A policy is a matrix `pi` of shape `(S, A)` whose rows are probability vectors.
+Every quantity here is computed by a linear solve, never by sampling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fa_book._validate import check_discount, check_finite, check_positive_int
+
+__all__ = [
+    "FiniteMDP",
+    "check_policy",
+    "discounted_visitation",
+    "on_policy_distribution",
+    "policy_matrices",
+    "q_pi",
+    "random_mdp",
+    "random_policy",
+    "v_pi",
+]
+
+_TOL = 1e-9
+
+
+# --8<-- [start:finite_mdp]
+@dataclass(frozen=True)
+class FiniteMDP:
+    r"""A finite MDP $(\mathcal S, \mathcal A, P, r, \gamma, d_0)$ with exact arrays.
+
+    Args:
+        P: transition probabilities $P(s' \mid s, a)$, shape `(S, A, S)`; each row sums to
+            at most 1 (the remainder is the probability that the episode ends).
+        R: expected rewards $r(s, a)$, shape `(S, A)`.
+        gamma: discount $\gamma \in [0, 1]$.
+        d0: start-state distribution $d_0$, shape `(S,)`.
+
+    Raises:
+        ValueError: on wrong shapes, negative or non-finite probabilities, rows summing
+            to more than one, or a $d_0$ that is not a distribution.
+    """
+
+    P: np.ndarray
+    R: np.ndarray
+    gamma: float
+    d0: np.ndarray
+
+    def __post_init__(self):
+        P = check_finite("P", np.asarray(self.P, dtype=float))
+        R = check_finite("R", np.asarray(self.R, dtype=float))
+        d0 = check_finite("d0", np.asarray(self.d0, dtype=float))
+        if P.ndim != 3 or P.shape[0] != P.shape[2]:
+            raise ValueError(f"P must have shape (S, A, S), got {P.shape}")
+        S, A, _ = P.shape
+        if R.shape != (S, A):
+            raise ValueError(f"R must have shape (S, A) = ({S}, {A}), got {R.shape}")
+        if d0.shape != (S,):
+            raise ValueError(f"d0 must have shape (S,) = ({S},), got {d0.shape}")
+        if (P < 0).any() or (P.sum(-1) > 1 + 1e-8).any():
+            raise ValueError("each row P[s, a, :] must be non-negative and sum to at most 1")
+        if (d0 < 0).any() or abs(d0.sum() - 1) > 1e-8:
+            raise ValueError("d0 must be a probability vector (non-negative, sums to 1)")
+        check_discount("gamma", self.gamma)
+        object.__setattr__(self, "P", P)
+        object.__setattr__(self, "R", R)
+        object.__setattr__(self, "d0", d0)
+        object.__setattr__(self, "gamma", float(self.gamma))
+
+    @property
+    def n_states(self) -> int:
+        return self.P.shape[0]
+
+    @property
+    def n_actions(self) -> int:
+        return self.P.shape[1]
+# --8<-- [end:finite_mdp]
+
+
+def check_policy(mdp: FiniteMDP, pi: np.ndarray) -> np.ndarray:
+    """Validate a stochastic policy matrix of shape `(S, A)`; returns it as float."""
+    pi = check_finite("pi", np.asarray(pi, dtype=float))
+    if pi.shape != (mdp.n_states, mdp.n_actions):
+        raise ValueError(f"pi must have shape (S, A) = ({mdp.n_states}, {mdp.n_actions}), "
+                         f"got {pi.shape}")
+    if (pi < 0).any() or np.abs(pi.sum(1) - 1).max() > 1e-8:
+        raise ValueError("each row pi[s, :] must be a probability vector")
+    return pi
+
+
+# --8<-- [start:policy_matrices]
+def policy_matrices(mdp: FiniteMDP, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""The Markov reward process that a policy induces.
+
+    $P_\pi(s, s') = \sum_a \pi(a \mid s) P(s' \mid s, a)$ and
+    $r_\pi(s) = \sum_a \pi(a \mid s) r(s, a)$.
+
+    Returns:
+        `(P_pi, r_pi)` of shapes `(S, S)` and `(S,)`.
+    """
+    pi = check_policy(mdp, pi)
+    P_pi = np.einsum("sa,sat->st", pi, mdp.P)
+    r_pi = (pi * mdp.R).sum(1)
+    return P_pi, r_pi
+# --8<-- [end:policy_matrices]
+
+
+def _solve(mdp: FiniteMDP, P_pi: np.ndarray, rhs: np.ndarray, transpose=False) -> np.ndarray:
+    M = np.eye(mdp.n_states) - mdp.gamma * P_pi
+    if transpose:
+        M = M.T
+    if np.linalg.cond(M) > 1e12:
+        raise ValueError("I - gamma * P_pi is singular: with gamma = 1 every state must "
+                         "reach termination with probability one")
+    return np.linalg.solve(M, rhs)
+
+
+# --8<-- [start:v_pi]
+def v_pi(mdp: FiniteMDP, pi: np.ndarray) -> np.ndarray:
+    r"""State values $v_\pi = (I - \gamma P_\pi)^{-1} r_\pi$, shape `(S,)`."""
+    P_pi, r_pi = policy_matrices(mdp, pi)
+    return _solve(mdp, P_pi, r_pi)  # (I - gamma P_pi) v = r_pi
+# --8<-- [end:v_pi]
+
+
+def q_pi(mdp: FiniteMDP, pi: np.ndarray) -> np.ndarray:
+    r"""Action values $q_\pi(s, a) = r(s, a) + \gamma \sum_{s'} P(s' \mid s, a) v_\pi(s')$,
+    shape `(S, A)`."""
+    v = v_pi(mdp, pi)
+    return mdp.R + mdp.gamma * mdp.P @ v
+
+
+def discounted_visitation(mdp: FiniteMDP, pi: np.ndarray) -> np.ndarray:
+    r"""Unnormalized discounted visitation
+    $\eta_\gamma(s) = \sum_{t \ge 0} \gamma^t \Pr(S_t = s \mid S_0 \sim d_0, \pi)$, shape `(S,)`.
+
+    It solves $\eta_\gamma^\top = d_0^\top (I - \gamma P_\pi)^{-1}$.  With $\gamma = 1$ on an
+    episodic task it is the expected number of visits to each state per episode.
+    """
+    P_pi, _ = policy_matrices(mdp, pi)
+    return _solve(mdp, P_pi, mdp.d0, transpose=True)
+
+
+def on_policy_distribution(mdp: FiniteMDP, pi: np.ndarray) -> np.ndarray:
+    r"""The on-policy distribution $\mu_\pi$ used to weight value errors, shape `(S,)`.
+
+    * Episodic task (some row of $P_\pi$ sums to less than one): the fraction of time
+      spent in each state, $\mu(s) = \eta(s) / \sum_{s'} \eta(s')$ with
+      $\eta^\top = d_0^\top (I - P_\pi)^{-1}$ the expected visits per episode
+      (Sutton & Barto 2018, eq. 9.2-9.3).
+    * Continuing task (every row sums to one): the stationary distribution,
+      $\mu^\top P_\pi = \mu^\top$, $\sum_s \mu(s) = 1$ (assumed unique).
+    """
+    P_pi, _ = policy_matrices(mdp, pi)
+    S = mdp.n_states
+    if (P_pi.sum(1) < 1 - _TOL).any():
+        M = np.eye(S) - P_pi
+        if np.linalg.cond(M) > 1e12:
+            raise ValueError("some state never terminates under pi: the expected number of "
+                             "visits is infinite")
+        eta = np.linalg.solve(M.T, mdp.d0)
+        return eta / eta.sum()
+    # stationary: solve [P_pi^T - I; 1^T] mu = [0; 1] in the least-squares sense
+    A = np.vstack([P_pi.T - np.eye(S), np.ones((1, S))])
+    b = np.zeros(S + 1)
+    b[-1] = 1.0
+    mu, *_ = np.linalg.lstsq(A, b, rcond=None)
+    if np.abs(A @ mu - b).max() > 1e-8 or (mu < -1e-10).any():
+        raise ValueError("P_pi has no unique stationary distribution")
+    return np.clip(mu, 0.0, None) / np.clip(mu, 0.0, None).sum()
+
+
+def random_mdp(rng: np.random.Generator, n_states: int, n_actions: int, gamma: float = 0.9,
+               *, terminate: float = 0.0) -> FiniteMDP:
+    r"""A random dense MDP for tests: Dirichlet rows, standard-normal rewards.
+
+    Args:
+        rng: the random generator (the caller owns the seed).
+        n_states: $|\mathcal S|$.
+        n_actions: $|\mathcal A|$.
+        gamma: discount in $[0, 1]$.
+        terminate: probability in $[0, 1)$ that each step ends the episode; must be
+            positive when `gamma == 1`.
+    """
+    check_positive_int("n_states", n_states)
+    check_positive_int("n_actions", n_actions)
+    check_discount("gamma", gamma)
+    if not 0.0 <= terminate < 1.0:
+        raise ValueError(f"terminate must be in [0, 1), got {terminate!r}")
+    if gamma == 1.0 and terminate == 0.0:
+        raise ValueError("gamma = 1 needs terminate > 0, else values are infinite")
+    P = rng.dirichlet(np.ones(n_states), size=(n_states, n_actions)) * (1.0 - terminate)
+    R = rng.standard_normal((n_states, n_actions))
+    d0 = rng.dirichlet(np.ones(n_states))
+    return FiniteMDP(P, R, gamma, d0)
+
+
+def random_policy(rng: np.random.Generator, n_states: int, n_actions: int) -> np.ndarray:
+    """A random stochastic policy matrix with full support, shape `(S, A)`."""
+    return rng.dirichlet(np.ones(n_actions), size=n_states)
