@@ -1,0 +1,59 @@
+# fa_book: the two commands are `make book` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV  ?= .venv
+PY    := $(VENV)/bin/python
+PIP   := $(PY) -m pip
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup book serve test browser figures bench lint clean
+
+## setup: a virtualenv with torch (CPU build), the package and its docs/test extras; node assets
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --upgrade pip
+	# The CPU build of torch first: an unpinned torch would fetch a multi-GB CUDA build.
+	$(PIP) install torch==2.13.0
+	$(PIP) install -e '.[docs,test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## book: set up and build the website into site/ (open site/index.html, or `make serve`)
+book: setup
+	$(VENV)/bin/mkdocs build --strict
+	@echo ""
+	@echo "The book is built: open file://$(CURDIR)/site/index.html (or run: make serve)"
+
+## serve: serve the built book on http://127.0.0.1:8000
+serve: book
+	$(PY) -m http.server --directory site --bind 127.0.0.1 8000
+
+## browser: Debian's Chromium for the browser test (never a browser download)
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	else echo "chromium is not installed: the browser test will skip (sudo apt-get install chromium)"; fi
+
+## test: set up and run every test (what .ci/run calls)
+test: setup browser
+	$(VENV)/bin/ruff check fa_book tests bench hooks docs conftest.py
+	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+## figures: regenerate every figure and table at full size (slow)
+figures: setup
+	$(PY) -m fa_book.figures
+
+## bench: run every benchmark in bench/
+bench: setup
+	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+lint: setup
+	$(VENV)/bin/ruff check fa_book tests bench hooks docs conftest.py
+
+clean:
+	rm -rf site
