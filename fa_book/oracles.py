@@ -4,7 +4,7 @@ A finite MDP is stored as arrays:
 
 | symbol | field | shape | meaning |
 | --- | --- | --- | --- |
-| $P(s' \mid s, a)$ | `P` | `(S, A, S)` | transition probabilities; a row may sum to *less* than one, the missing mass being the probability of termination (episodic tasks) |
+| $P(s' \mid s, a)$ | `P` | `(S, A, S)` | transitions; rows may sum to < 1 (rest = termination) |
 | $r(s, a)$ | `R` | `(S, A)` | expected reward for taking $a$ in $s$ |
 | $\gamma$ | `gamma` | scalar | discount, in $[0, 1]$ |
 | $d_0(s)$ | `d0` | `(S,)` | start-state distribution |
@@ -25,11 +25,20 @@ __all__ = [
     "FiniteMDP",
     "check_policy",
     "discounted_visitation",
+    "mrp",
+    "msve",
+    "mu_norm_sq",
     "on_policy_distribution",
     "policy_matrices",
+    "projection_matrix",
+    "projection_weights",
     "q_pi",
     "random_mdp",
+    "random_walk_mrp",
     "random_policy",
+    "rmsve",
+    "td_fixed_point",
+    "td_matrices",
     "v_pi",
 ]
 
@@ -117,14 +126,29 @@ def policy_matrices(mdp: FiniteMDP, pi: np.ndarray) -> tuple[np.ndarray, np.ndar
 # --8<-- [end:policy_matrices]
 
 
+def _checked_solve(M: np.ndarray, rhs: np.ndarray, message: str) -> np.ndarray:
+    """Solve `M x = rhs`, raising ValueError(message) if M is (numerically) singular.
+
+    The 1-norm condition number comes from the inverse, several times cheaper than the
+    SVD behind `np.linalg.cond` on the 1000-state random walk; one step of iterative
+    refinement restores the accuracy of a direct solve."""
+    try:
+        inv = np.linalg.inv(M)
+    except np.linalg.LinAlgError:
+        raise ValueError(message) from None
+    if not np.all(np.isfinite(inv)) or (np.abs(M).sum(0).max() * np.abs(inv).sum(0).max()
+                                        > 1e12):
+        raise ValueError(message)
+    x = inv @ rhs
+    return x + inv @ (rhs - M @ x)
+
+
 def _solve(mdp: FiniteMDP, P_pi: np.ndarray, rhs: np.ndarray, transpose=False) -> np.ndarray:
     M = np.eye(mdp.n_states) - mdp.gamma * P_pi
     if transpose:
         M = M.T
-    if np.linalg.cond(M) > 1e12:
-        raise ValueError("I - gamma * P_pi is singular: with gamma = 1 every state must "
-                         "reach termination with probability one")
-    return np.linalg.solve(M, rhs)
+    return _checked_solve(M, rhs, "I - gamma * P_pi is singular: with gamma = 1 every "
+                          "state must reach termination with probability one")
 
 
 # --8<-- [start:v_pi]
@@ -167,10 +191,8 @@ def on_policy_distribution(mdp: FiniteMDP, pi: np.ndarray) -> np.ndarray:
     S = mdp.n_states
     if (P_pi.sum(1) < 1 - _TOL).any():
         M = np.eye(S) - P_pi
-        if np.linalg.cond(M) > 1e12:
-            raise ValueError("some state never terminates under pi: the expected number of "
-                             "visits is infinite")
-        eta = np.linalg.solve(M.T, mdp.d0)
+        eta = _checked_solve(M.T, mdp.d0, "some state never terminates under pi: the "
+                             "expected number of visits is infinite")
         return eta / eta.sum()
     # stationary: solve [P_pi^T - I; 1^T] mu = [0; 1] in the least-squares sense
     A = np.vstack([P_pi.T - np.eye(S), np.ones((1, S))])
@@ -210,3 +232,209 @@ def random_mdp(rng: np.random.Generator, n_states: int, n_actions: int, gamma: f
 def random_policy(rng: np.random.Generator, n_states: int, n_actions: int) -> np.ndarray:
     """A random stochastic policy matrix with full support, shape `(S, A)`."""
     return rng.dirichlet(np.ones(n_actions), size=n_states)
+
+
+# ----------------------------------------------------------------------------------------
+# Markov reward processes, weighted norms, projections and the TD fixed point
+# ----------------------------------------------------------------------------------------
+
+
+def mrp(P: np.ndarray, r: np.ndarray, gamma: float, d0: np.ndarray) -> FiniteMDP:
+    r"""A Markov reward process as a one-action [`FiniteMDP`][fa_book.oracles.FiniteMDP].
+
+    Prediction problems (chapter 4) have no choices to make; wrapping the chain as an MDP
+    with a single action lets every oracle here take it with the policy `np.ones((S, 1))`.
+
+    Args:
+        P: transition matrix $P(s' \mid s)$, shape `(S, S)`; rows may sum to less than one
+            (the missing mass is the probability of termination).
+        r: expected reward $r(s)$ on leaving $s$, shape `(S,)`.
+        gamma: discount $\gamma \in [0, 1]$.
+        d0: start-state distribution, shape `(S,)`.
+
+    Returns:
+        A `FiniteMDP` with `P` of shape `(S, 1, S)` and `R` of shape `(S, 1)`.
+    """
+    P = np.asarray(P, dtype=float)
+    r = np.asarray(r, dtype=float)
+    if P.ndim != 2 or P.shape[0] != P.shape[1]:
+        raise ValueError(f"P must have shape (S, S), got {P.shape}")
+    if r.shape != (P.shape[0],):
+        raise ValueError(f"r must have shape (S,) = ({P.shape[0]},), got {r.shape}")
+    return FiniteMDP(P[:, None, :], r[:, None], gamma, d0)
+
+
+def _check_mu(mu, n: int) -> np.ndarray:
+    mu = check_finite("mu", np.asarray(mu, dtype=float))
+    if mu.shape != (n,):
+        raise ValueError(f"mu must have shape (S,) = ({n},), got {mu.shape}")
+    if (mu < 0).any() or mu.sum() <= 0:
+        raise ValueError("mu must be a non-negative weighting of the states with positive "
+                         "total mass")
+    return mu
+
+
+# --8<-- [start:msve]
+def mu_norm_sq(err: np.ndarray, mu: np.ndarray) -> float:
+    r"""The squared $\mu$-weighted norm $\lVert e \rVert_\mu^2 = \sum_s \mu(s)\, e(s)^2$.
+
+    Args:
+        err: a vector over states $e$, shape `(S,)`.
+        mu: state weighting $\mu$, shape `(S,)`, non-negative (usually a distribution).
+    """
+    err = check_finite("err", np.asarray(err, dtype=float))
+    if err.ndim != 1:
+        raise ValueError(f"err must have shape (S,), got {err.shape}")
+    mu = _check_mu(mu, err.shape[0])
+    return float(mu @ err**2)
+
+
+def msve(v_hat: np.ndarray, v: np.ndarray, mu: np.ndarray) -> float:
+    r"""Mean-squared value error
+    $\overline{\mathrm{VE}}(\hat v) = \sum_s \mu(s)\,[v(s) - \hat v(s)]^2$.
+
+    Args:
+        v_hat: estimate $\hat v$, shape `(S,)`.
+        v: true values $v_\pi$, shape `(S,)`.
+        mu: state weighting $\mu$, shape `(S,)`.
+    """
+    v_hat = np.asarray(v_hat, dtype=float)
+    v = np.asarray(v, dtype=float)
+    if v_hat.shape != v.shape:
+        raise ValueError(f"v_hat must have the shape of v {v.shape}, got {v_hat.shape}")
+    return mu_norm_sq(v - v_hat, mu)  # (VE)
+# --8<-- [end:msve]
+
+
+def rmsve(v_hat: np.ndarray, v: np.ndarray, mu: np.ndarray) -> float:
+    r"""Root mean-squared value error $\sqrt{\overline{\mathrm{VE}}}$; with $\mu$ a
+    distribution it is in the units of the values."""
+    return float(np.sqrt(msve(v_hat, v, mu)))
+
+
+def _check_phi(phi, n: int | None = None) -> np.ndarray:
+    phi = check_finite("phi", np.asarray(phi, dtype=float))
+    if phi.ndim != 2 or (n is not None and phi.shape[0] != n):
+        want = "(S, d)" if n is None else f"(S, d) = ({n}, d)"
+        raise ValueError(f"phi must have shape {want}, got {phi.shape}")
+    return phi
+
+
+# --8<-- [start:projection]
+def projection_weights(phi: np.ndarray, v: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    r"""Best weights in the $\mu$-norm: $\theta^\star = \arg\min_\theta \lVert \Phi\theta -
+    v \rVert_\mu^2 = (\Phi^\top D \Phi)^{-1} \Phi^\top D v$, with $D = \mathrm{diag}(\mu)$.
+
+    This is the global minimum of the mean-squared value error over linear $\hat v$, the
+    point that SGD and gradient Monte Carlo converge to.  If $\Phi^\top D\Phi$ is singular
+    (features linearly dependent on the support of $\mu$) the minimum-norm minimizer is
+    returned.
+
+    Args:
+        phi: feature matrix $\Phi$ (row $s$ is $\mathbf x(s)^\top$), shape `(S, d)`.
+        v: target values, shape `(S,)`.
+        mu: state weighting, shape `(S,)`.
+
+    Returns:
+        $\theta^\star$, shape `(d,)`.
+    """
+    phi = _check_phi(phi)
+    v = check_finite("v", np.asarray(v, dtype=float))
+    if v.shape != (phi.shape[0],):
+        raise ValueError(f"v must have shape (S,) = ({phi.shape[0]},), got {v.shape}")
+    sw = np.sqrt(_check_mu(mu, phi.shape[0]))
+    # weighted least squares: minimize || sqrt(D) (Phi theta - v) ||^2
+    theta, *_ = np.linalg.lstsq(sw[:, None] * phi, sw * v, rcond=None)  # (proj)
+    return theta
+# --8<-- [end:projection]
+
+
+def projection_matrix(phi: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    r"""The $\mu$-weighted projection $\Pi = \Phi(\Phi^\top D\Phi)^{-1}\Phi^\top D$ onto
+    the span of the features, shape `(S, S)`; $\Pi v = \Phi\theta^\star$."""
+    phi = _check_phi(phi)
+    mu = _check_mu(mu, phi.shape[0])
+    sw = np.sqrt(mu)
+    return phi @ np.linalg.pinv(sw[:, None] * phi) * sw[None, :]
+
+
+# --8<-- [start:td_fixed_point]
+def td_matrices(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
+                mu: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    r"""The expected TD(0) update $\mathbb E[\delta_t \mathbf x_t] = b - A\theta$.
+
+    $A = \Phi^\top D (I - \gamma P_\pi) \Phi$ and $b = \Phi^\top D r_\pi$ with
+    $D = \mathrm{diag}(\mu)$ (Sutton & Barto 2018, eq. 9.11; the book's
+    $\mathbf x_t(\mathbf x_t - \gamma\mathbf x_{t+1})^\top$ averaged over $\mu$).
+
+    Args:
+        mdp: the finite MDP.
+        pi: policy, shape `(S, A)`.
+        phi: features $\Phi$, shape `(S, d)`.
+        mu: state weighting, shape `(S,)`; defaults to
+            [`on_policy_distribution`][fa_book.oracles.on_policy_distribution].
+
+    Returns:
+        `(A, b)` of shapes `(d, d)` and `(d,)`.
+    """
+    P_pi, r_pi = policy_matrices(mdp, pi)
+    phi = _check_phi(phi, mdp.n_states)
+    mu = on_policy_distribution(mdp, pi) if mu is None else _check_mu(mu, mdp.n_states)
+    D_phi = mu[:, None] * phi
+    A = D_phi.T @ (phi - mdp.gamma * P_pi @ phi)  # (A)
+    b = D_phi.T @ r_pi  # (b)
+    return A, b
+
+
+def td_fixed_point(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
+                   mu: np.ndarray | None = None) -> np.ndarray:
+    r"""The TD fixed point $\theta_{TD} = A^{-1} b$ (Sutton & Barto 2018, eq. 9.12):
+    where linear semi-gradient TD(0) converges, and what LSTD estimates.
+
+    Args:
+        mdp: the finite MDP.
+        pi: policy, shape `(S, A)`.
+        phi: features $\Phi$, shape `(S, d)`.
+        mu: state weighting, shape `(S,)`; defaults to the on-policy distribution.
+
+    Returns:
+        $\theta_{TD}$, shape `(d,)`.
+
+    Raises:
+        ValueError: if $A$ is singular (e.g. linearly dependent features, or a state
+            weighting that puts no mass where the features differ).
+    """
+    A, b = td_matrices(mdp, pi, phi, mu)
+    return _checked_solve(A, b, "A = Phi^T D (I - gamma P_pi) Phi is singular: make the "
+                          "columns of phi linearly independent on the states where "
+                          "mu > 0")  # (TD_fp)
+# --8<-- [end:td_fixed_point]
+
+
+def random_walk_mrp(n_states: int = 1000, max_jump: int = 100) -> FiniteMDP:
+    r"""The $n$-state random walk of Sutton & Barto (2018, Example 9.1) as a one-action MDP.
+
+    State index $i$ is the book's state $i + 1$; episodes start in the middle (index
+    `n_states // 2 - 1`, the book's state 500).  Each step jumps to one of the `max_jump`
+    neighbours on the left or on the right, each with probability `1 / (2 max_jump)`; a
+    jump past an edge ends the episode with reward $-1$ (left) or $+1$ (right), all other
+    rewards are 0, and $\gamma = 1$.
+
+    Returns:
+        A `FiniteMDP` with `n_states` states and one action (use `pi = np.ones((S, 1))`).
+    """
+    n = check_positive_int("n_states", n_states)
+    k = check_positive_int("max_jump", max_jump)
+    p = 1.0 / (2 * k)
+    P = np.zeros((n, n))
+    r = np.zeros(n)
+    for i in range(n):
+        for j in range(1, k + 1):
+            for target, edge_reward in ((i - j, -1.0), (i + j, 1.0)):
+                if 0 <= target < n:
+                    P[i, target] += p
+                else:
+                    r[i] += p * edge_reward
+    d0 = np.zeros(n)
+    d0[n // 2 - 1] = 1.0
+    return mrp(P, r, 1.0, d0)

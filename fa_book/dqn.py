@@ -1,0 +1,788 @@
+r"""Deep Q-Network (DQN) from scratch: the pieces of Mnih et al. (2015), each small and tested.
+
+The loss minimised at iteration $i$ is the one printed in the paper (Nature 518:529-533,
+Methods) and in the notes,
+
+$$
+L_i(\theta_i) = \mathbb{E}_{(s,a,r,s') \sim U(D)}\Big[\big(r + \gamma \max_{a'}
+Q(s', a'; \theta_i^-) - Q(s, a; \theta_i)\big)^2\Big],
+$$
+
+with $D$ a replay memory sampled uniformly and $\theta_i^-$ a *target network*, a copy of
+$\theta$ refreshed every $C$ updates. The pieces:
+
+| piece | here |
+| --- | --- |
+| $Q(s, \cdot\,; \theta)$ for vector observations | [`QNetwork`][fa_book.dqn.QNetwork] |
+| the Nature network for 4 stacked 84x84 frames | [`NatureQNetwork`][fa_book.dqn.NatureQNetwork] |
+| replay memory $D$, uniform sampling $U(D)$ | [`ReplayBuffer`][fa_book.dqn.ReplayBuffer] |
+| target $y$ and loss $L_i$ | [`dqn_target`][fa_book.dqn.dqn_target],
+[`dqn_loss`][fa_book.dqn.dqn_loss] |
+| $\theta^- \leftarrow \theta$ (or Polyak) | [`sync_target`][fa_book.dqn.sync_target] |
+| $\varepsilon$ schedule | [`epsilon_schedule`][fa_book.dqn.epsilon_schedule] |
+| greedy evaluation | [`evaluate`][fa_book.dqn.evaluate] |
+| the loop | [`train`][fa_book.dqn.train], CLI [`main`][fa_book.dqn.main] (`fa-book-dqn`) |
+
+Acting and evaluating do not go through torch at all: [`NumpyQ`][fa_book.dqn.NumpyQ] reads
+the MLP's weights as numpy arrays that *share memory* with the torch parameters, so every
+optimizer step is seen at once and a single-observation forward pass costs microseconds
+instead of the 50-90 us of a torch call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import dataclasses
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import gymnasium as gym
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from fa_book._validate import (
+    DivergenceError,
+    check_discount,
+    check_in_range,
+    check_positive,
+    check_positive_int,
+    check_probability,
+)
+
+__all__ = [
+    "Batch",
+    "DQNConfig",
+    "NatureQNetwork",
+    "NumpyQ",
+    "QNetwork",
+    "ReplayBuffer",
+    "TrainResult",
+    "atari_env",
+    "build_q_network",
+    "dqn_loss",
+    "dqn_target",
+    "epsilon_schedule",
+    "evaluate",
+    "gradient_step",
+    "load_checkpoint",
+    "main",
+    "save_checkpoint",
+    "steps_to_stay",
+    "sync_target",
+    "train",
+    "write_logs",
+]
+
+
+# --8<-- [start:config]
+@dataclass(frozen=True)
+class DQNConfig:
+    """Hyperparameters of one DQN run (defaults: ours, tuned for CartPole-v1)."""
+
+    env_id: str = "CartPole-v1"
+    """Gymnasium environment id (vector observations, discrete actions)."""
+    total_steps: int = 40_000
+    """Environment steps of training (the paper: 50M frames = 12.5M agent steps)."""
+    hidden: tuple[int, ...] = (128, 128)
+    """Widths of the MLP's hidden layers (ReLU)."""
+    learning_rate: float = 1e-3
+    """Adam step size alpha."""
+    gamma: float = 0.99
+    """Discount gamma in the target r + gamma max_a' Q(s', a'; theta^-)."""
+    buffer_size: int = 100_000
+    """Capacity N of the replay memory D (a ring buffer of the last N transitions)."""
+    batch_size: int = 128
+    """Transitions per minibatch drawn from U(D)."""
+    learning_starts: int = 1_000
+    """Environment steps with a uniformly random policy before the first update."""
+    train_freq: int = 8
+    """Environment steps between rounds of updates."""
+    gradient_steps: int = 2
+    """Gradient steps per round of updates."""
+    target_update: int = 250
+    """C: gradient steps between target-network syncs theta^- <- theta."""
+    tau: float = 1.0
+    """Sync weight: 1 = hard copy (the paper); < 1 = Polyak averaging (see sync_target)."""
+    eps_start: float = 1.0
+    """epsilon at the start of the schedule."""
+    eps_end: float = 0.02
+    """epsilon after the schedule ends."""
+    eps_duration: int = 8_000
+    """Environment steps over which epsilon falls linearly from eps_start to eps_end."""
+    loss: str = "huber"
+    """'mse' (the formula on the page) or 'huber' (the paper's error clipping to [-1, 1])."""
+    lr_final_fraction: float = 0.1
+    """Step size at the end of training as a fraction of learning_rate (linear decay)."""
+    replay: bool = True
+    """False: each minibatch is the most recent batch_size transitions (ablation)."""
+    target_network: bool = True
+    """False: targets use the online network theta itself, theta^- = theta (ablation)."""
+    eval_every: int = 1_000
+    """Environment steps between greedy evaluations."""
+    eval_episodes: int = 20
+    """Episodes per greedy evaluation (run side by side in a vector env)."""
+    seed: int = 0
+    """Seeds the network, the replay sampling, exploration and the environments."""
+# --8<-- [end:config]
+
+    def __post_init__(self) -> None:
+        for name in ("total_steps", "buffer_size", "batch_size", "train_freq",
+                     "gradient_steps", "target_update", "eps_duration", "eval_every",
+                     "eval_episodes"):
+            check_positive_int(name, getattr(self, name))
+        if self.learning_starts < 0 or not isinstance(self.learning_starts, int):
+            raise ValueError(f"learning_starts must be an integer >= 0, "
+                             f"got {self.learning_starts!r}")
+        if not self.hidden or any(isinstance(h, bool) or not isinstance(h, int) or h < 1
+                                  for h in self.hidden):
+            raise ValueError(f"hidden must be a non-empty tuple of integers >= 1, "
+                             f"got {self.hidden!r}")
+        check_positive("learning_rate", self.learning_rate)
+        check_discount("gamma", self.gamma)
+        check_in_range("tau", self.tau, 1e-12, 1.0)
+        check_probability("eps_start", self.eps_start)
+        check_probability("eps_end", self.eps_end)
+        check_in_range("lr_final_fraction", self.lr_final_fraction, 0.0, 1.0)
+        if self.loss not in ("mse", "huber"):
+            raise ValueError(f"loss must be 'mse' or 'huber', got {self.loss!r}")
+        if self.buffer_size < self.batch_size:
+            raise ValueError(f"buffer_size must be >= batch_size={self.batch_size}, "
+                             f"got {self.buffer_size}")
+
+
+# ---------------------------------------------------------------------------------------
+# Networks
+# ---------------------------------------------------------------------------------------
+
+def _init_linear_like_torch(module: nn.Module, generator: torch.Generator) -> None:
+    """PyTorch's default init for Linear/Conv2d, drawn from `generator` (no global RNG)."""
+    for m in module.modules():
+        if isinstance(m, (nn.Linear, nn.Conv2d)):
+            nn.init.kaiming_uniform_(m.weight, a=math.sqrt(5), generator=generator)
+            fan_in = m.weight[0].numel()
+            bound = 1.0 / math.sqrt(fan_in)
+            nn.init.uniform_(m.bias, -bound, bound, generator=generator)
+
+
+# --8<-- [start:qnetwork]
+class QNetwork(nn.Module):
+    r"""$Q(s, \cdot\,; \theta)$ for vector observations: one forward pass gives all actions.
+
+    As in the paper, the state is the only input and there is one output per action (the
+    notes' "多向头"), so $\max_{a'} Q(s', a'; \theta)$ costs one pass, not $|\mathcal A|$.
+
+    Args:
+        obs_dim: length of the observation vector $s$.
+        n_actions: number of discrete actions $|\mathcal A|$.
+        hidden: widths of the hidden layers (ReLU between layers).
+        generator: seeded torch generator for the initial weights.
+    """
+
+    def __init__(self, obs_dim: int, n_actions: int, hidden: Sequence[int] = (256, 256),
+                 generator: torch.Generator | None = None):
+        super().__init__()
+        check_positive_int("obs_dim", obs_dim)
+        check_positive_int("n_actions", n_actions)
+        sizes = [obs_dim, *hidden, n_actions]
+        layers: list[nn.Module] = []
+        for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+            layers.append(nn.Linear(d_in, d_out))
+            if i < len(sizes) - 2:
+                layers.append(nn.ReLU())
+        self.net = nn.Sequential(*layers)
+        self.arch = {"kind": "mlp", "obs_dim": obs_dim, "n_actions": n_actions,
+                     "hidden": list(hidden)}
+        if generator is not None:
+            _init_linear_like_torch(self, generator)
+
+    def forward(self, s: torch.Tensor) -> torch.Tensor:
+        r"""$Q(s, a; \theta)$ for every action: `s` shape `(B, obs_dim)` -> `(B, n_actions)`."""
+        return self.net(s)
+# --8<-- [end:qnetwork]
+
+
+# --8<-- [start:nature]
+class NatureQNetwork(nn.Module):
+    r"""The network of Mnih et al. (2015), Methods "Model architecture".
+
+    Input: the last 4 preprocessed frames, 84x84 grey levels, stacked as channels.
+    Conv 32 filters 8x8 stride 4 -> ReLU -> conv 64 4x4 stride 2 -> ReLU -> conv 64 3x3
+    stride 1 -> ReLU -> fully connected 512 -> ReLU -> one linear output per action.
+    Spatial sizes: 84 -> 20 -> 9 -> 7, so the flattened conv output has 64*7*7 = 3136
+    entries.
+
+    Args:
+        n_actions: number of actions (4 to 18 on Atari).
+        generator: seeded torch generator for the initial weights.
+    """
+
+    def __init__(self, n_actions: int, generator: torch.Generator | None = None):
+        super().__init__()
+        check_positive_int("n_actions", n_actions)
+        self.net = nn.Sequential(
+            nn.Conv2d(4, 32, kernel_size=8, stride=4), nn.ReLU(),
+            nn.Conv2d(32, 64, kernel_size=4, stride=2), nn.ReLU(),
+            nn.Conv2d(64, 64, kernel_size=3, stride=1), nn.ReLU(),
+            nn.Flatten(),
+            nn.Linear(64 * 7 * 7, 512), nn.ReLU(),
+            nn.Linear(512, n_actions),
+        )
+        self.arch = {"kind": "nature", "obs_shape": [4, 84, 84], "n_actions": n_actions}
+        if generator is not None:
+            _init_linear_like_torch(self, generator)
+
+    def forward(self, s: torch.Tensor) -> torch.Tensor:
+        """Frames `s`, shape `(B, 4, 84, 84)`, uint8 in [0, 255] or float -> `(B, n_actions)`."""
+        if s.ndim != 4 or tuple(s.shape[1:]) != (4, 84, 84):
+            raise ValueError(f"s must have shape (B, 4, 84, 84), got {tuple(s.shape)}")
+        return self.net(s.float() / 255.0)
+# --8<-- [end:nature]
+
+
+def build_q_network(arch: dict[str, Any], generator: torch.Generator | None = None
+                    ) -> nn.Module:
+    """Rebuild a network from its `arch` description (as stored in a checkpoint)."""
+    if arch.get("kind") == "mlp":
+        return QNetwork(int(arch["obs_dim"]), int(arch["n_actions"]),
+                        tuple(int(h) for h in arch["hidden"]), generator)
+    if arch.get("kind") == "nature":
+        return NatureQNetwork(int(arch["n_actions"]), generator)
+    raise ValueError(f"arch['kind'] must be 'mlp' or 'nature', got {arch.get('kind')!r}")
+
+
+# --8<-- [start:numpy_q]
+class NumpyQ:
+    r"""A numpy view of a [`QNetwork`][fa_book.dqn.QNetwork] for acting and evaluation.
+
+    The arrays share memory with the torch parameters (`Tensor.numpy()` on a CPU tensor
+    is a view), so in-place optimizer steps are visible immediately: this is the same
+    $Q(\cdot\,; \theta)$, evaluated without autograd or dispatcher overhead.
+    """
+
+    def __init__(self, q_net: QNetwork):
+        if not isinstance(q_net, QNetwork):
+            raise ValueError(f"q_net must be a QNetwork (an MLP), got {type(q_net).__name__}")
+        self.q_net = q_net
+        linears = [m for m in q_net.net if isinstance(m, nn.Linear)]
+        self.layers = [(m.weight.detach().numpy(), m.bias.detach().numpy()) for m in linears]
+
+    def __call__(self, s: np.ndarray) -> np.ndarray:
+        r"""$Q(s, \cdot)$: `s` shape `(obs_dim,)` -> `(n_actions,)`, or `(B, obs_dim)` -> `(B, A)`.
+
+        A batch goes through torch (one thread, no autograd): numpy's BLAS may start
+        threads for a matrix product, which is slower on a busy machine.
+        """
+        h = np.asarray(s, dtype=np.float32)
+        if h.ndim > 1:
+            with torch.inference_mode():
+                return self.q_net(torch.from_numpy(h)).numpy()
+        for k, (W, b) in enumerate(self.layers):
+            h = W @ h + b
+            if k < len(self.layers) - 1:
+                np.maximum(h, 0.0, out=h)
+        return h
+# --8<-- [end:numpy_q]
+
+
+# ---------------------------------------------------------------------------------------
+# Replay memory
+# ---------------------------------------------------------------------------------------
+
+class Batch(NamedTuple):
+    r"""A minibatch of transitions $(s, a, r, s', \text{terminated})$ as torch tensors.
+
+    Shapes: `s`, `s_next` `(B, *obs_shape)`; `a` `(B,)` int64; `r`, `terminated`
+    `(B,)` float32 (`terminated` is 1.0 where $s'$ is terminal).
+    """
+
+    s: torch.Tensor
+    a: torch.Tensor
+    r: torch.Tensor
+    s_next: torch.Tensor
+    terminated: torch.Tensor
+
+
+# --8<-- [start:replay]
+class ReplayBuffer:
+    r"""Replay memory $D$: a ring buffer of the last `capacity` transitions in numpy.
+
+    Only `terminated` is stored with a transition: a time-limit cut (`truncated`) is not
+    an end of the MDP, so its target still bootstraps from $s'$.
+
+    Args:
+        capacity: $N$, the number of transitions kept (the oldest is overwritten).
+        obs_shape: shape of one observation.
+        obs_dtype: numpy dtype of observations (uint8 for Atari frames).
+    """
+
+    def __init__(self, capacity: int, obs_shape: tuple[int, ...],
+                 obs_dtype: np.dtype | type = np.float32):
+        self.capacity = check_positive_int("capacity", capacity)
+        self.s = np.zeros((capacity, *obs_shape), dtype=obs_dtype)
+        self.s_next = np.zeros((capacity, *obs_shape), dtype=obs_dtype)
+        self.a = np.zeros(capacity, dtype=np.int64)
+        self.r = np.zeros(capacity, dtype=np.float32)
+        self.terminated = np.zeros(capacity, dtype=np.float32)
+        self.pos = 0  # next slot to write
+        self.size = 0  # number of filled slots
+
+    def __len__(self) -> int:
+        return self.size
+
+    def add(self, s: np.ndarray, a: int, r: float, s_next: np.ndarray,
+            terminated: bool) -> None:
+        """Store one transition, overwriting the oldest when full."""
+        i = self.pos
+        self.s[i], self.a[i], self.r[i] = s, a, r
+        self.s_next[i], self.terminated[i] = s_next, terminated
+        self.pos = (i + 1) % self.capacity
+        self.size = min(self.size + 1, self.capacity)
+
+    def sample_indices(self, batch_size: int, rng: np.random.Generator) -> np.ndarray:
+        """Indices drawn uniformly, with replacement, from the filled slots: $U(D)$."""
+        check_positive_int("batch_size", batch_size)
+        if self.size == 0:
+            raise ValueError("cannot sample from an empty replay buffer")
+        return rng.integers(0, self.size, size=batch_size)
+
+    def recent_indices(self, batch_size: int) -> np.ndarray:
+        """The `batch_size` most recent transitions (the 'no replay' ablation)."""
+        n = min(check_positive_int("batch_size", batch_size), self.size)
+        return (self.pos - 1 - np.arange(n)) % self.capacity
+
+    def batch(self, idx: np.ndarray) -> Batch:
+        """The transitions at `idx` as torch tensors (no copy beyond numpy's gather)."""
+        return Batch(torch.from_numpy(self.s[idx]), torch.from_numpy(self.a[idx]),
+                     torch.from_numpy(self.r[idx]), torch.from_numpy(self.s_next[idx]),
+                     torch.from_numpy(self.terminated[idx]))
+# --8<-- [end:replay]
+
+
+# ---------------------------------------------------------------------------------------
+# Target, loss, target sync, exploration
+# ---------------------------------------------------------------------------------------
+
+# --8<-- [start:loss]
+def dqn_target(target_net: nn.Module, batch: Batch, gamma: float) -> torch.Tensor:
+    r"""$y = r + \gamma \max_{a'} Q(s', a'; \theta^-)$, and $y = r$ where $s'$ is terminal.
+
+    Computed under `torch.no_grad()`: $y$ is a constant of the loss, so no gradient flows
+    into $\theta^-$ (or into $\theta$ when the target network is switched off).
+
+    Returns:
+        $y$, shape `(B,)`.
+    """
+    with torch.no_grad():
+        q_next = target_net(batch.s_next).max(dim=1).values
+        return batch.r + gamma * (1.0 - batch.terminated) * q_next  # (TARGET)
+
+
+def dqn_loss(q_net: nn.Module, target_net: nn.Module, batch: Batch, gamma: float,
+             loss: str = "mse") -> torch.Tensor:
+    r"""The sample mean of $L_i(\theta_i)$ over a minibatch drawn from $U(D)$.
+
+    With `loss="mse"` this is exactly the page's
+    $\frac1B \sum_j (y_j - Q(s_j, a_j; \theta_i))^2$; its autograd gradient is
+    $-\frac2B \sum_j (y_j - Q(s_j, a_j;\theta_i)) \nabla_\theta Q(s_j, a_j;\theta_i)$,
+    the semi-gradient of chapter 6. `loss="huber"` is the paper's error clipping: the
+    same gradient with $y_j - Q$ clipped to $[-1, 1]$ (Huber loss with $\delta = 1$).
+
+    Args:
+        q_net: the online network $Q(\cdot\,; \theta_i)$.
+        target_net: the target network $Q(\cdot\,; \theta_i^-)$.
+        batch: transitions $(s, a, r, s', \text{terminated})$, `B` of them.
+        gamma: discount $\gamma$.
+        loss: `"mse"` or `"huber"`.
+    """
+    if loss not in ("mse", "huber"):
+        raise ValueError(f"loss must be 'mse' or 'huber', got {loss!r}")
+    y = dqn_target(target_net, batch, gamma)
+    q = q_net(batch.s).gather(1, batch.a.unsqueeze(1)).squeeze(1)  # Q(s, a; theta_i)
+    if loss == "mse":
+        return ((y - q) ** 2).mean()  # (LOSS)
+    return F.smooth_l1_loss(q, y, beta=1.0)  # (HUBER)
+# --8<-- [end:loss]
+
+
+# --8<-- [start:sync]
+def sync_target(target_net: nn.Module, q_net: nn.Module, tau: float = 1.0) -> None:
+    r"""$\theta^- \leftarrow \tau\,\theta + (1 - \tau)\,\theta^-$; tau=1: hard copy."""
+    check_in_range("tau", tau, 1e-12, 1.0)
+    with torch.no_grad():
+        for p_minus, p in zip(target_net.parameters(), q_net.parameters(), strict=True):
+            if tau == 1.0:
+                p_minus.copy_(p)  # (SYNC)
+            else:
+                p_minus.lerp_(p, tau)  # (POLYAK)
+# --8<-- [end:sync]
+
+
+# --8<-- [start:epsilon]
+def epsilon_schedule(step: int, eps_start: float, eps_end: float, duration: int) -> float:
+    r"""Linear $\varepsilon$ from `eps_start` at step 0 to `eps_end` at `duration`, then flat."""
+    check_probability("eps_start", eps_start)
+    check_probability("eps_end", eps_end)
+    check_positive_int("duration", duration)
+    frac = min(max(step, 0) / duration, 1.0)
+    return eps_start + frac * (eps_end - eps_start)  # (EPS)
+# --8<-- [end:epsilon]
+
+
+# ---------------------------------------------------------------------------------------
+# Evaluation
+# ---------------------------------------------------------------------------------------
+
+def _greedy_fn(q_net: nn.Module) -> Callable[[np.ndarray], np.ndarray]:
+    if isinstance(q_net, QNetwork):
+        q_np = NumpyQ(q_net)
+        return lambda s: q_np(s).argmax(axis=-1)
+
+    def act(s: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            return q_net(torch.as_tensor(s)).argmax(dim=-1).numpy()
+    return act
+
+
+# --8<-- [start:evaluate]
+def evaluate(q_net: nn.Module, env_id: str, n_episodes: int, seed: int) -> np.ndarray:
+    r"""Returns of `n_episodes` episodes of the greedy policy $\arg\max_a Q(s, a; \theta)$.
+
+    The episodes run side by side in a gymnasium vector env (CartPole's own numpy-vectorised
+    implementation when the env has one); each env's first episode is counted, including
+    the time-limit cut at `max_episode_steps`.
+
+    Returns:
+        undiscounted episode returns, shape `(n_episodes,)`.
+    """
+    check_positive_int("n_episodes", n_episodes)
+    spec = gym.spec(env_id)
+    mode = "vector_entry_point" if spec.vector_entry_point is not None else "sync"
+    envs = gym.make_vec(env_id, num_envs=n_episodes, vectorization_mode=mode)
+    act = _greedy_fn(q_net)
+    s, _ = envs.reset(seed=seed)
+    G = np.zeros(n_episodes)
+    running = np.ones(n_episodes, dtype=bool)
+    while running.any():
+        s, r, terminated, truncated, _ = envs.step(act(s))
+        G += r * running
+        running &= ~(terminated | truncated)
+    envs.close()
+    return G
+# --8<-- [end:evaluate]
+
+
+# ---------------------------------------------------------------------------------------
+# Training loop
+# ---------------------------------------------------------------------------------------
+
+@dataclass
+class TrainResult:
+    """What [`train`][fa_book.dqn.train] returns.
+
+    Attributes:
+        config: the configuration that was run.
+        q_net: the trained online network.
+        history: one dict per evaluation: `step`, `eval_mean`, `eval_std`, `epsilon`,
+            `loss` (mean since the last evaluation), `episodes`, `updates`, `wall`, `cpu`.
+        episode_returns: the training episodes' returns, in order.
+        wall_time: seconds of wall time for the whole run (evaluations included).
+        cpu_time: seconds of process CPU time for the whole run.
+    """
+
+    config: DQNConfig
+    q_net: nn.Module
+    history: list[dict[str, float]]
+    episode_returns: list[float]
+    wall_time: float
+    cpu_time: float
+
+
+# --8<-- [start:gradient_step]
+def gradient_step(q_net: nn.Module, target_net: nn.Module, optimizer: torch.optim.Optimizer,
+                  batch: Batch, config: DQNConfig, update: int) -> float:
+    r"""One update of $\theta$ on $L_i(\theta_i)$, then $\theta^- \leftarrow \theta$ if $C \mid i$.
+
+    Args:
+        q_net: online network $\theta$ (updated in place).
+        target_net: target network $\theta^-$ (changed only on sync steps).
+        optimizer: the optimizer over `q_net`'s parameters.
+        batch: a minibatch from $U(D)$.
+        config: supplies $\gamma$, the loss, $C$ (`target_update`) and $\tau$.
+        update: the index $i \ge 1$ of this update.
+
+    Returns:
+        the minibatch loss before the step.
+
+    Raises:
+        DivergenceError: if the loss is not finite.
+    """
+    loss = dqn_loss(q_net, target_net, batch, config.gamma, config.loss)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    value = loss.item()
+    if not math.isfinite(value):
+        raise DivergenceError("DQN loss", update, optimizer.param_groups[0]["lr"])
+    if target_net is not q_net and update % config.target_update == 0:
+        sync_target(target_net, q_net, config.tau)
+    return value
+# --8<-- [end:gradient_step]
+
+
+# --8<-- [start:train]
+def train(config: DQNConfig, *, progress: bool = False,
+          callback: Callable[[dict[str, float]], None] | None = None) -> TrainResult:
+    """Train DQN (Mnih et al. 2015, Algorithm 1) on a gymnasium env with vector observations.
+
+    Args:
+        config: hyperparameters; `config.seed` fixes every random choice.
+        progress: show a tqdm progress bar.
+        callback: called with each evaluation's row of the history.
+
+    Raises:
+        DivergenceError: if the loss or a Q-value becomes non-finite.
+    """
+    cfg = config
+    t_wall, t_cpu = time.perf_counter(), time.process_time()
+    rng = np.random.default_rng(cfg.seed)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    env = gym.make(cfg.env_id)
+    obs_dim = int(np.prod(env.observation_space.shape))
+    n_actions = int(env.action_space.n)
+    q_net = QNetwork(obs_dim, n_actions, cfg.hidden, gen)
+    target_net = copy.deepcopy(q_net) if cfg.target_network else q_net
+    optimizer = torch.optim.Adam(q_net.parameters(), lr=cfg.learning_rate)
+    q_act = NumpyQ(q_net)
+    buffer = ReplayBuffer(cfg.buffer_size, (obs_dim,))
+    n_rounds = max(1, (cfg.total_steps - cfg.learning_starts) // cfg.train_freq)
+
+    history: list[dict[str, float]] = []
+    episode_returns: list[float] = []
+    losses: list[float] = []
+    updates, G = 0, 0.0
+    s, _ = env.reset(seed=cfg.seed)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=cfg.total_steps, desc=f"DQN {cfg.env_id} seed {cfg.seed}",
+                   unit="step", mininterval=0.5)
+    for t in range(1, cfg.total_steps + 1):
+        # act epsilon-greedily with respect to Q(s, .; theta)
+        epsilon = epsilon_schedule(t, cfg.eps_start, cfg.eps_end, cfg.eps_duration)
+        if t <= cfg.learning_starts or rng.random() < epsilon:
+            a = int(rng.integers(n_actions))
+        else:
+            a = int(q_act(s).argmax())
+        s_next, r, terminated, truncated, _ = env.step(a)
+        buffer.add(s, a, r, s_next, terminated)  # truncated: s_next still bootstraps
+        G += float(r)
+        s = s_next
+        if terminated or truncated:
+            episode_returns.append(G)
+            G = 0.0
+            s, _ = env.reset()
+
+        # every train_freq steps: gradient steps on minibatches from U(D)
+        if t > cfg.learning_starts and t % cfg.train_freq == 0:
+            done_frac = min(1.0, ((t - cfg.learning_starts) // cfg.train_freq) / n_rounds)
+            for group in optimizer.param_groups:
+                group["lr"] = cfg.learning_rate * (1 - (1 - cfg.lr_final_fraction) * done_frac)
+            for _ in range(cfg.gradient_steps):
+                idx = (buffer.sample_indices(cfg.batch_size, rng) if cfg.replay
+                       else buffer.recent_indices(cfg.batch_size))
+                updates += 1
+                losses.append(gradient_step(q_net, target_net, optimizer, buffer.batch(idx),
+                                            cfg, updates))
+
+        if t % cfg.eval_every == 0 or t == cfg.total_steps:
+            G_eval = evaluate(q_net, cfg.env_id, cfg.eval_episodes, seed=cfg.seed + 10_000 + t)
+            row = {"step": t, "eval_mean": float(G_eval.mean()),
+                   "eval_std": float(G_eval.std()), "epsilon": epsilon,
+                   "loss": float(np.mean(losses)) if losses else float("nan"),
+                   "episodes": len(episode_returns), "updates": updates,
+                   "wall": time.perf_counter() - t_wall, "cpu": time.process_time() - t_cpu}
+            if not np.all(np.isfinite(q_act(s))):
+                raise DivergenceError("DQN Q-values", updates, cfg.learning_rate)
+            losses.clear()
+            history.append(row)
+            if callback is not None:
+                callback(row)
+            if bar is not None:
+                bar.set_postfix(eval=f"{row['eval_mean']:.0f}", eps=f"{epsilon:.2f}")
+        if bar is not None and t % 500 == 0:
+            bar.update(500)
+    env.close()
+    if bar is not None:
+        bar.close()
+    return TrainResult(cfg, q_net, history, episode_returns,
+                       time.perf_counter() - t_wall, time.process_time() - t_cpu)
+# --8<-- [end:train]
+
+
+def steps_to_stay(history: Sequence[dict[str, float]], threshold: float = 475.0
+                  ) -> float | None:
+    """First evaluation step from which *every* later evaluation is >= `threshold`.
+
+    `None` if the last evaluation is below the threshold (the run did not stay there).
+    """
+    first = None
+    for row in history:
+        if row["eval_mean"] >= threshold:
+            first = row["step"] if first is None else first
+        else:
+            first = None
+    return first
+
+
+# ---------------------------------------------------------------------------------------
+# Checkpoints and logs
+# ---------------------------------------------------------------------------------------
+
+def save_checkpoint(path: str | Path, q_net: nn.Module, config: DQNConfig | None = None
+                    ) -> Path:
+    """Save the network's weights, its architecture and (optionally) the config.
+
+    The file holds only tensors, strings, numbers and lists, so it loads with
+    `torch.load(..., weights_only=True)`.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arch = getattr(q_net, "arch", None)
+    if arch is None:
+        raise ValueError("q_net must be a QNetwork or NatureQNetwork (it has no .arch)")
+    cfg = None if config is None else {
+        k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(config).items()}
+    torch.save({"format": "fa_book.dqn/1", "arch": arch, "config": cfg,
+                "state_dict": q_net.state_dict()}, path)
+    return path
+
+
+def load_checkpoint(path: str | Path, expected_arch: dict[str, Any] | None = None
+                    ) -> tuple[nn.Module, DQNConfig | None]:
+    """Load a network saved by [`save_checkpoint`][fa_book.dqn.save_checkpoint].
+
+    Args:
+        path: the checkpoint file.
+        expected_arch: if given (e.g. `my_net.arch`), the stored architecture must match.
+
+    Raises:
+        ValueError: if the file is not a DQN checkpoint or its architecture is not the
+            expected one (the message shows both).
+    """
+    blob = torch.load(Path(path), map_location="cpu", weights_only=True)
+    if not isinstance(blob, dict) or blob.get("format") != "fa_book.dqn/1":
+        raise ValueError(f"{path} is not an fa_book DQN checkpoint")
+    arch = blob["arch"]
+    if expected_arch is not None and dict(arch) != dict(expected_arch):
+        raise ValueError(f"checkpoint {path} holds architecture {arch}, "
+                         f"expected {expected_arch}")
+    net = build_q_network(arch)
+    try:
+        net.load_state_dict(blob["state_dict"])
+    except RuntimeError as err:  # shapes disagree with the stored arch: corrupted file
+        raise ValueError(f"checkpoint {path}: weights do not fit architecture {arch}: "
+                         f"{err}") from err
+    cfg = blob.get("config")
+    if cfg is not None:
+        cfg = DQNConfig(**{k: tuple(v) if k == "hidden" else v for k, v in cfg.items()})
+    return net, cfg
+
+
+def write_logs(result: TrainResult, out_dir: str | Path) -> list[Path]:
+    """Write `progress.csv` (one row per evaluation) and `summary.json` into `out_dir`."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    csv_path, json_path = out / "progress.csv", out / "summary.json"
+    with csv_path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(result.history[0]))
+        writer.writeheader()
+        writer.writerows(result.history)
+    summary = {"config": {k: list(v) if isinstance(v, tuple) else v
+                          for k, v in dataclasses.asdict(result.config).items()},
+               "final_eval_mean": result.history[-1]["eval_mean"],
+               "steps_to_stay_475": steps_to_stay(result.history, 475.0),
+               "training_episodes": len(result.episode_returns),
+               "wall_time_s": result.wall_time, "cpu_time_s": result.cpu_time}
+    json_path.write_text(json.dumps(summary, indent=2) + "\n")
+    return [csv_path, json_path]
+
+
+# ---------------------------------------------------------------------------------------
+# Atari (optional extra)
+# ---------------------------------------------------------------------------------------
+
+def atari_env(game: str = "ALE/Pong-v5", seed: int = 0) -> gym.Env:
+    """A real Atari env preprocessed as in the paper: 84x84 grey, frame skip 4, 4 stacked.
+
+    Needs the optional extra `pip install "fa_book[atari]"` (ale-py).
+
+    Raises:
+        ImportError: with the install command, if ale-py is not installed.
+    """
+    try:
+        import ale_py
+    except ImportError as err:
+        raise ImportError('Atari needs the optional extra: pip install "fa_book[atari]" '
+                          "(it installs ale-py)") from err
+    gym.register_envs(ale_py)
+    env = gym.make(game, frameskip=1, repeat_action_probability=0.0)
+    env = gym.wrappers.AtariPreprocessing(env, frame_skip=4, screen_size=84,
+                                          grayscale_obs=True, noop_max=30)
+    env = gym.wrappers.FrameStackObservation(env, 4)
+    env.reset(seed=seed)
+    return env
+
+
+# ---------------------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------------------
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """`fa-book-dqn`: train on a gymnasium env, write logs and a checkpoint.
+
+    Every field of [`DQNConfig`][fa_book.dqn.DQNConfig] is an option
+    (`--total-steps 40000`, `--no-replay`, `--hidden 128 128`, ...).
+    """
+    parser = argparse.ArgumentParser(prog="fa-book-dqn", description=main.__doc__)
+    defaults = DQNConfig()
+    for f in dataclasses.fields(DQNConfig):
+        flag = "--" + f.name.replace("_", "-")
+        default = getattr(defaults, f.name)
+        if isinstance(default, bool):
+            parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction,
+                                default=default)
+        elif isinstance(default, tuple):
+            parser.add_argument(flag, dest=f.name, type=int, nargs="+", default=default)
+        else:
+            parser.add_argument(flag, dest=f.name, type=type(default), default=default)
+    parser.add_argument("--out", type=Path, default=Path("runs/dqn"),
+                        help="folder for progress.csv, summary.json and model.pt")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    args = vars(parser.parse_args(argv))
+    out, quiet = args.pop("out"), args.pop("no_progress")
+    args["hidden"] = tuple(args["hidden"])
+    torch.set_num_threads(1)
+    config = DQNConfig(**args)
+    result = train(config, progress=not quiet)
+    paths = write_logs(result, out)
+    paths.append(save_checkpoint(out / "model.pt", result.q_net, config))
+    last = result.history[-1]
+    print(f"final greedy eval {last['eval_mean']:.1f} +- {last['eval_std']:.1f} over "
+          f"{config.eval_episodes} episodes; stays >= 475 from step "
+          f"{steps_to_stay(result.history)}; wall {result.wall_time:.1f} s, "
+          f"cpu {result.cpu_time:.1f} s")
+    for p in paths:
+        print(f"wrote {p}")
+
+
+if __name__ == "__main__":
+    main()

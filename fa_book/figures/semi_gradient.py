@@ -1,0 +1,249 @@
+"""Figures and tables of chapter 6, "Why the TD target carries no gradient"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from fa_book._validate import DivergenceError
+from fa_book.figures._style import mean_band, save, write_table
+from fa_book.oracles import on_policy_distribution, projection_weights, td_fixed_point, v_pi
+from fa_book.semi_gradient import (
+    BAIRD_FEATURES,
+    BAIRD_TARGET,
+    BAIRD_W0,
+    a_split,
+    baird_mdp,
+    baird_off_policy_td,
+    bellman_error_minimizer,
+    expected_matrices,
+    expected_run,
+    mean_squared_errors,
+    random_walk_chain,
+    sampled_linear_td,
+    td_error_minimizer,
+)
+
+METHODS = {  # method -> (label, colour)
+    "semi-gradient": ("semi-gradient TD (detach)", "C0"),
+    "double-sample": ("residual gradient, two samples", "C2"),
+    "residual": ("residual gradient, one sample (no detach)", "C3"),
+}
+CHAIN_ALPHA_EXPECTED = 0.5
+"""Step size of the expected (DP-style) iterations on the chain."""
+CHAIN_ALPHA_SAMPLED = 0.02
+"""Step size of the sampled runs on the chain."""
+BAIRD_ALPHA = 0.01
+"""Step size of Sutton & Barto's Figure 11.2."""
+
+
+def _chain_solutions():
+    mdp, pi, phi = random_walk_chain()
+    v, mu = v_pi(mdp, pi), on_policy_distribution(mdp, pi)
+    sols = {
+        "VE minimizer (gradient MC's limit)": projection_weights(phi, v, mu),
+        "TD fixed point (semi-gradient, detach)": td_fixed_point(mdp, pi, phi),
+        "BE minimizer (residual gradient, two samples)": bellman_error_minimizer(mdp, pi, phi),
+        "TDE minimizer (residual gradient, one sample)": td_error_minimizer(mdp, pi, phi),
+    }
+    return mdp, pi, phi, v, mu, sols
+
+
+def _limit(method, mdp, pi, phi):
+    A, b = expected_matrices(mdp, pi, phi, method)
+    return np.linalg.solve(A, b)
+
+
+def _rmsve(ws: np.ndarray, phi, v, mu) -> np.ndarray:
+    """RMS value error of each weight vector in `ws` (last axis = d)."""
+    return np.sqrt(((ws @ phi.T - v) ** 2 * mu).sum(-1))
+
+
+def table_chain_solutions(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """The four candidate solutions on the chain and each one's four errors (exact)."""
+    mdp, pi, phi, v, mu, sols = _chain_solutions()
+    lines = ["| solution | weights $\\mathbf w$ | $\\sqrt{\\overline{\\mathrm{VE}}}$ | "
+             "$\\sqrt{\\overline{\\mathrm{BE}}}$ | $\\sqrt{\\overline{\\mathrm{PBE}}}$ | "
+             "$\\sqrt{\\overline{\\mathrm{TDE}}}$ |", "|---|---|---|---|---|---|"]
+    errs = {name: mean_squared_errors(w, mdp, pi, phi) for name, w in sols.items()}
+    best = {k: min(e[k] for e in errs.values()) for k in ("VE", "BE", "PBE", "TDE")}
+    for name, w in sols.items():
+        cells = []
+        for k in ("VE", "BE", "PBE", "TDE"):
+            c = f"{np.sqrt(max(errs[name][k], 0.0)):.4f}"
+            cells.append(f"**{c}**" if errs[name][k] <= best[k] + 1e-12 else c)
+        ws = ", ".join(f"{x:.3f}" for x in np.round(w, 3) + 0.0)
+        lines.append(f"| {name} | ({ws}) | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(f"Exact values on `random_walk_chain()` ({mdp.n_states} states, "
+                 f"$\\gamma = {mdp.gamma}$, {phi.shape[1]} aggregated groups), every error "
+                 "weighted by the on-policy distribution; bold = the smallest in its "
+                 "column. Regenerate: `python -m fa_book.figures semi_gradient "
+                 "--only table_chain_solutions`.")
+    return [write_table(out_dir, "semi_gradient_chain_solutions", "\n".join(lines) + "\n")]
+
+
+def figure_chain(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """Where and how fast each method converges on the chain: expected iterations and
+    sampled runs, against the exact limits."""
+    mdp, pi, phi, v, mu, sols = _chain_solutions()
+    n_exp = 200 if quick else 2000
+    n_steps, n_runs = (1000, 3) if quick else (20_000, 30)
+    record = 20 if quick else 100
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    limits = {m: _limit(m, mdp, pi, phi) for m in METHODS}
+    for m, (label, colour) in METHODS.items():
+        A, b = expected_matrices(mdp, pi, phi, m)
+        ws = expected_run(A, b, np.zeros(phi.shape[1]), CHAIN_ALPHA_EXPECTED, n_exp).w
+        k = np.arange(len(ws))
+        axes[0].plot(k, _rmsve(ws, phi, v, mu), color=colour, label=label)
+        axes[0].axhline(_rmsve(limits[m], phi, v, mu), color=colour, ls="--", lw=0.8)
+        axes[1].semilogy(k, np.linalg.norm(ws - limits[m], axis=1), color=colour)
+        run = sampled_linear_td(mdp, pi, phi, m, alpha=CHAIN_ALPHA_SAMPLED, n_steps=n_steps,
+                                n_runs=n_runs, rng=np.random.default_rng(0),
+                                record_every=record)
+        mean, lo, hi = mean_band(_rmsve(run.w, phi, v, mu), axis=1)
+        axes[2].plot(run.steps, mean, color=colour)
+        axes[2].fill_between(run.steps, lo, hi, color=colour, alpha=0.25)
+        axes[2].axhline(_rmsve(limits[m], phi, v, mu), color=colour, ls="--", lw=0.8)
+    best = _rmsve(sols["VE minimizer (gradient MC's limit)"], phi, v, mu)
+    for ax in (axes[0], axes[2]):
+        ax.axhline(best, color="k", ls=":", lw=0.8, label="VE minimizer")
+        ax.set_ylabel("RMS value error")
+    axes[0].set_title(f"expected updates, α = {CHAIN_ALPHA_EXPECTED}", fontsize=10)
+    axes[0].set_xlabel("iteration")
+    axes[0].set_xscale("symlog", linthresh=10)
+    axes[0].legend(fontsize=7)
+    axes[1].set_title("expected updates: distance to own limit", fontsize=10)
+    axes[1].set_xlabel("iteration")
+    axes[1].set_ylabel(r"$\|\mathbf{w}_k - \mathbf{w}_\infty\|$")
+    axes[2].set_title(f"sampled episodes, α = {CHAIN_ALPHA_SAMPLED}, {n_runs} runs",
+                      fontsize=10)
+    axes[2].set_xlabel("step")
+    fig.tight_layout()
+    return [save(fig, out_dir, "semi_gradient_chain")]
+
+
+def table_speed(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """How fast each expected iteration converges: the spectrum of $A_m$, and measured
+    iterations to shrink the error 1000-fold at a common and at the best step size."""
+    mdp, pi, phi = random_walk_chain()
+    alphas = np.geomspace(0.05, 50, 60 if quick else 400)
+    lines = ["| method | smallest $\\mathrm{Re}\\,\\lambda(A_m)$ | "
+             "largest $\\lvert\\lambda(A_m)\\rvert$ | "
+             f"iterations at $\\alpha = {CHAIN_ALPHA_EXPECTED}$ | best stable $\\alpha$ | "
+             "iterations at best $\\alpha$ |", "|---|---|---|---|---|---|"]
+    for m, (label, _) in METHODS.items():
+        A, b = expected_matrices(mdp, pi, phi, m)
+        lam = np.linalg.eigvals(A)
+        w_star = np.linalg.solve(A, b)
+        radius = [np.abs(np.linalg.eigvals(np.eye(len(b)) - a * A)).max() for a in alphas]
+        a_best = float(alphas[int(np.argmin(radius))])
+        iters = []
+        for a in (CHAIN_ALPHA_EXPECTED, a_best):
+            ws = expected_run(A, b, np.zeros_like(b), a, 1500).w
+            err = np.linalg.norm(ws - w_star, axis=1)
+            done = np.nonzero(err <= 1e-3 * err[0])[0]
+            iters.append(str(done[0]) if done.size else f"> {len(err) - 1}")
+        lines.append(f"| {label} | {lam.real.min():.4f} | {np.abs(lam).max():.4f} | "
+                     f"{iters[0]} | {a_best:.3g} | {iters[1]} |")
+    lines.append("")
+    lines.append("Measured on `random_walk_chain()` by running `expected_run` from "
+                 "$\\mathbf w_0 = 0$ until $\\lVert\\mathbf w_k - \\mathbf w_\\infty\\rVert "
+                 "\\le 10^{-3}\\lVert\\mathbf w_0 - \\mathbf w_\\infty\\rVert$; the best "
+                 f"$\\alpha$ is searched on a grid of {len(alphas)} values in [0.05, 50] by "
+                 "the spectral radius of $I - \\alpha A_m$. Regenerate: `python -m "
+                 "fa_book.figures semi_gradient --only table_speed`.")
+    return [write_table(out_dir, "semi_gradient_speed", "\n".join(lines) + "\n")]
+
+
+def table_a_split(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """Sutton & Barto's A-split example: exact limits, and sampled runs' averages."""
+    mdp, pi, phi = a_split()
+    n_runs, n_steps = (8, 1000) if quick else (100, 20_000)
+    rows = [("true values $v_\\pi$", v_pi(mdp, pi), None),
+            ("TD fixed point (exact)", td_fixed_point(mdp, pi, phi), None),
+            ("BE minimizer (exact)", bellman_error_minimizer(mdp, pi, phi), None),
+            ("TDE minimizer (exact)", td_error_minimizer(mdp, pi, phi), None)]
+    for m, (label, _) in METHODS.items():
+        run = sampled_linear_td(mdp, pi, phi, m, alpha=0.05, n_steps=n_steps, n_runs=n_runs,
+                                rng=np.random.default_rng(0), sampling="iid",
+                                average_from=n_steps // 2, record_every=n_steps)
+        se = run.w_avg.std(0, ddof=1) / np.sqrt(n_runs)
+        rows.append((f"{label}, sampled", run.w_avg.mean(0), se))
+    lines = ["| | $\\hat v(A)$ | $\\hat v(B)$ | $\\hat v(C)$ |", "|---|---|---|---|"]
+    for name, w, se in rows:
+        w = np.round(w, 4) + 0.0  # no "-0.0000"
+        cells = [f"{x:.4f}" if se is None else f"{x:.4f} ± {2 * e:.4f}"
+                 for x, e in zip(w, se if se is not None else w, strict=True)]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(f"Sampled rows: {n_runs} runs (seed 0), $\\alpha = 0.05$, {n_steps} i.i.d. "
+                 "transitions each from the on-policy distribution, iterates averaged over "
+                 "the second half of each run; mean ± 2 standard errors over runs. "
+                 "Regenerate: `python -m fa_book.figures semi_gradient --only "
+                 "table_a_split`.")
+    return [write_table(out_dir, "semi_gradient_a_split", "\n".join(lines) + "\n")]
+
+
+def figure_baird(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """Sutton & Barto's Figure 11.2, plus residual gradient on the same problem."""
+    n = 200 if quick else 1000
+    mdp, mu_b = baird_mdp(), np.full(7, 1 / 7)
+    sampled = baird_off_policy_td(BAIRD_ALPHA, n, seed=0).w
+    A, b = expected_matrices(mdp, BAIRD_TARGET, BAIRD_FEATURES, "semi-gradient", mu_b)
+    dp = expected_run(A, b, BAIRD_W0, BAIRD_ALPHA, n).w
+    A, b = expected_matrices(mdp, BAIRD_TARGET, BAIRD_FEATURES, "double-sample", mu_b)
+    rg = expected_run(A, b, BAIRD_W0, BAIRD_ALPHA, n).w
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True)
+    titles = ["off-policy semi-gradient TD (sampled, seed 0)",
+              "semi-gradient DP (expected update)",
+              "residual-gradient DP (expected update)"]
+    for ax, ws, title in zip(axes, (sampled, dp, rg), titles, strict=True):
+        for i in range(8):
+            ax.plot(ws[:, i], color=f"C{i}", label=f"$w_{i + 1}$")
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("steps" if ax is axes[0] else "sweeps")
+    axes[0].set_ylabel("weight")
+    axes[2].legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return [save(fig, out_dir, "semi_gradient_baird")]
+
+
+def table_baird_divergence(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """At which step each diverging run on Baird's counterexample is stopped."""
+    seeds = range(2 if quick else 20)
+    alphas = (0.02,) if quick else (0.005, 0.01, 0.02)
+    max_norm = 1e6
+    mdp, mu_b = baird_mdp(), np.full(7, 1 / 7)
+    A, b = expected_matrices(mdp, BAIRD_TARGET, BAIRD_FEATURES, "semi-gradient", mu_b)
+    lines = ["| $\\alpha$ | semi-gradient DP: `DivergenceError` at sweep | sampled off-policy "
+             "TD: `DivergenceError` at step (median [min, max] over seeds) |", "|---|---|---|"]
+    for alpha in alphas:
+        try:
+            expected_run(A, b, BAIRD_W0, alpha, 10**6, max_norm=max_norm)
+            dp = "none"
+        except DivergenceError as e:
+            dp = str(e.step)
+        steps = []
+        for seed in seeds:
+            try:
+                baird_off_policy_td(alpha, 10**6, seed=seed, max_norm=max_norm)
+                steps.append(np.inf)
+            except DivergenceError as e:
+                steps.append(e.step)
+        steps = np.array(steps)
+        lines.append(f"| {alpha} | {dp} | {np.median(steps):.0f} [{steps.min():.0f}, "
+                     f"{steps.max():.0f}] |")
+    lam = np.linalg.eigvals(A)
+    lines.append("")
+    lines.append(f"A run stops when $\\lVert\\mathbf w\\rVert > 10^{{{np.log10(max_norm):.0f}}}$ "
+                 f"(from $\\lVert\\mathbf w_0\\rVert = {np.linalg.norm(BAIRD_W0):.2f}$); "
+                 f"sampled runs: seeds 0-{len(seeds) - 1}. The expected update's matrix "
+                 f"$A$ has an eigenvalue with real part {lam.real.min():.4f} < 0, so "
+                 "$\\mathbf w_k$ grows like $(1 + \\alpha\\,|\\mathrm{Re}\\,\\lambda|)^k$. "
+                 "Regenerate: `python -m fa_book.figures semi_gradient --only "
+                 "table_baird_divergence`.")
+    return [write_table(out_dir, "semi_gradient_baird_divergence", "\n".join(lines) + "\n")]

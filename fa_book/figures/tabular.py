@@ -1,0 +1,145 @@
+"""Figures and tables of chapter 1, "Why lookup tables stop working"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gymnasium as gym
+import matplotlib.pyplot as plt
+import numpy as np
+
+from fa_book.figures._style import mean_band, save, write_table
+from fa_book.oracles import on_policy_distribution, v_pi
+from fa_book.tabular import (
+    GridMaze,
+    block_features,
+    epsilon_greedy_optimal_policy,
+    go_positions_log10,
+    grid_table_size,
+    linear_td0_update,
+    run_td0,
+    table_bytes,
+)
+
+GAMMA = 0.95
+EPSILON = 0.2
+ALPHA_TABLE = 0.5
+ALPHA_FEATURES = 0.25  # two active features per cell: the same effective step as the table
+BLOCK = 3
+
+
+def _heat(ax, maze: GridMaze, values: np.ndarray, title: str, vmin=None, vmax=None):
+    grid = np.ma.masked_array(values.reshape(maze.rows, maze.cols), mask=maze.wall)
+    im = ax.imshow(grid, cmap="viridis", vmin=vmin, vmax=vmax)
+    ax.set_title(title, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for s, ch in ((maze.start, "S"), (maze.goal, "G")):
+        r, c = divmod(s, maze.cols)
+        ax.text(c, r, ch, ha="center", va="center", color="white", fontsize=9)
+    return im
+
+
+def figure_one_update(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """One TD(0) update of the same transition, by a table and by features that
+    generalize: which cells change."""
+    maze = GridMaze()
+    S = maze.rows * maze.cols
+    # the transition: from the cell left of the goal's column, moving up towards the goal
+    s = 3 * maze.cols + 7
+    s_next = maze.next_state(s, 1)
+    fig, axes = plt.subplots(1, 2, figsize=(8, 2.6))
+    for ax, (name, X, alpha) in zip(axes, [
+            ("lookup table", np.eye(S), ALPHA_TABLE),
+            (f"table + {BLOCK}×{BLOCK} blocks", block_features(maze, BLOCK), ALPHA_FEATURES)],
+            strict=True):
+        theta = np.full(X.shape[1], 0.0)
+        before = X @ theta
+        linear_td0_update(theta, X[s], 1.0, X[s_next], False, alpha, GAMMA)
+        change = X @ theta - before
+        im = _heat(ax, maze, change, f"{name}: {np.count_nonzero(change)} cell(s) change",
+                   vmin=0, vmax=2 * ALPHA_FEATURES)
+        r, c = divmod(s, maze.cols)
+        ax.plot(c, r, "rs", markerfacecolor="none", markersize=14)
+    fig.colorbar(im, ax=axes, shrink=0.8, label="change in V")
+    return [save(fig, out_dir, "tabular_one_update")]
+
+
+def spread_runs(n_runs: int, episodes: int, seed: int = 0):
+    """μ-weighted RMS error after each episode, for the table and for block features,
+    shape `(2, n_runs, episodes)`; plus the value estimates of run 0."""
+    maze = GridMaze()
+    env = gym.make("fa_book/GridMaze-v0")
+    mdp = maze.to_finite_mdp(GAMMA)
+    pi = epsilon_greedy_optimal_policy(maze, GAMMA, EPSILON)
+    v = v_pi(mdp, pi)
+    mu = on_policy_distribution(mdp, pi)
+    S = maze.rows * maze.cols
+    learners = [(np.eye(S), ALPHA_TABLE), (block_features(maze, BLOCK), ALPHA_FEATURES)]
+    errors = np.empty((2, n_runs, episodes))
+    first = []
+    for i, (X, alpha) in enumerate(learners):
+        for run in range(n_runs):
+            rng = np.random.default_rng([seed, run])
+            hist = run_td0(env, pi, X, episodes, alpha, GAMMA, rng)
+            errors[i, run] = np.sqrt(((hist - v) ** 2 * mu).sum(1))
+            if run == 0:
+                first.append(hist)
+    return errors, first, v, maze
+
+
+def figure_spread(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """How fast value spreads: error over episodes and value maps after a few episodes."""
+    n_runs, episodes = (3, 10) if quick else (100, 60)
+    errors, first, v, maze = spread_runs(n_runs, episodes)
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    x = np.arange(1, episodes + 1)
+    for i, (label, alpha) in enumerate([("lookup table", ALPHA_TABLE),
+                                        (f"table + {BLOCK}×{BLOCK} blocks", ALPHA_FEATURES)]):
+        m, lo, hi = mean_band(errors[i])
+        ax.plot(x, m, label=f"{label} (α = {alpha})")
+        ax.fill_between(x, lo, hi, alpha=0.25)
+    ax.set_xlabel("episode")
+    ax.set_ylabel("μ-weighted RMS error of V")
+    ax.set_title(f"TD(0) on the Dyna maze, γ = {GAMMA}, ε = {EPSILON}: mean of {n_runs} "
+                 "runs, 95% band", fontsize=9)
+    ax.legend()
+    paths = [save(fig, out_dir, "tabular_spread_error")]
+
+    k = min(5, episodes) - 1
+    fig, axes = plt.subplots(1, 3, figsize=(10, 2.6))
+    _heat(axes[0], maze, first[0][k], f"table, after {k + 1} episodes", 0, 1)
+    _heat(axes[1], maze, first[1][k], f"table + blocks, after {k + 1} episodes", 0, 1)
+    im = _heat(axes[2], maze, v, "exact $v_\\pi$", 0, 1)
+    fig.colorbar(im, ax=axes, shrink=0.8)
+    paths.append(save(fig, out_dir, "tabular_spread_maps"))
+    return paths
+
+
+def table_table_sizes(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """How big the table gets for the notes' examples."""
+    rows = [
+        ("Dyna maze (this page)", "54 cells × 4 actions", 54 * 4),
+        ("tic-tac-toe, 3^9 colourings", "3^9 × 9 moves", 3**9 * 9),
+        ("CartPole, 4 dims × 100 bins", "100^4 cells × 2 actions", grid_table_size(100, 4) * 2),
+        ("helicopter, 12 dims (position, orientation, and their rates) × 100 bins",
+         "100^12 cells", grid_table_size(100, 12)),
+    ]
+    lines = ["| task | table | entries | memory at 8 bytes/entry |", "|---|---|---|---|"]
+    for task, shape, n in rows:
+        lines.append(f"| {task} | {shape} | {n:.3g} | {_bytes(table_bytes(n))} |")
+    go = go_positions_log10(19)
+    lines.append(f"| Go 19×19, 3^361 colourings | V(s) only | 10^{go:.1f} | "
+                 f"10^{go + np.log10(8):.1f} bytes |")
+    return [write_table(out_dir, "tabular_table_sizes", "\n".join(lines) + "\n")]
+
+
+def _bytes(n: int) -> str:
+    units = ["B", "KB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
+    x = float(n)
+    for u in units:
+        if x < 1000:
+            return f"{x:.3g} {u}"
+        x /= 1000
+    return f"10^{np.log10(n):.1f} B"

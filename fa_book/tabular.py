@@ -1,0 +1,262 @@
+r"""Chapter 1: why lookup tables stop working.
+
+A small maze as a real gymnasium environment, tabular TD(0) on it, the same TD(0) with
+features that generalize, and the table-size arithmetic for the notes' examples.
+
+The maze is Sutton & Barto's Dyna maze (2018, Figure 8.2): 6 × 9 cells, walls `#`,
+start `S`, goal `G`. Reaching the goal pays $+1$ and ends the episode; every other step
+pays $0$; moving into a wall or off the board leaves the agent where it is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from fa_book._validate import check_discount, check_positive_int, check_probability, \
+    check_step_size
+from fa_book.oracles import FiniteMDP
+
+__all__ = [
+    "DYNA_MAZE",
+    "GridMaze",
+    "block_features",
+    "epsilon_greedy_optimal_policy",
+    "go_positions_log10",
+    "grid_table_size",
+    "linear_td0_update",
+    "run_td0",
+    "table_bytes",
+    "td0_update",
+    "value_iteration",
+]
+
+DYNA_MAZE: tuple[str, ...] = (
+    ".......#G",
+    "..#....#.",
+    "S.#....#.",
+    "..#......",
+    ".....#...",
+    ".........",
+)
+"""Sutton & Barto's Dyna maze: `.` free, `#` wall, `S` start, `G` goal."""
+
+MOVES = np.array([(-1, 0), (0, 1), (1, 0), (0, -1)])
+"""Actions 0–3: up, right, down, left, as (row, column) steps."""
+
+
+class GridMaze(gym.Env[np.int64, np.int64]):
+    r"""A deterministic grid maze; registered as `fa_book/GridMaze-v0`.
+
+    The observation is the cell index $s = \text{row} \cdot \text{cols} + \text{col}$
+    (`Discrete(rows * cols)`; wall cells are never observed). Actions: 0 up, 1 right,
+    2 down, 3 left. Reward $+1$ on entering the goal, which terminates the episode.
+
+    Args:
+        layout: rows of the maze, using `.`, `#`, `S` (one start) and `G` (one goal).
+    """
+
+    metadata = {"render_modes": []}
+
+    def __init__(self, layout: Sequence[str] = DYNA_MAZE):
+        rows = [str(r) for r in layout]
+        if not rows or any(len(r) != len(rows[0]) for r in rows):
+            raise ValueError("layout must be a non-empty list of equal-length rows")
+        text = "".join(rows)
+        if set(text) - set(".#SG"):
+            raise ValueError(f"layout may only use '.', '#', 'S', 'G', got {set(text)}")
+        if text.count("S") != 1 or text.count("G") != 1:
+            raise ValueError("layout must contain exactly one 'S' and one 'G'")
+        self.layout = tuple(rows)
+        self.rows, self.cols = len(rows), len(rows[0])
+        self.wall = np.array([[c == "#" for c in r] for r in rows])
+        self.start = text.index("S")
+        self.goal = text.index("G")
+        self.observation_space = spaces.Discrete(self.rows * self.cols)
+        self.action_space = spaces.Discrete(4)
+        self._s = self.start
+
+    def next_state(self, s: int, a: int) -> int:
+        """The cell reached from cell `s` by action `a` (walls and edges block)."""
+        r, c = divmod(int(s), self.cols)
+        nr, nc = r + MOVES[a][0], c + MOVES[a][1]
+        if 0 <= nr < self.rows and 0 <= nc < self.cols and not self.wall[nr, nc]:
+            return int(nr * self.cols + nc)
+        return int(s)
+
+    def reset(self, *, seed: int | None = None, options=None):
+        super().reset(seed=seed)
+        self._s = self.start
+        return np.int64(self._s), {}
+
+    def step(self, action):
+        if not self.action_space.contains(action):
+            raise ValueError(f"action must be in {{0, 1, 2, 3}}, got {action!r}")
+        self._s = self.next_state(self._s, int(action))
+        terminated = self._s == self.goal
+        return np.int64(self._s), float(terminated), bool(terminated), False, {}
+
+    @property
+    def free_cells(self) -> np.ndarray:
+        """Indices of the cells that are not walls, shape `(n_free,)`."""
+        return np.flatnonzero(~self.wall.ravel())
+
+    def to_finite_mdp(self, gamma: float) -> FiniteMDP:
+        r"""The maze as exact arrays: $P(s' \mid s, a)$ deterministic, the goal terminal
+        (its rows are zero), wall cells unreachable, $d_0$ on the start cell."""
+        check_discount("gamma", gamma)
+        S = self.rows * self.cols
+        P = np.zeros((S, 4, S))
+        R = np.zeros((S, 4))
+        for s in self.free_cells:
+            if s == self.goal:
+                continue
+            for a in range(4):
+                s2 = self.next_state(s, a)
+                P[s, a, s2] = 1.0
+                R[s, a] = float(s2 == self.goal)
+        d0 = np.zeros(S)
+        d0[self.start] = 1.0
+        return FiniteMDP(P, R, gamma, d0)
+
+
+# --8<-- [start:td0_update]
+def td0_update(V: np.ndarray, s: int, r: float, s_next: int, terminated: bool,
+               alpha: float, gamma: float) -> float:
+    r"""One tabular TD(0) update of the table `V`, in place; returns the TD error.
+
+    $V(s) \leftarrow V(s) + \alpha\,[r + \gamma V(s') - V(s)]$, with $V(s') = 0$ when
+    the episode terminated. Only the entry `V[s]` changes.
+    """
+    v_next = 0.0 if terminated else V[s_next]
+    delta = r + gamma * v_next - V[s]  # (TD-error)
+    V[s] += alpha * delta  # (TD0-table)
+    return delta
+# --8<-- [end:td0_update]
+
+
+# --8<-- [start:linear_td0_update]
+def linear_td0_update(theta: np.ndarray, x: np.ndarray, r: float, x_next: np.ndarray,
+                      terminated: bool, alpha: float, gamma: float) -> float:
+    r"""The same update for $\hat v(s) = \theta^\top \mathbf{x}(s)$, in place on `theta`.
+
+    $\theta \leftarrow \theta + \alpha\,[r + \gamma \hat v(s') - \hat v(s)]\,\mathbf{x}(s)$:
+    every state whose features overlap $\mathbf{x}(s)$ moves too. Chapter 4 derives it.
+    """
+    v_next = 0.0 if terminated else theta @ x_next
+    delta = r + gamma * v_next - theta @ x  # (TD-error)
+    theta += alpha * delta * x  # (TD0-linear)
+    return delta
+# --8<-- [end:linear_td0_update]
+
+
+def block_features(maze: GridMaze, block: int, *, with_table: bool = True) -> np.ndarray:
+    r"""Features that generalize across neighbouring cells, shape `(rows * cols, d)`.
+
+    Column groups: one indicator per `block × block` square of the maze (coarse coding,
+    so that a cell's update also moves its neighbours), and, with `with_table=True`, one
+    indicator per cell as well, so that the true values stay representable exactly.
+    """
+    check_positive_int("block", block)
+    S = maze.rows * maze.cols
+    r, c = np.divmod(np.arange(S), maze.cols)
+    n_bc = -(-maze.cols // block)
+    square = (r // block) * n_bc + (c // block)
+    coarse = np.zeros((S, square.max() + 1))
+    coarse[np.arange(S), square] = 1.0
+    parts = [coarse, np.eye(S)] if with_table else [coarse]
+    return np.hstack(parts)
+
+
+def value_iteration(mdp: FiniteMDP, tol: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
+    r"""Optimal values and a greedy policy by value iteration (needs $\gamma < 1$ or a
+    terminating MDP). Returns `(v_star, greedy)` of shapes `(S,)` and `(S, A)`."""
+    v = np.zeros(mdp.n_states)
+    for _ in range(100_000):
+        q = mdp.R + mdp.gamma * mdp.P @ v
+        v_new = q.max(1)
+        if np.abs(v_new - v).max() < tol:
+            break
+        v = v_new
+    q = mdp.R + mdp.gamma * mdp.P @ v
+    greedy = np.zeros_like(q)
+    greedy[np.arange(mdp.n_states), q.argmax(1)] = 1.0
+    return v, greedy
+
+
+def epsilon_greedy_optimal_policy(maze: GridMaze, gamma: float, epsilon: float) -> np.ndarray:
+    r"""$\pi(a \mid s) = (1 - \varepsilon)\,[a = a^*(s)] + \varepsilon / 4$: the policy the
+    chapter evaluates, shape `(S, 4)`."""
+    check_probability("epsilon", epsilon)
+    _, greedy = value_iteration(maze.to_finite_mdp(gamma))
+    return (1 - epsilon) * greedy + epsilon / 4
+
+
+def run_td0(env: gym.Env, pi: np.ndarray, features: np.ndarray, episodes: int, alpha: float,
+            gamma: float, rng: np.random.Generator, max_steps: int = 10_000) -> np.ndarray:
+    r"""Evaluate policy `pi` by TD(0) with $\hat v(s) = \theta^\top \mathbf{x}(s)$ on a
+    gymnasium environment with discrete observations.
+
+    With `features = np.eye(S)` this is exactly tabular TD(0).
+
+    Args:
+        env: an environment with `Discrete` observations and actions.
+        pi: policy $\pi(a \mid s)$, shape `(S, A)`.
+        features: the feature matrix, row $s$ is $\mathbf{x}(s)$, shape `(S, d)`.
+        episodes: number of episodes.
+        alpha: step size $\alpha > 0$.
+        gamma: discount $\gamma \in [0, 1]$.
+        rng: random generator for actions and environment seeds.
+        max_steps: cut-off for one episode.
+
+    Returns:
+        The value estimates after each episode, shape `(episodes, S)`.
+    """
+    check_positive_int("episodes", episodes)
+    check_step_size("alpha", alpha)
+    check_discount("gamma", gamma)
+    S, A = pi.shape
+    if features.ndim != 2 or features.shape[0] != S:
+        raise ValueError(f"features must have shape ({S}, d), got {features.shape}")
+    theta = np.zeros(features.shape[1])
+    history = np.empty((episodes, S))
+    cum = np.cumsum(pi, axis=1)
+    for ep in range(episodes):
+        s, _ = env.reset(seed=int(rng.integers(2**31)))
+        for t in range(max_steps):
+            a = int(np.searchsorted(cum[s], rng.random() * cum[s, -1], side="right"))
+            s2, r, terminated, truncated, _ = env.step(min(a, A - 1))
+            linear_td0_update(theta, features[s], r, features[s2], terminated, alpha, gamma)
+            if not np.isfinite(theta).all():
+                from fa_book._validate import DivergenceError
+                raise DivergenceError("TD(0)", ep * max_steps + t, alpha)
+            s = s2
+            if terminated or truncated:
+                break
+        history[ep] = features @ theta
+    return history
+
+
+# --8<-- [start:table_size]
+def table_bytes(n_states: int, n_actions: int = 1, bytes_per_entry: int = 8) -> int:
+    r"""Memory of a lookup table $V(s)$ (`n_actions=1`) or $Q(s, a)$, in bytes."""
+    return int(n_states) * int(n_actions) * int(bytes_per_entry)  # (table)
+
+
+def grid_table_size(k: int, n: int) -> int:
+    r"""Cells of a grid with $k$ bins in each of $n$ dimensions: $|\bar S| = k^n$."""
+    check_positive_int("k", k)
+    check_positive_int("n", n)
+    return k**n  # (grid)
+
+
+def go_positions_log10(size: int = 19) -> float:
+    r"""$\log_{10}$ of the number of ways to colour a `size × size` Go board with
+    empty/black/white, $3^{n^2}$: an upper bound on board positions."""
+    check_positive_int("size", size)
+    return size * size * math.log10(3)  # (go)
+# --8<-- [end:table_size]

@@ -1,0 +1,92 @@
+"""The book's structural promises, checked on the Markdown sources.
+
+* every `\\tag{NAME}` displayed on a page is echoed as `# (NAME)` on a code line of a
+  file that the page includes (STYLE.md §3), so equation and code cannot drift apart;
+* every snippet include names a file and section that exist;
+* every public module has an API page, and every API page names a real module;
+* no page or config names an outside host that a reader's browser would fetch.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import fa_book
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGES = sorted(p for p in DOCS.rglob("*.md") if "results" not in p.parts)
+INCLUDE = re.compile(r'--8<--[ \t]+"(?P<target>[^"]+)"')
+TAG = re.compile(r"\\tag\{(?P<name>[^}]+)\}")
+OUTSIDE = re.compile(r"https?://(cdn\.|unpkg\.com|cdnjs\.|fonts\.googleapis|fonts\.gstatic|"
+                     r"polyfill\.io|api\.github)")
+
+
+def included_text(page_text: str) -> str:
+    from tests.snippets import read_snippet
+    return "\n".join(read_snippet(m.group("target")) for m in INCLUDE.finditer(page_text)
+                     if not m.group("target").startswith("docs/results/"))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_every_tag_is_computed_by_included_code(page):
+    text = page.read_text(encoding="utf-8")
+    tags = {m.group("name") for m in TAG.finditer(text)}
+    code = included_text(text)
+    missing = sorted(t for t in tags if f"# ({t})" not in code)
+    assert not missing, (f"{page.name}: equations tagged {missing} have no code line "
+                         f"ending in '# (TAG)' among the snippets this page includes")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_every_include_resolves(page):
+    from tests.snippets import read_snippet
+    for m in INCLUDE.finditer(page.read_text(encoding="utf-8")):
+        read_snippet(m.group("target"))  # raises on a missing file or section
+
+
+def public_modules() -> list[str]:
+    names = [m.name for m in pkgutil.iter_modules(fa_book.__path__)
+             if not m.name.startswith("_") or m.name == "_validate"]
+    return sorted(names)
+
+
+def test_every_public_module_has_an_api_page():
+    pages = {p.read_text(encoding="utf-8").strip() for p in (DOCS / "api").glob("*.md")}
+    missing = [m for m in public_modules() if f"::: fa_book.{m}" not in pages]
+    assert not missing, f"modules without an API page in docs/api/: {missing}"
+
+
+def test_every_api_page_names_a_module():
+    for page in (DOCS / "api").glob("*.md"):
+        for m in re.finditer(r"^::: (\S+)", page.read_text(encoding="utf-8"), re.M):
+            importlib.import_module(m.group(1))
+
+
+def test_no_outside_hosts_in_pages_or_config():
+    hits = []
+    for path in [ROOT / "mkdocs.yml", *DOCS.rglob("*.md"), *DOCS.rglob("*.css")]:
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if OUTSIDE.search(line):
+                hits.append(f"{path.relative_to(ROOT)}:{i}: {line.strip()}")
+    assert not hits, hits
+
+
+def test_docstrings_with_backslashes_are_raw():
+    """`\\b` in a normal docstring becomes a backspace on the API page (ruff W605 too)."""
+    import ast
+    bad = []
+    for path in (ROOT / "fa_book").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                seg = ast.get_source_segment(source, node) or ""
+                if "\\" in node.value and seg[:1] in "\"'" and not seg.startswith("r"):
+                    if any(c in node.value for c in "\b\f\v\a"):
+                        bad.append(f"{path.name}:{node.lineno}")
+    assert not bad, bad

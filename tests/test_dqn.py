@@ -1,0 +1,346 @@
+"""Tests for fa_book.dqn: each piece of DQN against its definition, then the loop."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import math
+
+import gymnasium as gym
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fa_book.dqn import (
+    Batch,
+    DQNConfig,
+    NatureQNetwork,
+    NumpyQ,
+    QNetwork,
+    ReplayBuffer,
+    atari_env,
+    dqn_loss,
+    dqn_target,
+    epsilon_schedule,
+    evaluate,
+    gradient_step,
+    load_checkpoint,
+    main,
+    save_checkpoint,
+    steps_to_stay,
+    sync_target,
+    train,
+)
+
+
+def _net(seed: int, hidden=(16, 16), obs_dim=4, n_actions=3) -> QNetwork:
+    return QNetwork(obs_dim, n_actions, hidden, torch.Generator().manual_seed(seed))
+
+
+def _batch(rng: np.random.Generator, B: int = 6, obs_dim: int = 4, n_actions: int = 3
+           ) -> Batch:
+    return Batch(torch.from_numpy(rng.standard_normal((B, obs_dim)).astype(np.float32)),
+                 torch.from_numpy(rng.integers(0, n_actions, B)),
+                 torch.from_numpy(rng.standard_normal(B).astype(np.float32)),
+                 torch.from_numpy(rng.standard_normal((B, obs_dim)).astype(np.float32)),
+                 torch.from_numpy((rng.random(B) < 0.4).astype(np.float32)))
+
+
+# --8<-- [start:loss_by_hand]
+@pytest.mark.parametrize("loss", ["mse", "huber"])
+def test_loss_equals_the_formula_by_hand(loss):
+    """L_i = mean_j (r_j + gamma max_a' Q(s'_j, a'; theta^-) - Q(s_j, a_j; theta))^2,
+    computed transition by transition with a numpy forward pass; terminal s' -> y = r."""
+    rng = np.random.default_rng(0)
+    q_net, target_net = _net(1), _net(2)
+    batch, gamma = _batch(rng), 0.9
+    Q, Q_minus = NumpyQ(q_net), NumpyQ(target_net)
+    errors = []
+    for j in range(len(batch.a)):
+        s, a, r = batch.s[j].numpy(), int(batch.a[j]), float(batch.r[j])
+        s_next, terminal = batch.s_next[j].numpy(), bool(batch.terminated[j])
+        y = r if terminal else r + gamma * max(Q_minus(s_next))
+        errors.append(y - Q(s)[a])
+    errors = np.array(errors, dtype=np.float64)
+    if loss == "mse":
+        by_hand = np.mean(errors ** 2)
+    else:  # Huber with delta = 1: the paper's error clipping
+        by_hand = np.mean(np.where(abs(errors) <= 1, 0.5 * errors ** 2, abs(errors) - 0.5))
+    got = dqn_loss(q_net, target_net, batch, gamma, loss).item()
+    assert got == pytest.approx(by_hand, rel=1e-5, abs=1e-6)
+# --8<-- [end:loss_by_hand]
+
+
+def test_huber_gradient_is_the_clipped_error():
+    """d/dQ of the Huber loss is -clip(y - Q, -1, 1) / B (the paper's error clipping)."""
+    rng = np.random.default_rng(3)
+    q_net, target_net = _net(1), _net(2)
+    batch = _batch(rng, B=8)
+    batch = batch._replace(r=torch.linspace(-3, 3, 8), terminated=torch.ones(8))  # y = r
+    y = dqn_target(target_net, batch, 0.9)
+    q_all = q_net(batch.s)
+    q_all.retain_grad()
+    q = q_all.gather(1, batch.a.unsqueeze(1)).squeeze(1)
+    torch.nn.functional.smooth_l1_loss(q, y, beta=1.0).backward()
+    expected = -torch.clamp(y - q.detach(), -1, 1) / len(y)
+    got = q_all.grad.gather(1, batch.a.unsqueeze(1)).squeeze(1)
+    assert torch.allclose(got, expected, atol=1e-7)
+    assert (abs(y - q.detach()) > 1).any() and (abs(y - q.detach()) < 1).any()
+
+
+# --8<-- [start:target_frozen]
+def test_target_gets_no_gradient_and_changes_only_on_sync_steps():
+    rng = np.random.default_rng(1)
+    config = DQNConfig(target_update=3, learning_rate=1e-2, loss="mse")
+    q_net = _net(1)
+    target_net = copy.deepcopy(q_net)
+    optimizer = torch.optim.Adam(q_net.parameters(), lr=config.learning_rate)
+    before = [p.detach().clone() for p in target_net.parameters()]
+    for i in range(1, 10):
+        gradient_step(q_net, target_net, optimizer, _batch(rng), config, update=i)
+        assert all(p.grad is None for p in target_net.parameters())
+        after = [p.detach().clone() for p in target_net.parameters()]
+        changed = any(not torch.equal(a, b) for a, b in zip(before, after, strict=True))
+        assert changed == (i % config.target_update == 0)
+        if changed:  # a sync copies theta exactly
+            assert all(torch.equal(p, q) for p, q in zip(target_net.parameters(),
+                                                         q_net.parameters(), strict=True))
+        before = after
+# --8<-- [end:target_frozen]
+
+
+def test_no_gradient_through_the_target_even_when_it_is_the_online_network():
+    """theta^- = theta (the 'no target network' ablation): y is still a constant, so the
+    gradient is the semi-gradient -2/B sum_j delta_j grad Q(s_j, a_j)."""
+    rng = np.random.default_rng(2)
+    q_net, batch, gamma = _net(4), _batch(rng), 0.9
+    dqn_loss(q_net, q_net, batch, gamma, "mse").backward()
+    got = [p.grad.clone() for p in q_net.parameters()]
+    q_net.zero_grad()
+    y = dqn_target(q_net, batch, gamma)
+    q = q_net(batch.s).gather(1, batch.a.unsqueeze(1)).squeeze(1)
+    (-(2.0 / len(y)) * ((y - q).detach() * q).sum()).backward()
+    for g, p in zip(got, q_net.parameters(), strict=True):
+        assert torch.allclose(g, p.grad, atol=1e-6)
+
+
+@given(tau=st.floats(0.01, 1.0))
+def test_polyak_sync_is_the_convex_combination(tau):
+    q_net, target_net = _net(1), _net(2)
+    expected = [tau * p.detach() + (1 - tau) * pm.detach()
+                for p, pm in zip(q_net.parameters(), target_net.parameters(), strict=True)]
+    sync_target(target_net, q_net, tau)
+    for pm, e in zip(target_net.parameters(), expected, strict=True):
+        assert torch.allclose(pm, e, atol=1e-6)
+
+
+def test_terminated_zeroes_the_bootstrap_and_truncated_does_not():
+    rng = np.random.default_rng(5)
+    target_net, gamma = _net(2), 0.97
+    batch = _batch(rng, B=10)
+    y = dqn_target(target_net, batch, gamma)
+    q_max = target_net(batch.s_next).max(1).values.detach()
+    term = batch.terminated.bool()
+    assert torch.equal(y[term], batch.r[term])
+    assert torch.allclose(y[~term], batch.r[~term] + gamma * q_max[~term])
+
+
+# --8<-- [start:uniform]
+def test_replay_keeps_the_last_n_and_samples_them_uniformly():
+    N, n_added, n_draws = 10, 27, 200_000
+    buffer = ReplayBuffer(N, (2,))
+    for k in range(n_added):
+        buffer.add(np.array([k, -k]), k % 2, float(k), np.array([k + 1, 0]), False)
+    assert len(buffer) == N
+    assert sorted(buffer.r.tolist()) == list(range(n_added - N, n_added))  # ring buffer
+    idx = buffer.sample_indices(n_draws, np.random.default_rng(0))
+    counts = np.bincount(idx, minlength=N)
+    p = 1.0 / N
+    se = math.sqrt(n_draws * p * (1 - p))  # binomial standard error of each count
+    assert np.all(np.abs(counts - n_draws * p) < 5 * se)
+    chi2 = np.sum((counts - n_draws * p) ** 2 / (n_draws * p))  # df = N - 1 = 9
+    assert chi2 < 27.9  # 99.9% quantile of chi-square with 9 degrees of freedom
+# --8<-- [end:uniform]
+
+
+def test_replay_samples_only_filled_slots_and_recent_is_most_recent():
+    buffer = ReplayBuffer(100, (1,))
+    for k in range(7):
+        buffer.add(np.array([k]), 0, float(k), np.array([k]), k == 6)
+    idx = buffer.sample_indices(5000, np.random.default_rng(1))
+    assert set(idx.tolist()) == set(range(7))
+    assert buffer.batch(buffer.recent_indices(3)).r.tolist() == [6.0, 5.0, 4.0]
+    assert buffer.batch(np.array([6])).terminated.item() == 1.0
+    with pytest.raises(ValueError, match="batch_size"):
+        buffer.sample_indices(0, np.random.default_rng(0))
+
+
+# --8<-- [start:epsilon]
+@given(start=st.floats(0.0, 1.0), end=st.floats(0.0, 1.0),
+       duration=st.integers(1, 10_000))
+def test_epsilon_schedule_endpoints_and_monotone(start, end, duration):
+    eps = [epsilon_schedule(t, start, end, duration) for t in range(0, 2 * duration + 2)]
+    assert eps[0] == start
+    assert eps[duration] == pytest.approx(end, abs=1e-12)
+    assert all(e == pytest.approx(end, abs=1e-12) for e in eps[duration:])
+    steps = np.diff(eps)
+    assert np.all(steps <= 1e-12) if end <= start else np.all(steps >= -1e-12)
+# --8<-- [end:epsilon]
+
+
+def test_bad_arguments_name_the_argument():
+    with pytest.raises(ValueError, match="eps_end"):
+        epsilon_schedule(0, 1.0, 1.5, 10)
+    with pytest.raises(ValueError, match="gamma"):
+        DQNConfig(gamma=1.5)
+    with pytest.raises(ValueError, match="loss"):
+        DQNConfig(loss="l1")
+    with pytest.raises(ValueError, match="buffer_size"):
+        DQNConfig(buffer_size=10, batch_size=32)
+    with pytest.raises(ValueError, match="tau"):
+        DQNConfig(tau=0.0)
+
+
+def test_numpy_q_is_the_torch_network_and_follows_optimizer_steps():
+    q_net = _net(7)
+    q_np = NumpyQ(q_net)
+    s = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)
+    for _ in range(2):
+        with torch.no_grad():
+            expected = q_net(torch.from_numpy(s)).numpy()
+        assert np.allclose(q_np(s[0]), expected[0], atol=1e-5)
+        assert np.allclose(q_np(s), expected, atol=1e-5)
+        opt = torch.optim.SGD(q_net.parameters(), lr=0.5)
+        q_net(torch.from_numpy(s)).sum().backward()
+        opt.step()  # in place: the numpy view must see it
+
+
+def test_nature_network_shapes_and_parameter_count():
+    n_actions = 6
+    net = NatureQNetwork(n_actions, torch.Generator().manual_seed(0))
+    frames = torch.randint(0, 256, (2, 4, 84, 84), dtype=torch.uint8)
+    assert net(frames).shape == (2, n_actions)
+    # Methods, "Model architecture": sizes 84 -> 20 -> 9 -> 7 and the layer widths
+    conv = [(4, 32, 8), (32, 64, 4), (64, 64, 3)]
+    expected = sum(c_in * c_out * k * k + c_out for c_in, c_out, k in conv)
+    expected += 64 * 7 * 7 * 512 + 512 + 512 * n_actions + n_actions
+    assert sum(p.numel() for p in net.parameters()) == expected
+    with pytest.raises(ValueError, match="84"):
+        net(torch.zeros(1, 4, 64, 64))
+
+
+def test_nature_network_learns_on_frames_with_the_dqn_loss():
+    """A few updates of the conv net on a fixed batch of frames lower L_i (target frozen)."""
+    gen = torch.Generator().manual_seed(0)
+    q_net = NatureQNetwork(4, gen)
+    target_net = copy.deepcopy(q_net)
+    s = torch.randint(0, 256, (8, 4, 84, 84), dtype=torch.uint8, generator=gen)
+    batch = Batch(s, torch.arange(8) % 4, torch.ones(8), s.flip(0), torch.zeros(8))
+    optimizer = torch.optim.Adam(q_net.parameters(), lr=1e-4)
+    config = DQNConfig(target_update=1000, loss="huber")
+    losses = [gradient_step(q_net, target_net, optimizer, batch, config, i)
+              for i in range(1, 16)]
+    assert losses[-1] < 0.5 * losses[0]
+
+
+def test_atari_runs_when_the_extra_is_installed_and_says_how_to_get_it_otherwise():
+    try:
+        import ale_py  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match=r"fa_book\[atari\]"):
+            atari_env("ALE/Pong-v5")
+        return
+    env = atari_env("ALE/Pong-v5", seed=0)
+    net = NatureQNetwork(int(env.action_space.n), torch.Generator().manual_seed(0))
+    s, _ = env.reset(seed=0)
+    assert s.shape == (4, 84, 84)
+    for _ in range(5):
+        a = int(net(torch.from_numpy(np.asarray(s))[None]).argmax())
+        s, *_ = env.step(a)
+    env.close()
+
+
+# --8<-- [start:checkpoint]
+def test_checkpoint_round_trip_and_wrong_architecture(tmp_path):
+    config = DQNConfig(hidden=(16, 16))
+    net = QNetwork(4, 2, config.hidden, torch.Generator().manual_seed(3))
+    path = save_checkpoint(tmp_path / "q.pt", net, config)
+    loaded, loaded_config = load_checkpoint(path, expected_arch=net.arch)
+    s = torch.randn(10, 4, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(loaded(s), net(s)) and loaded_config == config
+    other = QNetwork(4, 2, (32,))
+    with pytest.raises(ValueError, match="architecture"):
+        load_checkpoint(path, expected_arch=other.arch)
+    with pytest.raises(ValueError, match="architecture"):
+        load_checkpoint(save_checkpoint(tmp_path / "n.pt", NatureQNetwork(4)),
+                        expected_arch=net.arch)
+# --8<-- [end:checkpoint]
+
+
+def test_checkpoint_with_weights_that_do_not_fit_gets_a_clear_error(tmp_path):
+    path = save_checkpoint(tmp_path / "q.pt", QNetwork(4, 2, (8,)))
+    blob = torch.load(path, weights_only=True)
+    blob["arch"]["hidden"] = [9]  # the stored weights are for 8 units
+    torch.save(blob, path)
+    with pytest.raises(ValueError, match="do not fit"):
+        load_checkpoint(path)
+    torch.save({"something": torch.zeros(1)}, path)
+    with pytest.raises(ValueError, match="not an fa_book DQN checkpoint"):
+        load_checkpoint(path)
+
+
+def test_steps_to_stay():
+    h = [{"step": s, "eval_mean": m} for s, m in
+         [(1, 100), (2, 480), (3, 300), (4, 500), (5, 476)]]
+    assert steps_to_stay(h, 475) == 4
+    assert steps_to_stay(h[:3], 475) is None
+
+
+def _random_policy_returns(n: int, seed: int) -> np.ndarray:
+    env, rng = gym.make("CartPole-v1"), np.random.default_rng(seed)
+    out = []
+    for k in range(n):
+        env.reset(seed=seed + k)
+        G, done = 0.0, False
+        while not done:
+            _, r, terminated, truncated, _ = env.step(int(rng.integers(2)))
+            G, done = G + r, terminated or truncated
+        out.append(G)
+    return np.array(out)
+
+
+SHORT = DQNConfig(total_steps=6_000, learning_starts=500, eps_duration=3_000,
+                  eval_every=2_000, eval_episodes=10, seed=3)
+
+
+# --8<-- [start:beats_random]
+def test_short_training_run_beats_a_random_policy_by_far():
+    """6000 steps of DQN on CartPole-v1: the greedy policy's mean return must be at least
+    5x the random policy's (which is about 22). With the target's sign flipped, gamma's
+    bootstrap dropped or the gradient sent the wrong way, the run stays near random."""
+    result = train(SHORT)
+    trained = evaluate(result.q_net, "CartPole-v1", n_episodes=20, seed=123)
+    random_mean = _random_policy_returns(20, seed=123).mean()
+    assert trained.mean() >= 5 * random_mean
+# --8<-- [end:beats_random]
+
+
+def test_same_seed_same_numbers_and_logs(tmp_path):
+    argv = ["--total-steps", "1200", "--learning-starts", "300", "--eval-every", "600",
+            "--eval-episodes", "3", "--hidden", "32", "32", "--seed", "5", "--no-progress"]
+    main([*argv, "--out", str(tmp_path / "a")])
+    main([*argv, "--out", str(tmp_path / "b")])
+    rows = [list(csv.DictReader((tmp_path / d / "progress.csv").open())) for d in "ab"]
+    assert len(rows[0]) == 2
+    keys = ["step", "eval_mean", "eval_std", "epsilon", "loss", "episodes", "updates"]
+    assert [[r[k] for k in keys] for r in rows[0]] == [[r[k] for k in keys] for r in rows[1]]
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["config"]["hidden"] == [32, 32] and summary["config"]["seed"] == 5
+    a, _ = load_checkpoint(tmp_path / "a" / "model.pt")
+    b, config = load_checkpoint(tmp_path / "b" / "model.pt")
+    assert config.total_steps == 1200
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
+        assert torch.equal(p, q)

@@ -1,0 +1,330 @@
+"""REINFORCE: the expected update by enumeration against the exact gradient, the baseline,
+the gamma^t factor, the short corridor against its exact MDP, CartPole, bad input."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import pytest
+import torch
+from gymnasium.utils.env_checker import check_env
+from hypothesis import given
+from hypothesis import strategies as st
+
+import fa_book  # noqa: F401  (registers fa_book/ShortCorridor-v0)
+from fa_book._validate import DivergenceError
+from fa_book.oracles import FiniteMDP, v_pi
+from fa_book.policies import SoftmaxLinearPolicy, tabular_features
+from fa_book.policy_gradient import dropped_discount_direction, exact_gradient, j_start
+from fa_book.reinforce import (
+    CartPoleConfig,
+    CorridorConfig,
+    ShortCorridor,
+    corridor_reinforce,
+    discounted_returns,
+    expected_reinforce_update,
+    greedy_return,
+    optimal_corridor_policy,
+    reinforce_cartpole,
+    reinforce_loss,
+    reinforce_update,
+    short_corridor_mdp,
+)
+from tests.strategies import seeds
+
+
+def layered_mdp(rng: np.random.Generator, width: int, n_actions: int, horizon: int,
+                gamma: float) -> FiniteMDP:
+    """A random MDP whose states come in `horizon` layers; layer k leads to layer k+1 and
+    the last layer ends the episode, so every episode lasts exactly `horizon` steps."""
+    S = width * horizon
+    P = np.zeros((S, n_actions, S))
+    for k in range(horizon - 1):
+        rows = rng.dirichlet(np.ones(width), size=(width, n_actions))
+        P[k * width:(k + 1) * width, :, (k + 1) * width:(k + 2) * width] = rows
+    R = rng.uniform(-1, 1, (S, n_actions))
+    d0 = np.zeros(S)
+    d0[:width] = rng.dirichlet(np.ones(width))
+    return FiniteMDP(P, R, gamma, d0)
+
+
+def _setup(seed, gamma, horizon=3, width=2, n_actions=2):
+    rng = np.random.default_rng(seed)
+    mdp = layered_mdp(rng, width, n_actions, horizon, gamma)
+    X = tabular_features(mdp.n_states, n_actions)
+    policy = SoftmaxLinearPolicy(X.shape[-1], n_actions)
+    theta = rng.uniform(-2, 2, policy.n_params)
+    return rng, mdp, X, policy, theta
+
+
+# --8<-- [start:expected_update]
+@given(seeds, st.floats(0.0, 1.0))
+def test_expected_update_is_the_exact_gradient(seed, gamma):
+    r"""E[sum_t gamma^t G_t grad log pi(A_t|S_t)], summed over every episode, = grad J."""
+    _, mdp, X, policy, theta = _setup(seed, gamma)
+    expected = expected_reinforce_update(mdp, policy, theta, X, horizon=3)
+    exact = exact_gradient(j_start, mdp, theta, X)  # autograd through closed-form J
+    np.testing.assert_allclose(expected, exact, rtol=1e-9, atol=1e-12)
+# --8<-- [end:expected_update]
+
+
+# --8<-- [start:gamma_t]
+@given(seeds, st.floats(0.1, 0.9))
+def test_dropping_gamma_t_changes_the_expected_update(seed, gamma):
+    """Without gamma^t (the notes' update) the expectation is the undiscounted-visitation
+    direction of fa_book.policy_gradient, which is not grad J when gamma < 1."""
+    _, mdp, X, policy, theta = _setup(seed, gamma)
+    no_gamma_t = expected_reinforce_update(mdp, policy, theta, X, horizon=3,
+                                           discount_weight=False)
+    np.testing.assert_allclose(no_gamma_t, dropped_discount_direction(mdp, policy, theta, X),
+                               rtol=1e-9, atol=1e-12)
+    exact = exact_gradient(j_start, mdp, theta, X)
+    # the layer-2 scores enter with weight 1 instead of gamma^2: a visible difference
+    assert np.linalg.norm(no_gamma_t - exact) > 1e-3 * np.linalg.norm(exact)
+# --8<-- [end:gamma_t]
+
+
+def test_gamma_t_and_return_placement_by_hand():
+    """T = 2, rewards (1, 1), gamma = 1/2: G = (1.5, 1) and the weights are (1, 1/2)."""
+    g = np.array([[1.0, 0.0], [0.0, 1.0]])
+    out = reinforce_update(g, [1.0, 1.0], alpha=0.1, gamma=0.5)
+    np.testing.assert_allclose(out, 0.1 * np.array([1.0 * 1.5, 0.5 * 1.0]))
+    np.testing.assert_allclose(discounted_returns([1.0, 1.0], 0.5), [1.5, 1.0])
+    out = reinforce_update(g, [1.0, 1.0], alpha=0.1, gamma=0.5, discount_weight=False)
+    np.testing.assert_allclose(out, 0.1 * np.array([1.5, 1.0]))
+
+
+# --8<-- [start:baseline_unbiased]
+@given(seeds, st.floats(0.0, 1.0), st.floats(-10, 10))
+def test_baseline_leaves_the_expected_update_unchanged(seed, gamma, scale):
+    """Any b(s) (a function of the state only) gives the same expectation, exactly."""
+    rng, mdp, X, policy, theta = _setup(seed, gamma)
+    b = scale * rng.standard_normal(mdp.n_states)
+    without = expected_reinforce_update(mdp, policy, theta, X, horizon=3)
+    with_b = expected_reinforce_update(mdp, policy, theta, X, horizon=3, baseline=b)
+    np.testing.assert_allclose(with_b, without, rtol=1e-9, atol=1e-10)
+# --8<-- [end:baseline_unbiased]
+
+
+def _corridor_updates(p_right: float, n: int, rng, baseline: float | None):
+    """n per-episode REINFORCE updates (alpha = 1) in the registered gymnasium env."""
+    env = gym.make("fa_book/ShortCorridor-v0")
+    policy = SoftmaxLinearPolicy(2, 2)
+    X = np.array([[0.0, 1.0], [1.0, 0.0]])  # x(s, left) = (0, 1), x(s, right) = (1, 0)
+    h = np.log(p_right / (1 - p_right))
+    theta = np.array([h / 2, -h / 2])
+    out = np.zeros((n, 2))
+    env.reset(seed=0)
+    for i in range(n):
+        env.reset()
+        actions, rewards, done = [], [], False
+        while not done:
+            a = int(rng.random() < p_right)
+            _, r, terminated, truncated, _ = env.step(a)
+            actions.append(a)
+            rewards.append(r)
+            done = terminated or truncated
+        T = len(actions)
+        scores = policy.grad_log_pi(theta, np.broadcast_to(X, (T, 2, 2)), np.array(actions))
+        b = None if baseline is None else np.full(T, baseline)
+        out[i] = reinforce_update(scores, rewards, alpha=1.0, gamma=1.0, baseline=b)
+    return out, theta
+
+
+# --8<-- [start:baseline_variance]
+def test_baseline_reduces_variance_on_the_short_corridor():
+    r"""Same episodes, b = v_pi(s_0): both sample means are within 5 standard errors of
+    the exact gradient, and the variance of the update drops."""
+    p, n = 0.4, 3000
+    mdp = short_corridor_mdp()
+    b = v_pi(mdp, np.tile([1 - p, p], (3, 1)))[0]
+    plain, theta = _corridor_updates(p, n, np.random.default_rng(1), None)
+    based, _ = _corridor_updates(p, n, np.random.default_rng(1), b)
+    X = np.tile(np.array([[0.0, 1.0], [1.0, 0.0]]), (3, 1, 1))
+    exact = exact_gradient(j_start, mdp, theta, X)
+    for sample in (plain, based):
+        se = sample.std(0, ddof=1) / np.sqrt(n)
+        assert np.all(np.abs(sample.mean(0) - exact) < 5 * se)
+    var_plain, var_based = plain.var(0, ddof=1).sum(), based.var(0, ddof=1).sum()
+    assert var_based < 0.5 * var_plain
+# --8<-- [end:baseline_variance]
+
+
+# --8<-- [start:corridor_env]
+def test_short_corridor_env_matches_its_mdp():
+    """Every (state, action) of the gymnasium env steps where the exact MDP says."""
+    env = ShortCorridor()
+    check_env(env, skip_render_check=True)
+    mdp = short_corridor_mdp()
+    for s in range(3):
+        for a in range(2):
+            env.reset(seed=0)
+            env.state = s
+            s_next, r, terminated, truncated, _ = env.step(a)
+            assert r == mdp.R[s, a] and not truncated
+            if terminated:
+                assert s_next == 3 and mdp.P[s, a].sum() == 0.0
+            else:
+                assert mdp.P[s, a, s_next] == 1.0
+    assert gym.make("fa_book/ShortCorridor-v0").spec.max_episode_steps == 1000
+# --8<-- [end:corridor_env]
+
+
+def test_optimal_corridor_policy_matches_the_closed_form():
+    """v(s0) = (2p - 4) / (p (1 - p)) is maximal at p = 2 - sqrt 2, v* = -(6 + 4 sqrt 2)."""
+    p_star, v_star = optimal_corridor_policy()
+    assert p_star == pytest.approx(2 - np.sqrt(2), abs=1e-6)
+    assert v_star == pytest.approx(-(6 + 4 * np.sqrt(2)), abs=1e-9)
+
+
+# --8<-- [start:vectorized]
+@pytest.mark.parametrize("alpha_w", [None, 2.0**-6])
+def test_vectorized_corridor_equals_the_generic_update(alpha_w):
+    """One trial of corridor_reinforce (theta held fixed within the episode) gives the
+    same policy as reinforce_update with the softmax scores of fa_book.policies."""
+    gamma, alpha = 0.9, 2.0**-9
+    cfg = CorridorConfig(alpha_theta=alpha, alpha_w=alpha_w, gamma=gamma, n_trials=1,
+                         n_episodes=4, in_place=False, min_prob=0.0, p_right0=0.3)
+    run = corridor_reinforce(cfg, np.random.default_rng(7))[0]
+    rng, policy = np.random.default_rng(7), SoftmaxLinearPolicy(2, 2)
+    X = np.array([[0.0, 1.0], [1.0, 0.0]])
+    h = np.log(0.3 / 0.7)
+    theta, w = np.array([h / 2, -h / 2]), 0.0
+    env = ShortCorridor()
+    for episode in range(4):
+        p = policy.pi(theta, X)[1]
+        assert run.p_right[0, episode] == pytest.approx(p, rel=1e-12)
+        env.reset()
+        actions, done = [], False
+        while not done:
+            a = int(rng.random(1)[0] < p)
+            done = env.step(a)[2]
+            actions.append(a)
+        T = len(actions)
+        assert run.returns[0, episode] == -T
+        G = discounted_returns(-np.ones(T), gamma)
+        b = np.zeros(T)
+        for t in range(T):  # the box's baseline: w moves after every step
+            b[t] = w
+            if alpha_w is not None:
+                w += alpha_w * (G[t] - w)
+        scores = policy.grad_log_pi(theta, np.broadcast_to(X, (T, 2, 2)), np.array(actions))
+        theta = theta + reinforce_update(scores, -np.ones(T), alpha=alpha, gamma=gamma,
+                                         baseline=b)
+# --8<-- [end:vectorized]
+
+
+def test_in_place_and_held_updates_differ_by_order_alpha_squared():
+    """The box's step-by-step update and the held-theta update agree to O(alpha^2)."""
+    gaps = []
+    for alpha in (2.0**-10, 2.0**-12):
+        # same seed, so both see the same first episodes; they differ only in the update
+        runs = [corridor_reinforce(CorridorConfig(alpha_theta=alpha, n_trials=20, n_episodes=2,
+                                                  in_place=ip, min_prob=0.0, p_right0=0.3),
+                                   np.random.default_rng(3))[0] for ip in (True, False)]
+        gaps.append(np.abs(runs[0].p_right[:, 1] - runs[1].p_right[:, 1]).max())
+    assert 0 < gaps[1] < gaps[0] / 8  # alpha / 4 -> gap / 16 for an O(alpha^2) term
+
+
+def test_corridor_learns_towards_the_optimum_and_is_reproducible():
+    cfg = CorridorConfig(alpha_theta=2.0**-11, n_trials=20, n_episodes=200)
+    a = corridor_reinforce(cfg, np.random.default_rng(0))[0]
+    b = corridor_reinforce(cfg, np.random.default_rng(0))[0]
+    np.testing.assert_array_equal(a.returns, b.returns)
+    p_star, v_star = optimal_corridor_policy()
+    # starts near v(p=0.05) = -82; the last 50 x 20 episodes average within 50% of v*
+    # (their standard error is about 0.5)
+    assert a.returns[:, :5].mean() < 3 * v_star
+    assert a.returns[:, -50:].mean() > 1.5 * v_star
+    assert abs(a.p_right[:, -1].mean() - p_star) < 0.2
+
+
+def test_corridor_without_floor_diverges_loudly():
+    """No probability floor and a large step: some trial's policy turns (nearly)
+    deterministic, its episode never ends, and the run raises instead of hanging."""
+    cfg = CorridorConfig(alpha_theta=2.0**-4, min_prob=0.0, n_trials=20, n_episodes=100,
+                         max_steps=5000)
+    with pytest.raises(DivergenceError):
+        corridor_reinforce(cfg, np.random.default_rng(0))
+
+
+def test_bad_input():
+    g = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="baseline"):
+        reinforce_update(g, np.zeros(3), alpha=0.1, gamma=0.9, baseline=np.zeros(2))
+    with pytest.raises(ValueError, match="baseline"):
+        reinforce_update(g, np.zeros(3), alpha=0.1, gamma=0.9, baseline=[0.0, np.nan, 0.0])
+    with pytest.raises(ValueError, match="rewards"):
+        reinforce_update(g, np.zeros(4), alpha=0.1, gamma=0.9)
+    with pytest.raises(ValueError, match="grad_log_pi"):
+        reinforce_update(np.zeros(3), np.zeros(3), alpha=0.1, gamma=0.9)
+    with pytest.raises(ValueError, match="alpha"):
+        reinforce_update(g, np.zeros(3), alpha=0.0, gamma=0.9)
+    with pytest.raises(ValueError, match="gamma"):
+        reinforce_update(g, np.zeros(3), alpha=0.1, gamma=1.5)
+    _, mdp, X, policy, theta = _setup(0, 0.9)
+    with pytest.raises(ValueError, match="baseline"):
+        expected_reinforce_update(mdp, policy, theta, X, 3, baseline=np.zeros(2))
+    with pytest.raises(ValueError, match="horizon"):
+        expected_reinforce_update(mdp, policy, theta, X, horizon=2)
+    with pytest.raises(ValueError, match="alpha_theta"):
+        corridor_reinforce(CorridorConfig(alpha_theta=-1.0), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="min_prob"):
+        corridor_reinforce(CorridorConfig(min_prob=0.5), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="n_episodes"):
+        corridor_reinforce([CorridorConfig(), CorridorConfig(n_episodes=5)],
+                           np.random.default_rng(0))
+    env = ShortCorridor()
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match="action"):
+        env.step(2)
+    with pytest.raises(ValueError, match="psi"):
+        reinforce_loss(torch.zeros(3), torch.zeros(4), 1)
+    with pytest.raises(ValueError, match="baseline"):
+        reinforce_cartpole(CartPoleConfig(baseline="mean"), seed=0)
+    with pytest.raises(ValueError, match="lr"):
+        reinforce_cartpole(CartPoleConfig(lr=float("nan")), seed=0)
+
+
+def test_reinforce_loss_gradient_is_the_reinforce_direction():
+    """-grad L = (1/N) sum_t psi_t grad log pi(A_t|S_t), against the closed-form scores."""
+    rng = np.random.default_rng(0)
+    policy = SoftmaxLinearPolicy(3, 2)
+    theta, x = rng.standard_normal(3), rng.standard_normal((5, 2, 3))
+    a, psi = rng.integers(0, 2, 5), rng.standard_normal(5)
+    theta_t = torch.tensor(theta, requires_grad=True)
+    log_pi = torch.log_softmax(torch.tensor(x) @ theta_t, -1)[np.arange(5), a]
+    reinforce_loss(log_pi, torch.tensor(psi), n_episodes=2).backward()
+    expected = (psi[:, None] * policy.grad_log_pi(theta, x, a)).sum(0) / 2
+    np.testing.assert_allclose(-theta_t.grad.numpy(), expected, rtol=1e-12, atol=1e-12)
+
+
+# --8<-- [start:cartpole]
+def test_cartpole_learns_from_a_random_start():
+    """Seed 0: the initial (near-uniform) policy's greedy mean is under 50; REINFORCE
+    brings it to 475 within 200 episodes, which an update with a wrong sign, a missing
+    return or a wrong action index cannot do."""
+    from fa_book.policies import CategoricalMLP
+
+    cfg = CartPoleConfig(max_episodes=200)
+    seeds = [10**6 + k for k in range(cfg.eval_episodes)]
+    assert greedy_return(CategoricalMLP(4, 2, cfg.hidden, seed=0), seeds) < 50
+    run = reinforce_cartpole(cfg, seed=0)
+    assert run.solved_at is not None and run.eval_returns[-1] >= cfg.target
+# --8<-- [end:cartpole]
+
+
+def test_cartpole_same_seed_same_numbers():
+    cfg = CartPoleConfig(max_episodes=20, stop_when_solved=False)
+    a, b = reinforce_cartpole(cfg, 3), reinforce_cartpole(cfg, 3)
+    np.testing.assert_array_equal(a.train_returns, b.train_returns)
+    np.testing.assert_array_equal(a.eval_returns, b.eval_returns)
+
+
+def test_figures_quick(tmp_path):
+    from fa_book.figures import figure_functions
+
+    (tmp_path / "figures").mkdir()
+    for func in figure_functions("reinforce"):
+        for path in func(tmp_path / "figures", quick=True):
+            assert path.is_file() and path.stat().st_size > 0

@@ -1,0 +1,147 @@
+"""Chapter 1: the maze environment, tabular TD(0), and what a table update touches."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env
+from hypothesis import given
+from hypothesis import strategies as st
+
+import fa_book  # noqa: F401  (registers the environments)
+from fa_book.oracles import on_policy_distribution, v_pi
+from fa_book.tabular import (
+    GridMaze,
+    block_features,
+    epsilon_greedy_optimal_policy,
+    go_positions_log10,
+    grid_table_size,
+    linear_td0_update,
+    run_td0,
+    table_bytes,
+    td0_update,
+)
+
+MAZE = GridMaze()
+S = MAZE.rows * MAZE.cols
+
+
+def test_registered_env_passes_check_env():
+    env = gym.make("fa_book/GridMaze-v0")
+    check_env(env.unwrapped)
+    obs, info = env.reset(seed=0)
+    assert obs == MAZE.start and info == {}
+
+
+def test_env_matches_its_exact_mdp_step_for_step():
+    mdp = MAZE.to_finite_mdp(0.9)
+    env = GridMaze()
+    for s in MAZE.free_cells:
+        if s == MAZE.goal:
+            continue
+        for a in range(4):
+            env._s = int(s)
+            s2, r, terminated, truncated, _ = env.step(a)
+            assert mdp.P[s, a, s2] == 1.0
+            assert r == mdp.R[s, a]
+            assert terminated == (s2 == MAZE.goal) and not truncated
+
+
+# --8<-- [start:one_entry]
+@given(V=st.lists(st.floats(-10, 10), min_size=S, max_size=S).map(np.array),
+       s=st.sampled_from(list(MAZE.free_cells)), a=st.integers(0, 3),
+       alpha=st.floats(0.01, 1.0), gamma=st.floats(0.0, 1.0))
+def test_a_tabular_update_changes_exactly_one_entry(V, s, a, alpha, gamma):
+    s_next = MAZE.next_state(s, a)
+    r = float(s_next == MAZE.goal)
+    before = V.copy()
+    delta = td0_update(V, s, r, s_next, s_next == MAZE.goal, alpha, gamma)
+    changed = np.flatnonzero(V != before)
+    assert set(changed) <= {s}                      # nothing but V(s) moves ...
+    assert V[s] == pytest.approx(before[s] + alpha * delta)  # ... and by alpha * delta
+# --8<-- [end:one_entry]
+
+
+# --8<-- [start:blocks_spread]
+@given(s=st.sampled_from(list(MAZE.free_cells)), a=st.integers(0, 3))
+def test_block_features_move_the_whole_block(s, a):
+    X = block_features(MAZE, 3)
+    theta = np.zeros(X.shape[1])
+    s_next = MAZE.next_state(s, a)
+    delta = linear_td0_update(theta, X[s], 1.0, X[s_next], False, 0.1, 0.9)
+    changed = set(np.flatnonzero(X @ theta))
+    same_block = set(np.flatnonzero(X[:, X[s, :-S].argmax()]))
+    assert delta == 1.0 and changed == same_block   # every cell of s's block moves
+# --8<-- [end:blocks_spread]
+
+
+def test_tabular_run_equals_one_hot_linear_run():
+    pi = epsilon_greedy_optimal_policy(MAZE, 0.9, 0.3)
+    env = gym.make("fa_book/GridMaze-v0")
+    h1 = run_td0(env, pi, np.eye(S), 5, 0.5, 0.9, np.random.default_rng(3))
+    # the same episodes by the table update, driven by the same random numbers
+    rng = np.random.default_rng(3)
+    V = np.zeros(S)
+    cum = np.cumsum(pi, 1)
+    for ep in range(5):
+        s, _ = env.reset(seed=int(rng.integers(2**31)))
+        while True:
+            a = int(np.searchsorted(cum[s], rng.random() * cum[s, -1], side="right"))
+            s2, r, term, trunc, _ = env.step(a)
+            td0_update(V, s, r, s2, term, 0.5, 0.9)
+            s = s2
+            if term or trunc:
+                break
+        np.testing.assert_allclose(h1[ep], V)
+
+
+# --8<-- [start:td_converges]
+def test_tabular_td_converges_to_v_pi():
+    """With a decaying step size TD(0) reaches v_pi on the cells the policy visits."""
+    gamma, episodes = 0.9, 3000
+    pi = epsilon_greedy_optimal_policy(MAZE, gamma, 0.5)
+    mdp = MAZE.to_finite_mdp(gamma)
+    v, mu = v_pi(mdp, pi), on_policy_distribution(mdp, pi)
+    env = gym.make("fa_book/GridMaze-v0")
+    early = run_td0(env, pi, np.eye(S), 20, 0.1, gamma, np.random.default_rng(0))[-1]
+    late = run_td0(env, pi, np.eye(S), episodes, 0.02, gamma, np.random.default_rng(0))[-1]
+    rms = lambda V: np.sqrt((mu * (V - v) ** 2).sum())  # noqa: E731
+    assert rms(late) < 0.02 < rms(early)
+# --8<-- [end:td_converges]
+
+
+def test_table_arithmetic():
+    assert grid_table_size(10, 3) == 1000
+    assert table_bytes(10, 4, 8) == 320
+    assert go_positions_log10(19) == pytest.approx(361 * np.log10(3))
+    assert go_positions_log10(19) > 170  # the notes' 10^170 is below the 3^361 bound
+
+
+@pytest.mark.parametrize("bad", [
+    dict(layout=["S.", ".#"]), dict(layout=["S.G", "."]), dict(layout=["SxG"])])
+def test_bad_layouts(bad):
+    with pytest.raises(ValueError, match="layout"):
+        GridMaze(**bad)
+
+
+def test_bad_arguments_name_themselves():
+    env = gym.make("fa_book/GridMaze-v0")
+    pi = np.full((S, 4), 0.25)
+    with pytest.raises(ValueError, match="alpha"):
+        run_td0(env, pi, np.eye(S), 1, -0.1, 0.9, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="gamma"):
+        run_td0(env, pi, np.eye(S), 1, 0.1, 1.5, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="features"):
+        run_td0(env, pi, np.eye(S - 1), 1, 0.1, 0.9, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="action"):
+        GridMaze().step(7)
+    with pytest.raises(ValueError, match="k"):
+        grid_table_size(0, 3)
+
+
+def test_figures_run(tmp_path):
+    from fa_book.figures import figure_functions
+    for f in figure_functions("tabular"):
+        for p in f(tmp_path / "figures", quick=True):
+            assert p.exists() and p.stat().st_size > 0
