@@ -507,9 +507,10 @@ class MountainCarResult(NamedTuple):
 
 
 def mountain_car_coder(config: MountainCarConfig) -> TileCoder:
-    """The tile coder of `config` over Mountain Car's box of positions and velocities."""
+    r"""The tile coder of `config` over the box $[-1.2, 0.5] \times [-0.07, 0.07]$ of
+    positions and velocities, as S&B (positions beyond the goal at 0.5 end the episode)."""
     return TileCoder(low=[MountainCarBatch.min_position, -MountainCarBatch.max_speed],
-                     high=[MountainCarBatch.max_position, MountainCarBatch.max_speed],
+                     high=[MountainCarBatch.goal_position, MountainCarBatch.max_speed],
                      n_tiles=config.n_tiles, n_tilings=config.n_tilings)
 
 
@@ -615,8 +616,8 @@ def mountain_car_sarsa(config: MountainCarConfig, rng: np.random.Generator, *,
         t += 1
         total += 1
         done = (terminated | (t >= T)) & (step_size > 0)
-        if (done.any() or total % 1000 == 0) and not (
-                np.all(np.isfinite(delta)) and np.abs(W).max() < _BLOW_UP):
+        if not np.all(np.abs(delta) < _BLOW_UP) or (
+                total % 1000 == 0 and not np.abs(W).max() < _BLOW_UP):
             raise DivergenceError("semi-gradient SARSA on Mountain Car", total,
                                   float(alpha_run.max()) / n)
         if done.any():
@@ -721,8 +722,8 @@ def mountain_car_sarsa_single(config: MountainCarConfig, rng: np.random.Generato
             for i in idx:
                 Wa[i] += change                                          # (UPDATE)
             t += 1
-            if (terminated or t % 1000 == 0) and not (
-                    math.isfinite(delta) and max(-min(Wa), max(Wa)) < _BLOW_UP):
+            if not abs(delta) < _BLOW_UP or (
+                    t % 1000 == 0 and not max(-min(Wa), max(Wa)) < _BLOW_UP):
                 raise DivergenceError("semi-gradient SARSA on Mountain Car", total + t,
                                       step_size)
             if terminated or t >= T:

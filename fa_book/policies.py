@@ -80,7 +80,7 @@ def check_probabilities(name: str, p, axis: int = -1) -> np.ndarray:
 
 
 # --8<-- [start:log_softmax]
-def log_softmax(h, axis: int = -1) -> np.ndarray:
+def log_softmax(h: np.ndarray, axis: int = -1) -> np.ndarray:
     r"""$\log \pi(a) = h_a - \log \sum_b e^{h_b}$, computed stably.
 
     Subtracting $\max_b h_b$ first keeps every exponent $\le 0$, so nothing overflows,
@@ -264,8 +264,8 @@ class GaussianLinearPolicy:
         mu, sigma = x @ theta[:-1], math.exp(theta[-1])
         a = self._action(a, mu.shape)
         z = (a - mu) / sigma
-        grad_mu = (z / sigma)[..., None] * x  # (GSCORE_MU)
-        grad_log_sigma = z**2 - 1.0  # (GSCORE_SIGMA)
+        grad_mu = (z / sigma)[..., None] * x  # (GSCOREMU)
+        grad_log_sigma = z**2 - 1.0  # (GSCORESIGMA)
         return np.concatenate([grad_mu, grad_log_sigma[..., None]], axis=-1)
     # --8<-- [end:gaussian_score]
 
@@ -357,7 +357,7 @@ class CategoricalMLP(nn.Module):
     """
 
     def __init__(self, obs_dim: int, n_actions: int, hidden: tuple[int, ...] = (64,),
-                 *, seed: int = 0, out_scale: float = 0.01, dtype=torch.float32):
+                 *, seed: int = 0, out_scale: float = 0.01, dtype: torch.dtype = torch.float32):
         super().__init__()
         check_positive_int("obs_dim", obs_dim)
         check_positive_int("n_actions", n_actions)

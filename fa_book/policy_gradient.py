@@ -131,7 +131,7 @@ def one_step_gradient(mdp: OneStepMDP, policy: SoftmaxLinearPolicy, theta, X) ->
 
 # --8<-- [start:lr_samples]
 def lr_samples(mdp: OneStepMDP, policy: SoftmaxLinearPolicy, theta, X, n: int,
-               rng: np.random.Generator, baseline=None) -> np.ndarray:
+               rng: np.random.Generator, baseline: np.ndarray | None = None) -> np.ndarray:
     r"""$n$ independent one-sample likelihood-ratio estimates, shape `(n, d)`.
 
     Each is $\hat g = \nabla\log\pi_\theta(A \mid S)\,(r_{SA} - b(S))$ with

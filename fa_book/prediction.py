@@ -29,6 +29,7 @@ model for the oracles in [`fa_book.oracles`][fa_book.oracles].
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -545,19 +546,30 @@ def gradient_mc_env(env: gym.Env, x, theta: np.ndarray, n_episodes: int, alpha: 
 
 
 class Episodes(NamedTuple):
-    r"""A batch of random-walk episodes, padded to a common length.
+    r"""A batch of random-walk episodes, stored back to back.
 
     In the random walk the only nonzero reward is the last one, so an episode is its
-    states and the sign of its exit.
+    states and the sign of its exit.  Episode `e` is
+    `states[starts[e] : starts[e] + lengths[e]]`.
     """
 
     states: np.ndarray
-    r"""$S_0, \dots, S_{T-1}$ of each episode, shape `(E, L)`, int; entries past `lengths`
-    are `-1`."""
+    r"""$S_0, \dots, S_{T-1}$ of every episode, concatenated, shape `(N,)` with
+    $N = \sum_e T_e$."""
     lengths: np.ndarray
     """$T$ of each episode, shape `(E,)`."""
     final_reward: np.ndarray
     r"""$R_T \in \{-1, +1\}$ of each episode, shape `(E,)`."""
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Index in `states` of each episode's $S_0$, shape `(E,)`."""
+        return np.cumsum(self.lengths) - self.lengths
+
+    def episode(self, e: int) -> np.ndarray:
+        """The states of episode `e`, shape `(T,)`."""
+        start = int(self.starts[e])
+        return self.states[start:start + int(self.lengths[e])]
 
 
 # --8<-- [start:sample_episodes]
@@ -584,29 +596,24 @@ def sample_episodes(rng: np.random.Generator, n_episodes: int, n_states: int = 1
             raise ValueError(f"start must be an int or an integer array of shape ({E},) "
                              f"with values in [0, {n_states - 1}]")
         s = s.astype(np.int64)
-    dtype = np.int16 if n_states < 2**15 else np.int64
-    states = np.full((E, 64), -1, dtype=dtype)
+    jumps = np.concatenate([np.arange(-max_jump, 0), np.arange(1, max_jump + 1)])
     lengths = np.zeros(E, dtype=np.int64)
     final = np.zeros(E)
     alive = np.arange(E)
-    t = 0
+    record = []  # (who is alive, where they are) at t = 0, 1, ...
     while alive.size:
-        if t == states.shape[1]:
-            states = np.concatenate([states, np.full_like(states, -1)], axis=1)
-        states[alive, t] = s
-        u = rng.integers(-max_jump, max_jump, size=alive.size)  # uniform on 2*max_jump values
-        s = s + np.where(u >= 0, u + 1, u)  # a jump of +-1 .. +-max_jump
+        record.append((alive, s))
+        s = s + jumps[rng.integers(0, 2 * max_jump, size=alive.size)]  # +-1 .. +-max_jump
         out = (s < 0) | (s >= n_states)
-        lengths[alive[out]] = t + 1
+        lengths[alive[out]] = len(record)
         final[alive[out]] = np.where(s[out] < 0, -1.0, 1.0)
         alive, s = alive[~out], s[~out]
-        t += 1
-    return Episodes(states[:, :t], lengths, final)
+    starts = np.cumsum(lengths) - lengths
+    states = np.empty(int(lengths.sum()), dtype=np.int16 if n_states < 2**15 else np.int64)
+    for t, (who, where) in enumerate(record):
+        states[starts[who] + t] = where  # episode-major: S_t of episode e at starts[e] + t
+    return Episodes(states, lengths, final)
 # --8<-- [end:sample_episodes]
-
-
-def _valid(ep: Episodes) -> np.ndarray:
-    return np.arange(ep.states.shape[1])[None, :] < ep.lengths[:, None]
 
 
 # --8<-- [start:mc_aggregation]
@@ -633,9 +640,8 @@ def gradient_mc_aggregation(theta: np.ndarray, groups: np.ndarray, episodes: Epi
     theta = np.array(theta, dtype=float)
     n_groups = theta.shape[0]
     E = episodes.lengths.shape[0]
-    valid = _valid(episodes)
-    e_idx = np.nonzero(valid)[0]
-    g_idx = np.asarray(groups)[episodes.states[valid]]
+    e_idx = np.repeat(np.arange(E), episodes.lengths)
+    g_idx = np.asarray(groups)[episodes.states]
     k = np.bincount(e_idx * n_groups + g_idx, minlength=E * n_groups).reshape(E, n_groups)
     decay = (1.0 - alpha) ** k  # (1 - alpha)^{k_g} for every episode and group
     for e in range(E):
@@ -729,25 +735,25 @@ def lane_schedule(episodes: Episodes, n_lanes: int, n: int | None, gamma: float,
         raise ValueError(f"the number of episodes ({total_eps}) must be a multiple of "
                          f"n_lanes ({n_lanes})")
     E = total_eps // n_lanes
-    valid = _valid(episodes)
-    e_idx, t_idx = np.nonzero(valid)  # lane-major, then episode, then time
+    e_idx = np.repeat(np.arange(total_eps), episodes.lengths)  # lane-major, then episode
+    i = np.arange(e_idx.size)  # index into episodes.states
+    t_idx = i - episodes.starts[e_idx]
     lane = e_idx // E
     T = episodes.lengths[e_idx]
     per_lane = episodes.lengths.reshape(n_lanes, E).sum(1)
     K = int(per_lane.max())
-    pos = np.arange(e_idx.size) - np.concatenate([[0], np.cumsum(per_lane)[:-1]])[lane]
+    pos = i - np.concatenate([[0], np.cumsum(per_lane)[:-1]])[lane]  # time step in the lane
     row_offset = np.asarray(row_offset)
     rows = np.full((K, n_lanes), zero_row, dtype=np.int64)
-    rows[pos, lane] = row_offset[lane] + episodes.states[e_idx, t_idx]
+    rows[pos, lane] = row_offset[lane] + episodes.states
     tail = np.ones_like(t_idx, dtype=bool) if n is None else t_idx + n >= T
     c = np.zeros((K, n_lanes))
     c[pos, lane] = np.where(tail, gamma ** (T - 1 - t_idx) * episodes.final_reward[e_idx], 0.0)
     boot_rows = None
     if n is not None:
         boot_rows = np.full((K, n_lanes), zero_row, dtype=np.int64)
-        t_boot = np.minimum(t_idx + n, episodes.states.shape[1] - 1)
-        boot_rows[pos, lane] = np.where(tail, zero_row,
-                                        row_offset[lane] + episodes.states[e_idx, t_boot])
+        i_boot = np.minimum(i + n, i.size - 1)  # S_{tau+n}, same episode where not tail
+        boot_rows[pos, lane] = np.where(tail, zero_row, row_offset[lane] + episodes.states[i_boot])
     ends = np.zeros((K, n_lanes), dtype=bool)
     ends[pos, lane] = t_idx == T - 1
     return LaneSchedule(rows, c, boot_rows, ends)
@@ -934,13 +940,18 @@ class WalkTruth(NamedTuple):
     r"""On-policy distribution $\mu$, shape `(S,)`."""
 
 
+@functools.lru_cache(maxsize=4)
 def walk_truth(n_states: int = 1000, max_jump: int = 100) -> WalkTruth:
-    r"""$v_\pi$ and $\mu$ of the random walk, by linear solves (`fa_book.oracles`)."""
+    r"""$v_\pi$ and $\mu$ of the random walk, by linear solves (`fa_book.oracles`);
+    computed once per size (the arrays are read-only)."""
     from fa_book.oracles import on_policy_distribution, v_pi
 
     mdp = random_walk_mdp(n_states, max_jump)
     pi = np.full((n_states, 2), 0.5)
-    return WalkTruth(mdp, pi, v_pi(mdp, pi), on_policy_distribution(mdp, pi))
+    truth = WalkTruth(mdp, pi, v_pi(mdp, pi), on_policy_distribution(mdp, pi))
+    for a in (truth.pi, truth.v, truth.mu):
+        a.setflags(write=False)
+    return truth
 
 
 def _groups(n_states: int, n_groups: int) -> np.ndarray:
@@ -964,7 +975,7 @@ def run_gradient_mc(cfg: GradientMCConfig, n_states: int = 1000, max_jump: int =
     for first in range(0, cfg.n_episodes, chunk):
         ep = sample_episodes(rng, min(chunk, cfg.n_episodes - first), n_states, max_jump)
         theta = gradient_mc_aggregation(theta, groups, ep, cfg.alpha, step=first)
-        visits += np.bincount(ep.states[_valid(ep)], minlength=n_states)
+        visits += np.bincount(ep.states, minlength=n_states)
     return theta, visits
 
 
@@ -977,13 +988,13 @@ def run_semi_gradient_td(cfg: SemiGradientTDConfig, n_states: int = 1000,
     theta = np.zeros(cfg.n_groups)
     for first in range(0, cfg.n_episodes, chunk):
         ep = sample_episodes(rng, min(chunk, cfg.n_episodes - first), n_states, max_jump)
-        valid = _valid(ep)
-        g = np.where(valid, groups[np.maximum(ep.states, 0)], -1)
-        last = np.arange(valid.shape[1])[None, :] == ep.lengths[:, None] - 1
-        g_next = np.concatenate([g[:, 1:], np.full((g.shape[0], 1), -1)], axis=1)
-        r = np.where(last, ep.final_reward[:, None], 0.0)
-        theta = semi_gradient_td0_onehot(theta, g[valid], r[valid], g_next[valid], 1.0,
-                                         cfg.alpha)
+        g = groups[ep.states]  # S_0 .. S_{T-1} of every episode, in order
+        last = np.cumsum(ep.lengths) - 1  # where each episode ends
+        g_next = np.append(g[1:], -1)
+        g_next[last] = -1  # S_T is terminal
+        r = np.zeros(g.size)
+        r[last] = ep.final_reward
+        theta = semi_gradient_td0_onehot(theta, g, r, g_next, 1.0, cfg.alpha)
     return theta
 
 

@@ -412,7 +412,7 @@ def corridor_reinforce(configs: CorridorConfig | list[CorridorConfig],
             right = A[t] == RIGHT
             grad_log_pi = np.stack([right - p_t, (1 - right) - (1 - p_t)], axis=1)
             delta = G[t] - w  # (BASELINE)
-            w += M[t] * alpha_w * delta  # grad v_hat = 1
+            w += M[t] * alpha_w * delta  # (WUPDATE), with grad v_hat(s, w) = 1
             theta += (M[t] * alpha_theta * gamma_t * delta)[:, None] * grad_log_pi  # (REINFORCE)
             gamma_t *= gamma
         if not np.isfinite(theta).all():

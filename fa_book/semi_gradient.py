@@ -160,7 +160,8 @@ def residual_td_loss(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torch.Ten
     residual gradient, Sutton & Barto 2018, eq. 11.23).  It equals the gradient of the
     mean-squared *Bellman* error only when transitions are deterministic.
 
-    Args: as [`semi_gradient_td_loss`][fa_book.semi_gradient.semi_gradient_td_loss].
+    The arguments are those of
+    [`semi_gradient_td_loss`][fa_book.semi_gradient.semi_gradient_td_loss].
     """
     v_next = _values(v_hat, x_next)  # no detach: autograd goes through the target too
     target = r + gamma * torch.where(terminated, 0.0, v_next)
@@ -186,8 +187,10 @@ def double_sample_residual_loss(v_hat: Callable[[torch.Tensor], torch.Tensor],
     $\mathbb E[\delta\delta' \mid S=s] = \bar\delta(s)^2$ (Baird 1995; Sutton & Barto
     2018, eq. 11.24-11.25).  It needs a simulator that can be reset to $s$.
 
-    Args: as [`semi_gradient_td_loss`][fa_book.semi_gradient.semi_gradient_td_loss],
-        plus `r2`, `x_next2`, `terminated2` for the second, independent transition.
+    The arguments are those of
+    [`semi_gradient_td_loss`][fa_book.semi_gradient.semi_gradient_td_loss], plus `r2`,
+    `x_next2`, `terminated2`: reward, next input and termination flag of the second,
+    independent transition from the same $S_t$.
     """
     v = _values(v_hat, x)
     delta = r + gamma * torch.where(terminated, 0.0, _values(v_hat, x_next)) - v
@@ -233,7 +236,10 @@ def residual_gradient_update(w: np.ndarray, x: np.ndarray, r: np.ndarray,
     the features of a second, independent next state from the same $S_t$, the step is
     an unbiased SGD step on the Bellman error (Baird 1995).
 
-    Args: as [`semi_gradient_update`][fa_book.semi_gradient.semi_gradient_update], plus
+    The other arguments are those of
+    [`semi_gradient_update`][fa_book.semi_gradient.semi_gradient_update].
+
+    Args:
         x_next2: features of an independent second sample of $S_{t+1}$, shape `(..., d)`.
     """
     delta = r + gamma * (x_next * w).sum(-1) - (x * w).sum(-1)
@@ -574,7 +580,8 @@ def sampled_linear_td(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: M
     gradient factor and continues the trajectory with the first.
 
     Args:
-        mdp: the finite MDP; `pi`: the policy followed, shape `(S, A)`.
+        mdp: the finite MDP.
+        pi: the policy followed, shape `(S, A)`.
         phi: features $\Phi$, shape `(S, d)`.
         method: `"semi-gradient"`, `"residual"` or `"double-sample"`.
         alpha: constant step size $\alpha > 0$.
@@ -641,9 +648,10 @@ def sampled_linear_td(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: M
 # Baird's counterexample (Sutton & Barto 2018, §11.2, Figure 11.1)
 # ----------------------------------------------------------------------------------------
 
-DASHED, SOLID = 0, 1
-
 # --8<-- [start:baird]
+DASHED, SOLID = 0, 1
+"""Baird's two actions: dashed (to a random upper state) and solid (to the lower one)."""
+
 BAIRD_FEATURES = np.zeros((7, 8))
 r"""Features $\mathbf x(s)$ of Baird's counterexample, shape `(7, 8)`: the six upper
 states have $\hat v(i) = 2w_i + w_8$, the lower state $\hat v(7) = w_7 + 2w_8$
@@ -726,8 +734,10 @@ def baird_off_policy_td(alpha: float = 0.01, n_steps: int = 1000, *, seed: int =
             truncation does not zero the bootstrap).
         seed: seeds the environment and the behaviour policy.
         w0: initial weights (default `BAIRD_W0`).
-        max_norm, on_divergence: as in
-            [`expected_run`][fa_book.semi_gradient.expected_run].
+        max_norm: the run counts as diverged once $\lVert\mathbf w\rVert$ exceeds this.
+        on_divergence: `"raise"` a
+            [`DivergenceError`][fa_book._validate.DivergenceError], or `"stop"` and
+            record the step in `diverged_at`.
         env: an environment to use instead of `gym.make("fa_book/Baird-v0")`.
 
     Returns:

@@ -17,8 +17,13 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from fa_book._validate import check_discount, check_positive_int, check_probability, \
-    check_step_size
+from fa_book._validate import (
+    DivergenceError,
+    check_discount,
+    check_positive_int,
+    check_probability,
+    check_step_size,
+)
 from fa_book.oracles import FiniteMDP
 
 __all__ = [
@@ -232,7 +237,6 @@ def run_td0(env: gym.Env, pi: np.ndarray, features: np.ndarray, episodes: int, a
             s2, r, terminated, truncated, _ = env.step(min(a, A - 1))
             linear_td0_update(theta, features[s], r, features[s2], terminated, alpha, gamma)
             if not np.isfinite(theta).all():
-                from fa_book._validate import DivergenceError
                 raise DivergenceError("TD(0)", ep * max_steps + t, alpha)
             s = s2
             if terminated or truncated:

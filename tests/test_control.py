@@ -259,7 +259,7 @@ def reference_sarsa(config: MountainCarConfig, seed: int):
     random numbers as `mountain_car_sarsa(config, rng, runs=1)` does."""
     rng = np.random.default_rng(seed)
     env_seed = int(rng.integers(0, 2**31 - 1, size=1)[0])
-    env = gym.make("MountainCar-v0", max_episode_steps=None)
+    env = gym.make("MountainCar-v0", max_episode_steps=10**9)  # S&B: no time limit
     coder = mountain_car_coder(config)
     A, d = 3, coder.n_features
     theta = np.zeros(A * d)

@@ -263,3 +263,21 @@ def test_bad_input():
         pg_average_value(continuing, policy, theta, X)
     with pytest.raises(ValueError, match="p_label must sum to 1"):
         supervised_gradient(policy, theta, X, mdp.d, np.full((3, 2), 0.4))
+
+
+def test_figures_quick(tmp_path):
+    """Every figure/table function of the chapter runs (quick mode) and writes its file;
+    in the generated theorem table the theorem's rows agree with autograd."""
+    from fa_book.figures import figure_functions
+
+    written = []
+    for func in figure_functions("policy_gradient"):
+        for path in func(tmp_path / "figures", quick=True):
+            assert path.is_file() and path.stat().st_size > 0
+            written.append(path.name)
+    assert {"policy_gradient_variance.png", "policy_gradient_theorem.md"} <= set(written)
+    rows = (tmp_path / "results" / "policy_gradient_theorem.md").read_text().splitlines()[2:]
+    exact = [r for r in rows if "theorem" in r or "differential q" in r]
+    assert len(exact) == 4
+    for row in exact:
+        assert float(row.split("|")[-2]) < 1e-10, row

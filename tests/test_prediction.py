@@ -27,11 +27,11 @@ from fa_book.prediction import (
     Episodes,
     LaneSchedule,
     RandomWalk,
+    grad_v_hat,
     gradient_mc_aggregation,
     gradient_mc_env,
     gradient_mc_episode,
     gradient_mc_update,
-    grad_v_hat,
     lane_schedule,
     lstd,
     n_step_return,
@@ -60,7 +60,7 @@ def walk_truth(n_states=12, max_jump=3):
 def episode_arrays(ep: Episodes, e: int, X: np.ndarray):
     """Features (with a zero row for the terminal state) and rewards of episode e."""
     T = ep.lengths[e]
-    x = np.vstack([X[ep.states[e, :T]], np.zeros(X.shape[1])])
+    x = np.vstack([X[ep.episode(e)], np.zeros(X.shape[1])])
     rewards = np.zeros(T)
     rewards[-1] = ep.final_reward[e]
     return x, rewards
@@ -103,9 +103,8 @@ def test_sampler_visits_match_the_exact_visitation():
     eta = discounted_visitation(mdp, pi)  # gamma = 1: expected visits per episode
     E = 3000
     ep = sample_episodes(np.random.default_rng(0), E, **SMALL)
-    valid = np.arange(ep.states.shape[1]) < ep.lengths[:, None]
     visits = np.zeros((E, SMALL["n_states"]))
-    np.add.at(visits, (np.nonzero(valid)[0], ep.states[valid]), 1)
+    np.add.at(visits, (np.repeat(np.arange(E), ep.lengths), ep.states), 1)
     se = visits.std(0, ddof=1) / np.sqrt(E)
     assert np.all(np.abs(visits.mean(0) - eta) <= 5 * se)
     # the right exit has probability (v + 1) / 2 at the start state
@@ -276,7 +275,7 @@ def test_linear_td_with_one_hot_features_is_tabular_td(data, alpha, gamma):
     for e in range(ep.lengths.size):
         x, rewards = episode_arrays(ep, e, X)
         theta = semi_gradient_td_episode(theta, x, rewards, True, alpha, gamma)
-        states = ep.states[e, :ep.lengths[e]]
+        states = ep.episode(e)
         for t, s in enumerate(states):  # the tabular TD(0) of chapter 1
             V_next = V[states[t + 1]] if t + 1 < len(states) else 0.0
             V[s] += alpha * (rewards[t] + gamma * V_next - V[s])
@@ -335,7 +334,7 @@ def test_lane_runner_equals_the_one_episode_loops(seed, n, gamma):
         ref, path = np.zeros(d), []
         for e in range(lane * E, (lane + 1) * E):
             T = ep.lengths[e]
-            x = np.vstack([X[ep.states[e, :T]], np.zeros(d)])
+            x = np.vstack([X[ep.episode(e)], np.zeros(d)])
             rewards = np.zeros(T)
             rewards[-1] = ep.final_reward[e]
             if n is None:
@@ -359,7 +358,7 @@ def test_aggregation_fast_paths_equal_the_one_episode_loops(data, alpha):
         x, rewards = episode_arrays(ep, e, X)
         mc_ref = gradient_mc_episode(mc_ref, x[:-1], rewards, alpha)
         td_ref = semi_gradient_td_episode(td_ref, x, rewards, True, alpha)
-        groups = agg.groups[ep.states[e, :ep.lengths[e]]]
+        groups = agg.groups[ep.episode(e)]
         g += groups.tolist()
         g_next += groups[1:].tolist() + [-1]
         r += rewards.tolist()

@@ -247,7 +247,7 @@ def figure_policy_gradient_objectives(out_dir: Path, *, quick: bool = False) -> 
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel(r"$1 - \gamma$")
-        ax.set_ylabel(r"$\|\mathrm{formula} - \nabla J\| \,/\, \|\nabla J\|$")
+        ax.set_ylabel(r"$\Vert \mathrm{formula} - \nabla J \Vert \,/\, \Vert \nabla J \Vert$")
         task = "continuing" if term == 0 else f"episodic, ends w.p. {term} a step"
         ax.set_title(f"${obj.replace('J_', 'J_{')}}}$ ({task}); {len(seeds)} MDPs",
                      fontsize=9)

@@ -34,12 +34,12 @@ __all__ = [
     "table_reinforce_corridor",
 ]
 
-FIG_13_1 = {f"α = 2^-{k}": CorridorConfig(alpha_theta=2.0**-k) for k in (12, 13, 14)}
+FIG_13_1 = {f"$\\alpha = 2^{{-{k}}}$": CorridorConfig(alpha_theta=2.0**-k) for k in (12, 13, 14)}
 """Figure 13.1: REINFORCE without baseline, three step sizes (seed 0)."""
 FIG_13_2 = {
-    "REINFORCE, α = 2^-13": CorridorConfig(alpha_theta=2.0**-13),
-    "with baseline, α^θ = 2^-9, α^w = 2^-6": CorridorConfig(alpha_theta=2.0**-9,
-                                                            alpha_w=2.0**-6),
+    "REINFORCE, $\\alpha = 2^{-13}$": CorridorConfig(alpha_theta=2.0**-13),
+    "with baseline, $\\alpha^\\theta = 2^{-9}$, $\\alpha^w = 2^{-6}$":
+        CorridorConfig(alpha_theta=2.0**-9, alpha_w=2.0**-6),
 }
 """Figure 13.2: with and without a baseline (seed 1)."""
 CARTPOLE = {

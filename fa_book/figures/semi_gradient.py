@@ -115,6 +115,7 @@ def figure_chain(out_dir: Path, *, quick: bool = False) -> list[Path]:
     axes[0].set_title(f"expected updates, α = {CHAIN_ALPHA_EXPECTED}", fontsize=10)
     axes[0].set_xlabel("iteration")
     axes[0].set_xscale("symlog", linthresh=10)
+    axes[0].set_xlim(0, n_exp)
     axes[0].legend(fontsize=7)
     axes[1].set_title("expected updates: distance to own limit", fontsize=10)
     axes[1].set_xlabel("iteration")

@@ -46,7 +46,7 @@ def figure_one_update(out_dir: Path, *, quick: bool = False) -> list[Path]:
     generalize: which cells change."""
     maze = GridMaze()
     S = maze.rows * maze.cols
-    # the transition: from the cell left of the goal's column, moving up towards the goal
+    # the transition: row 3, column 7, moving right into the corridor that leads up to G
     s = 3 * maze.cols + 7
     s_next = maze.next_state(s, 1)
     fig, axes = plt.subplots(1, 2, figsize=(8, 2.6))

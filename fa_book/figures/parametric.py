@@ -1,0 +1,232 @@
+"""Figures and tables of chapter 3, "Parametric value functions".
+
+The target throughout is the exact value function $v_\\pi$ of the 1000-state random walk
+(Sutton & Barto 2018, Example 9.1), from `fa_book.oracles.random_walk_mrp`, weighted by
+its on-policy distribution $\\mu$.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from fa_book._doc import config_table
+from fa_book.approximators import (
+    KNN,
+    MLP,
+    KNNConfig,
+    LinearApproximator,
+    MLPConfig,
+    RegressionTree,
+    TreeConfig,
+    sgd_step,
+)
+from fa_book.features import RBF, Fourier, Polynomial, StateAggregation
+from fa_book.figures._style import mean_band, save, write_table
+from fa_book.oracles import on_policy_distribution, projection_weights, random_walk_mrp, rmsve, v_pi
+
+N_STATES = 1000
+SEED = 0
+
+
+@functools.lru_cache(maxsize=1)
+def random_walk_truth() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """States 1..1000 (as floats), their exact values $v_\\pi$ and on-policy weights $\\mu$."""
+    mdp = random_walk_mrp(N_STATES, 100)
+    pi = np.ones((N_STATES, 1))
+    return np.arange(1.0, N_STATES + 1), v_pi(mdp, pi), on_policy_distribution(mdp, pi)
+
+
+def _feature_maps(d: int) -> dict[str, object]:
+    """Each family with d features on the states 1..1000."""
+    return {
+        "state aggregation": StateAggregation.uniform(N_STATES, d),
+        "polynomial": Polynomial(d - 1, 1.0, N_STATES),
+        "Fourier": Fourier(d - 1, 1.0, N_STATES),
+        "RBF": RBF.grid(d, 1.0, N_STATES),
+    }
+
+
+def _x(fmap, states: np.ndarray) -> np.ndarray:
+    # aggregation takes state indices 0..999; box maps take the states 1..1000
+    return fmap(states.astype(int) - 1) if isinstance(fmap, StateAggregation) else fmap(states)
+
+
+def figure_parametric_features(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """The feature maps on [0, 1], and the best RMS error each reaches on the random walk
+    (the exact mu-weighted projection) as the number of features grows."""
+    states, v, mu = random_walk_truth()
+    fig, axes = plt.subplots(1, 5, figsize=(14, 2.8))
+    u = np.linspace(0, 1, 400)
+    s_u = 1.0 + u * (N_STATES - 1)
+    for ax, (name, fmap) in zip(axes[:4], _feature_maps(5).items(), strict=True):
+        x = _x(fmap, np.round(s_u) if name == "state aggregation" else s_u)
+        ax.plot(u, x)
+        ax.set_title(f"{name}, d = 5", fontsize=9)
+        ax.set_xlabel("scaled state u")
+    dims = [2, 3, 5, 8] if quick else list(range(2, 31))
+    table_rows = []
+    for name in _feature_maps(2):
+        errors = []
+        for d in dims:
+            phi = _x(_feature_maps(d)[name], states)
+            errors.append(rmsve(phi @ projection_weights(phi, v, mu), v, mu))
+        axes[4].plot(dims, errors, marker=".", label=name)
+        table_rows.append((name, dict(zip(dims, errors, strict=True))))
+    axes[4].set_yscale("log")
+    axes[4].set_xlabel("number of features d")
+    axes[4].set_ylabel("RMSVE of the best fit")
+    axes[4].legend(fontsize=7)
+    fig.tight_layout()
+    shown = [d for d in (5, 10, 20, 30) if d in dims] or dims[-2:]
+    md = ("| features | " + " | ".join(f"d = {d}" for d in shown) + " |\n"
+          + "|---|" + "---|" * len(shown) + "\n")
+    for name, err in table_rows:
+        md += f"| {name} | " + " | ".join(f"{err[d]:.4f}" for d in shown) + " |\n"
+    return [save(fig, out_dir, "parametric_features"),
+            write_table(out_dir, "parametric_features", md)]
+
+
+def figure_parametric_sgd(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """SGD on the mean-squared value error with the exact values as targets: constant
+    step sizes stall in a noise band above the global optimum, a decreasing
+    (Robbins-Monro) step size keeps approaching it."""
+    states, v, mu = random_walk_truth()
+    runs, steps = (4, 2000) if quick else (100, 100_000)
+    record = np.unique(np.geomspace(1, steps, 60).astype(int))
+    record_set = set(record.tolist())
+    rng = np.random.default_rng(SEED)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
+    for ax, (name, fmap) in zip(axes, [("state aggregation, d = 10",
+                                        StateAggregation.uniform(N_STATES, 10)),
+                                       ("Fourier, d = 6", Fourier(5, 1.0, N_STATES))],
+                                strict=True):
+        phi = _x(fmap, states)
+        best = rmsve(phi @ projection_weights(phi, v, mu), v, mu)
+        # the largest stable constant step is about 2 / max ||x||^2; use fractions of it
+        a_max = 1.0 / np.einsum("sd,sd->s", phi, phi).max()
+        schedules = {f"α = {a_max * 0.1:.3g}": lambda t, a=a_max * 0.1: a,
+                     f"α = {a_max * 0.01:.3g}": lambda t, a=a_max * 0.01: a,
+                     f"α_t = {a_max:.3g} / (1 + t/1000)": lambda t, a=a_max: a / (1 + t / 1000)}
+        S = rng.choice(N_STATES, size=(steps, runs), p=mu)
+        for label, alpha in schedules.items():
+            theta = np.zeros((runs, phi.shape[1]))
+            curve = []
+            for t in range(steps):
+                theta = sgd_step(theta, phi[S[t]], v[S[t]], alpha(t))  # exact targets
+                if t + 1 in record_set:
+                    curve.append([rmsve(phi @ th, v, mu) for th in theta])
+            mean, lo, hi = mean_band(np.array(curve), axis=1)
+            ax.plot(record, mean, label=label)
+            ax.fill_between(record, lo, hi, alpha=0.3)
+        ax.axhline(best, color="k", ls="--", lw=1, label="global optimum (projection)")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("SGD steps t")
+        ax.set_ylabel("RMSVE")
+        ax.set_title(name, fontsize=9)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return [save(fig, out_dir, "parametric_sgd")]
+
+
+def _families(n: int, seed: int, quick: bool) -> dict[str, object]:
+    mlp = MLPConfig(steps=100) if quick else MLPConfig()
+    return {
+        "linear (1, u)": LinearApproximator(Polynomial(1)),
+        "Fourier, order 8": LinearApproximator(Fourier(8)),
+        "neural net (2x64 tanh)": MLP(1, mlp, torch.Generator().manual_seed(seed)),
+        "k-NN (k = ceil(sqrt n))": KNN(KNNConfig()),
+        "regression tree": RegressionTree(TreeConfig()),
+    }
+
+
+def _family_results(quick: bool):
+    """Fit every family to n sampled (state, return) pairs, several seeds."""
+    states, v, mu = random_walk_truth()
+    u_all = (states - 1) / (N_STATES - 1)
+    sizes = [100, 300] if quick else [100, 300, 1000, 3000, 10000]
+    seeds = [0] if quick else [0, 1, 2, 3, 4]
+    res: dict[str, dict[str, np.ndarray]] = {}
+    curves = {}
+    for i_n, n in enumerate(sizes):
+        for i_s, seed in enumerate(seeds):
+            rng = np.random.default_rng([SEED, n, seed])
+            S = rng.choice(N_STATES, size=n, p=mu)
+            # the Monte Carlo return from S is +1 w.p. (1 + v(S)) / 2, else -1: exact
+            G = np.where(rng.uniform(size=n) < (1 + v[S]) / 2, 1.0, -1.0)
+            for name, model in _families(n, seed, quick).items():
+                t0 = time.process_time()
+                model.fit(u_all[S], G)
+                v_hat = model.predict(u_all)
+                cpu = time.process_time() - t0
+                r = res.setdefault(name, {k: np.zeros((len(sizes), len(seeds)))
+                                          for k in ("rmsve", "params", "cpu")})
+                r["rmsve"][i_n, i_s] = rmsve(v_hat, v, mu)
+                r["params"][i_n, i_s] = model.n_parameters
+                r["cpu"][i_n, i_s] = cpu
+                if n == 1000 or (quick and i_n == len(sizes) - 1):
+                    if i_s == 0:
+                        curves[name] = v_hat
+    return sizes, seeds, res, curves
+
+
+def figure_parametric_families(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """The notes' approximator families fitted to the same sampled returns: error,
+    stored numbers and fit time against the number of samples."""
+    states, v, mu = random_walk_truth()
+    sizes, seeds, res, curves = _family_results(quick)
+    fig, axes = plt.subplots(1, 4, figsize=(16, 3.4))
+    axes[0].plot(states, v, "k--", lw=1.5, label="true $v_\\pi$")
+    for name, v_hat in curves.items():
+        axes[0].plot(states, v_hat, lw=1, label=name)
+    axes[0].set_title(f"fits from n = {1000 if not quick else sizes[-1]} returns (seed 0)",
+                      fontsize=9)
+    axes[0].set_xlabel("state")
+    axes[0].legend(fontsize=6)
+    for ax, key, label in ((axes[1], "rmsve", "RMSVE (μ-weighted)"),
+                           (axes[2], "params", "stored numbers after fitting"),
+                           (axes[3], "cpu", "fit + predict CPU seconds")):
+        for name, r in res.items():
+            mean, lo, hi = mean_band(r[key], axis=1)
+            ax.plot(sizes, mean, marker=".", label=name)
+            if len(seeds) > 1:
+                ax.fill_between(sizes, lo, hi, alpha=0.25)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("number of samples n")
+        ax.set_ylabel(label)
+    axes[2].legend(fontsize=6)
+    fig.tight_layout()
+    md = ("| approximator | n | RMSVE (mean ± s.d.) | stored numbers | CPU s (fit + predict) |\n"
+          "|---|---|---|---|---|\n")
+    for name, r in res.items():
+        for i, n in enumerate(sizes):
+            sd = r["rmsve"][i].std(ddof=1) if len(seeds) > 1 else 0.0
+            md += (f"| {name} | {n} | {r['rmsve'][i].mean():.4f} ± {sd:.4f} | "
+                   f"{r['params'][i].mean():.0f} | {r['cpu'][i].mean():.3f} |\n")
+    md += (f"\n{len(seeds)} seeds per size; samples: states drawn from μ, targets the exact "
+           "Monte Carlo return distribution (±1). CPU times were measured on a shared "
+           f"2-core machine (load average {_load():.1f} when written).\n")
+    return [save(fig, out_dir, "parametric_families"),
+            write_table(out_dir, "parametric_families", md)]
+
+
+def _load() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:  # pragma: no cover - non-Linux
+        return float("nan")
+
+
+def table_parametric_configs(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """Hyperparameters of the non-linear approximators, from their config dataclasses."""
+    md = ("**Neural network** (`MLPConfig`)\n\n" + config_table(MLPConfig())
+          + "\n**k-nearest neighbours** (`KNNConfig`)\n\n" + config_table(KNNConfig())
+          + "\n**Regression tree** (`TreeConfig`)\n\n" + config_table(TreeConfig()))
+    return [write_table(out_dir, "parametric_configs", md)]
