@@ -28,7 +28,10 @@ def parse_python_blocks(document):
 
 
 def evaluate(example):
-    code = compile(example.parsed, f"{example.path}:{example.line}", "exec")
+    # dont_inherit: this file's `from __future__ import annotations` must not leak into
+    # the page, or a block whose annotations name un-imported things would pass here
+    # and fail for the reader.
+    code = compile(example.parsed, f"{example.path}:{example.line}", "exec", dont_inherit=True)
     exec(code, example.namespace)
 
 

@@ -59,7 +59,7 @@ def v_hat(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
     Returns:
         $\hat v$, shape `(...)`.
     """
-    return (x * theta).sum(-1)  # (v_lin)
+    return (x * theta).sum(-1)  # (vlin)
 
 
 def grad_v_hat(theta: np.ndarray, x: np.ndarray) -> np.ndarray:

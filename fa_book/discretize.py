@@ -290,7 +290,7 @@ def cells_visited_fraction(n_cells: int, n_samples: int) -> float:
 
 
 # --8<-- [start:wrapper]
-class DiscretizeObservation(gym.ObservationWrapper):
+class DiscretizeObservation(gym.ObservationWrapper, gym.utils.RecordConstructorArgs):
     r"""Turn a continuous-state environment into the discretized MDP
     $(\bar{\mathcal S}, \mathcal A, \{P_{\bar s a}\}, \gamma, R)$.
 
@@ -308,7 +308,8 @@ class DiscretizeObservation(gym.ObservationWrapper):
     def __init__(self, env: gym.Env, bins: int | Sequence[int] = 10, *,
                  low: Sequence[float] | None = None, high: Sequence[float] | None = None,
                  grid: Grid | None = None):
-        super().__init__(env)
+        gym.utils.RecordConstructorArgs.__init__(self, bins=bins, low=low, high=high, grid=grid)
+        gym.ObservationWrapper.__init__(self, env)
         self.grid = grid if grid is not None else Grid.for_space(
             env.observation_space, bins, low=low, high=high)
         if not isinstance(env.observation_space, gym.spaces.Box) or \
@@ -619,7 +620,7 @@ class DiscreteQConfig:
 
     env_id: str = "MountainCar-v0"
     """gymnasium id; a 1-D Box observation space and Discrete actions."""
-    bins: tuple[int, ...] = (20, 20)
+    bins: tuple[int, ...] = (12, 12)
     """Cells per observation dimension ($|\\bar{\\mathcal S}|$ is their product)."""
     episodes: int = 1000
     """Episodes per run."""
@@ -631,7 +632,7 @@ class DiscreteQConfig:
     """Discount $\\gamma$."""
     q_init: float = 0.0
     """Initial $Q(\\bar s, a)$; 0 is optimistic when every reward is -1."""
-    max_episode_steps: int | None = None
+    max_episode_steps: int | None = 1000
     """Time limit (truncation); None keeps the env's registered limit (200 for MountainCar)."""
     low: tuple[float, ...] | None = None
     """Grid lower bounds where the observation Box is unbounded (None: the Box's)."""

@@ -24,6 +24,7 @@ import itertools
 
 import gymnasium as gym
 import numpy as np
+from numpy.typing import ArrayLike
 
 from fa_book import discretize
 from fa_book._validate import check_finite, check_positive, check_positive_int
@@ -46,7 +47,7 @@ class FeatureMap:
     d: int
     """Number of features."""
 
-    def __call__(self, s) -> np.ndarray:  # pragma: no cover - abstract
+    def __call__(self, s: ArrayLike) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -84,7 +85,7 @@ class OneHot(FeatureMap):
     def __init__(self, n_states: int):
         self.d = check_positive_int("n_states", n_states)
 
-    def __call__(self, s) -> np.ndarray:
+    def __call__(self, s: ArrayLike) -> np.ndarray:
         s = _check_index(s, self.d)
         return np.eye(self.d)[s]
 # --8<-- [end:one_hot]
@@ -96,12 +97,9 @@ class StateAggregation(discretize.StateAggregation, FeatureMap):
 
     All states in a group share one value, $\hat v(s,\theta) = \theta_{g(s)}$
     (Sutton & Barto 2018, Example 9.1).  This is chapter 2's
-    [`StateAggregation`][fa_book.discretize.StateAggregation] (built from `groups`, or by
-    `aggregate_by_key` / `aggregate_by_clustering` there), with one more constructor.
-
-    Args:
-        groups: the group $g(s)$ of each state, integer array of shape `(S,)`; labels are
-            renumbered to `0 .. d - 1`.
+    [`StateAggregation`][fa_book.discretize.StateAggregation], built from `groups`, the
+    integer group of each state (shape `(S,)`, labels renumbered to `0 .. d - 1`), or by
+    `aggregate_by_key` / `aggregate_by_clustering` there; plus two constructors.
     """
 
     @classmethod
@@ -128,7 +126,7 @@ class StateAggregation(discretize.StateAggregation, FeatureMap):
 class _BoxMap(FeatureMap):
     """Shared handling of states in a box [low, high], scaled to [0, 1]."""
 
-    def __init__(self, low, high):
+    def __init__(self, low: ArrayLike, high: ArrayLike):
         low = check_finite("low", np.asarray(low, dtype=float))
         high = check_finite("high", np.asarray(high, dtype=float))
         if low.ndim > 1 or low.shape != high.shape:
@@ -141,7 +139,7 @@ class _BoxMap(FeatureMap):
         self.high = np.atleast_1d(high)
         self.k = self.low.size
 
-    def scale(self, s) -> np.ndarray:
+    def scale(self, s: ArrayLike) -> np.ndarray:
         r"""Scale states to $[0, 1]^k$: returns shape `(..., k)`.
 
         Raises:
@@ -186,13 +184,13 @@ class Polynomial(FeatureMap):
         high: upper corner, same shape as `low`.
     """
 
-    def __init__(self, order: int, low=0.0, high=1.0):
+    def __init__(self, order: int, low: ArrayLike = 0.0, high: ArrayLike = 1.0):
         self.box = _BoxMap(low, high)
         self.order = order
         self.c = exponents(order, self.box.k)
         self.d = self.c.shape[0]
 
-    def __call__(self, s) -> np.ndarray:
+    def __call__(self, s: ArrayLike) -> np.ndarray:
         u = self.box.scale(s)  # (..., k)
         return np.prod(u[..., None, :] ** self.c, axis=-1)  # (poly)
 # --8<-- [end:polynomial]
@@ -210,13 +208,13 @@ class Fourier(FeatureMap):
         high: upper corner, same shape as `low`.
     """
 
-    def __init__(self, order: int, low=0.0, high=1.0):
+    def __init__(self, order: int, low: ArrayLike = 0.0, high: ArrayLike = 1.0):
         self.box = _BoxMap(low, high)
         self.order = order
         self.c = exponents(order, self.box.k)
         self.d = self.c.shape[0]
 
-    def __call__(self, s) -> np.ndarray:
+    def __call__(self, s: ArrayLike) -> np.ndarray:
         u = self.box.scale(s)  # (..., k)
         return np.cos(np.pi * u @ self.c.T)  # (fourier)
 # --8<-- [end:fourier]
@@ -236,7 +234,8 @@ class RBF(FeatureMap):
         high: upper corner, same shape as `low`.
     """
 
-    def __init__(self, centers, sigma: float, low=0.0, high=1.0):
+    def __init__(self, centers: ArrayLike, sigma: float, low: ArrayLike = 0.0,
+                 high: ArrayLike = 1.0):
         self.box = _BoxMap(low, high)
         c = check_finite("centers", np.asarray(centers, dtype=float))
         if c.ndim == 1 and self.box.k == 1:
@@ -249,7 +248,8 @@ class RBF(FeatureMap):
         self.d = c.shape[0]
 
     @classmethod
-    def grid(cls, n_per_dim: int, low=0.0, high=1.0, sigma: float | None = None) -> RBF:
+    def grid(cls, n_per_dim: int, low: ArrayLike = 0.0, high: ArrayLike = 1.0,
+             sigma: float | None = None) -> RBF:
         """Centers on a regular grid of `n_per_dim` points per coordinate; `sigma`
         defaults to the grid spacing."""
         check_positive_int("n_per_dim", n_per_dim)
@@ -259,7 +259,7 @@ class RBF(FeatureMap):
         sigma = sigma if sigma is not None else 1.0 / max(n_per_dim - 1, 1)
         return cls(centers, sigma, low, high)
 
-    def __call__(self, s) -> np.ndarray:
+    def __call__(self, s: ArrayLike) -> np.ndarray:
         u = self.box.scale(s)  # (..., k)
         sq = ((u[..., None, :] - self.centers) ** 2).sum(-1)
         return np.exp(-sq / (2 * self.sigma**2))  # (rbf)

@@ -407,7 +407,7 @@ def td_fixed_point(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
     A, b = td_matrices(mdp, pi, phi, mu)
     return _checked_solve(A, b, "A = Phi^T D (I - gamma P_pi) Phi is singular: make the "
                           "columns of phi linearly independent on the states where "
-                          "mu > 0")  # (TD_fp)
+                          "mu > 0")  # (TDfp)
 # --8<-- [end:td_fixed_point]
 
 

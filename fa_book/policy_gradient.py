@@ -27,11 +27,17 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from fa_book._validate import check_finite, check_positive_int
+from fa_book._validate import (
+    DivergenceError,
+    check_finite,
+    check_positive_int,
+    check_step_size,
+)
 from fa_book.oracles import FiniteMDP, discounted_visitation, on_policy_distribution, q_pi
 from fa_book.policies import SoftmaxLinearPolicy, check_probabilities
 
 __all__ = [
+    "AscentConfig",
     "OneStepMDP",
     "differential_values",
     "dropped_discount_direction",
@@ -42,6 +48,7 @@ __all__ = [
     "j_average_value",
     "j_start",
     "lr_samples",
+    "one_step_ascent",
     "one_step_gradient",
     "one_step_j",
     "optimal_baseline",
@@ -187,6 +194,53 @@ def optimal_baseline(mdp: OneStepMDP, policy: SoftmaxLinearPolicy, theta, X) -> 
     safe = np.where(den > 0, den, 1.0)
     return np.where(den > 0, num / safe, 0.0)  # (BOPT)
 # --8<-- [end:optimal_baseline]
+
+
+# --8<-- [start:ascent]
+@dataclass(frozen=True)
+class AscentConfig:
+    """Stochastic gradient ascent on a one-step MDP (the chapter's learning curves)."""
+
+    steps: int = 300
+    """number of gradient-ascent steps"""
+    batch: int = 4
+    """sampled (state, action) pairs averaged into each likelihood-ratio estimate"""
+    alpha: float = 0.5
+    """step size alpha"""
+    gradient: str = "lr_baseline"
+    """'exact' (true gradient), 'lr' (LR estimate, b = 0) or 'lr_baseline' (b(s) = V(s))"""
+
+
+def one_step_ascent(mdp: OneStepMDP, policy: SoftmaxLinearPolicy, X, config: AscentConfig,
+                    rng: np.random.Generator, theta0: np.ndarray | None = None) -> np.ndarray:
+    r"""Run $\theta \leftarrow \theta + \alpha\,\hat g$ and return $J(\theta_k)$ for
+    $k = 0, \dots, $ `steps`, shape `(steps + 1,)`.
+
+    The baseline $b(s) = V^{\pi_\theta}(s) = \sum_a \pi_\theta(a|s) r_{sa}$ is computed
+    exactly here (a learned baseline is the subject of chapter 10).
+    """
+    check_positive_int("steps", config.steps)
+    check_positive_int("batch", config.batch)
+    check_step_size("alpha", config.alpha)
+    if config.gradient not in ("exact", "lr", "lr_baseline"):
+        raise ValueError("gradient must be 'exact', 'lr' or 'lr_baseline', got "
+                         f"{config.gradient!r}")
+    theta = np.zeros(policy.n_params) if theta0 is None else np.array(theta0, dtype=float)
+    J = np.empty(config.steps + 1)
+    for k in range(config.steps):
+        J[k] = one_step_j(mdp, policy, theta, X)
+        if config.gradient == "exact":
+            g = one_step_gradient(mdp, policy, theta, X)
+        else:
+            V = (policy.pi(theta, X) * mdp.R).sum(1)
+            b = V if config.gradient == "lr_baseline" else None
+            g = lr_samples(mdp, policy, theta, X, config.batch, rng, b).mean(0)
+        theta = theta + config.alpha * g  # gradient ascent on J
+        if not np.isfinite(theta).all() or np.abs(theta).max() > 1e6:
+            raise DivergenceError("one-step policy-gradient ascent", k, config.alpha)
+    J[config.steps] = one_step_j(mdp, policy, theta, X)
+    return J
+# --8<-- [end:ascent]
 
 
 # --8<-- [start:supervised]

@@ -300,6 +300,7 @@ def n_step_return(rewards: np.ndarray, gamma: float, v_boot: float | None) -> fl
 # --8<-- [end:n_step_return]
 
 
+# --8<-- [start:returns]
 def returns(rewards: np.ndarray, gamma: float) -> np.ndarray:
     r"""Returns $G_t = R_{t+1} + \gamma G_{t+1}$, $G_T = 0$, of one terminated episode.
 
@@ -316,6 +317,7 @@ def returns(rewards: np.ndarray, gamma: float) -> np.ndarray:
     for t in reversed(range(rewards.shape[0])):
         G[t] = rewards[t] + gamma * G[t + 1]  # (RET)
     return G[:-1]
+# --8<-- [end:returns]
 
 
 # --8<-- [start:lstd]
@@ -735,27 +737,35 @@ def lane_schedule(episodes: Episodes, n_lanes: int, n: int | None, gamma: float,
         raise ValueError(f"the number of episodes ({total_eps}) must be a multiple of "
                          f"n_lanes ({n_lanes})")
     E = total_eps // n_lanes
-    e_idx = np.repeat(np.arange(total_eps), episodes.lengths)  # lane-major, then episode
-    i = np.arange(e_idx.size)  # index into episodes.states
-    t_idx = i - episodes.starts[e_idx]
-    lane = e_idx // E
-    T = episodes.lengths[e_idx]
-    per_lane = episodes.lengths.reshape(n_lanes, E).sum(1)
+    lengths = episodes.lengths
+    per_lane = lengths.reshape(n_lanes, E).sum(1)
     K = int(per_lane.max())
-    pos = i - np.concatenate([[0], np.cumsum(per_lane)[:-1]])[lane]  # time step in the lane
+    # per step of every episode (np.repeat of per-episode values is cheaper than a gather)
+    i = np.arange(lengths.sum())  # index into episodes.states
+    t_idx = i - np.repeat(episodes.starts, lengths)  # tau within its episode
+    T = np.repeat(lengths, lengths)
+    lane = np.repeat(np.arange(total_eps) // E, lengths)
+    lane_start = np.concatenate([[0], np.cumsum(per_lane)[:-1]])
+    pos = i - np.repeat(lane_start[np.arange(total_eps) // E], lengths)  # step in its lane
+    flat = pos * n_lanes + lane  # where update (pos, lane) sits in a (K, L) array
     row_offset = np.asarray(row_offset)
-    rows = np.full((K, n_lanes), zero_row, dtype=np.int64)
-    rows[pos, lane] = row_offset[lane] + episodes.states
-    tail = np.ones_like(t_idx, dtype=bool) if n is None else t_idx + n >= T
-    c = np.zeros((K, n_lanes))
-    c[pos, lane] = np.where(tail, gamma ** (T - 1 - t_idx) * episodes.final_reward[e_idx], 0.0)
+    base = np.repeat(row_offset[np.arange(total_eps) // E], lengths)
+    rows = np.full(K * n_lanes, zero_row, dtype=np.int32)
+    rows[flat] = base + episodes.states
+    tail = np.ones(i.size, dtype=bool) if n is None else t_idx + n >= T
+    R_T = np.repeat(episodes.final_reward, lengths)
+    G_tail = R_T if gamma == 1.0 else gamma ** (T - 1 - t_idx) * R_T  # gamma^{T-tau-1} R_T
+    c = np.zeros(K * n_lanes)
+    c[flat] = np.where(tail, G_tail, 0.0)
     boot_rows = None
     if n is not None:
-        boot_rows = np.full((K, n_lanes), zero_row, dtype=np.int64)
-        i_boot = np.minimum(i + n, i.size - 1)  # S_{tau+n}, same episode where not tail
-        boot_rows[pos, lane] = np.where(tail, zero_row, row_offset[lane] + episodes.states[i_boot])
-    ends = np.zeros((K, n_lanes), dtype=bool)
-    ends[pos, lane] = t_idx == T - 1
+        boot_rows = np.full(K * n_lanes, zero_row, dtype=np.int32)
+        i_boot = np.minimum(i + n, i.size - 1)  # S_{tau+n}, in the same episode where not tail
+        boot_rows[flat] = np.where(tail, zero_row, base + episodes.states[i_boot])
+        boot_rows = boot_rows.reshape(K, n_lanes)
+    ends = np.zeros(K * n_lanes, dtype=bool)
+    ends[flat] = t_idx == T - 1
+    rows, c, ends = rows.reshape(K, n_lanes), c.reshape(K, n_lanes), ends.reshape(K, n_lanes)
     return LaneSchedule(rows, c, boot_rows, ends)
 # --8<-- [end:lane_schedule]
 
@@ -789,22 +799,27 @@ def run_lanes(X: np.ndarray, schedule: LaneSchedule, theta: np.ndarray, alpha: n
     """
     X = np.asarray(X, dtype=float)
     L = schedule.rows.shape[1]
+    if not (isinstance(theta, np.ndarray) and theta.dtype == np.float64
+            and theta.flags.c_contiguous):
+        raise ValueError("theta must be a C-contiguous float64 array of shape (L, d)")
     if theta.shape != (L, X.shape[1]):
         raise ValueError(f"theta must have shape (L, d) = ({L}, {X.shape[1]}), "
                          f"got {theta.shape}")
     if np.any(X[-1] != 0):
         raise ValueError("the last row of X must be all zeros (padding)")
     alpha = np.broadcast_to(np.asarray(alpha, dtype=float), (L,))
-    n_ends = schedule.ends.sum(1)
+    n_ends = schedule.ends.sum(1).tolist()
     end_lanes = np.nonzero(schedule.ends)[1]
     at_ends = np.empty((end_lanes.size, X.shape[1]))
     p = 0
+    rows_theta = theta[:, None, :]  # (L, 1, d) view: a batched row-vector times column
     for k in range(schedule.rows.shape[0]):
-        x = X[schedule.rows[k]]  # (L, d)
+        x = X[schedule.rows[k]]  # (L, d): x(S_tau) of every lane
         G = schedule.c[k]
         if schedule.boot_rows is not None:
-            G = G + gamma_n * np.einsum("ld,ld->l", theta, X[schedule.boot_rows[k]])  # (NSTEP)
-        error = G - np.einsum("ld,ld->l", theta, x)
+            x_boot = X[schedule.boot_rows[k]]
+            G = G + gamma_n * (rows_theta @ x_boot[:, :, None])[:, 0, 0]  # (NSTEP)
+        error = G - (rows_theta @ x[:, :, None])[:, 0, 0]  # U - v_hat(S_tau), every lane
         theta += (alpha * error)[:, None] * x  # (LANES)
         if n_ends[k]:
             at_ends[p:p + n_ends[k]] = theta[end_lanes[p:p + n_ends[k]]]
@@ -940,8 +955,14 @@ class WalkTruth(NamedTuple):
     r"""On-policy distribution $\mu$, shape `(S,)`."""
 
 
-@functools.lru_cache(maxsize=4)
 def walk_truth(n_states: int = 1000, max_jump: int = 100) -> WalkTruth:
+    r"""$v_\pi$ and $\mu$ of the random walk, by linear solves (`fa_book.oracles`);
+    computed once per size (the arrays are read-only)."""
+    return _walk_truth(int(n_states), int(max_jump))
+
+
+@functools.lru_cache(maxsize=4)
+def _walk_truth(n_states: int, max_jump: int) -> WalkTruth:
     r"""$v_\pi$ and $\mu$ of the random walk, by linear solves (`fa_book.oracles`);
     computed once per size (the arrays are read-only)."""
     from fa_book.oracles import on_policy_distribution, v_pi

@@ -349,6 +349,8 @@ def corridor_reinforce(configs: CorridorConfig | list[CorridorConfig],
     $\mathbf x(\text{right}) = (1, 0)^\top$, $\mathbf x(\text{left}) = (0, 1)^\top$ and
     $p = \pi(\text{right})$, the softmax score is
     $\nabla\ln\pi(a) = \mathbf x(a) - p\,\mathbf x(\text{right}) - (1-p)\,\mathbf x(\text{left})$.
+    With `min_prob > 0` the acting probability is clipped to `[min_prob, 1 - min_prob]`
+    and the score is taken at the clipped $p$, as the companion code of the book does.
 
     Args:
         configs: one config or a list; all must share `n_episodes` and `gamma`.

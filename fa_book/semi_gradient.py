@@ -126,7 +126,7 @@ def semi_gradient_td_loss(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torc
 
     Gradient that autograd produces:
     $-\delta\, \nabla_{\mathbf w} \hat v(s, \mathbf w)$ per sample, i.e. minus the
-    semi-gradient TD(0) update (Sutton & Barto 2018, eq. 9.7).  The target
+    semi-gradient TD(0) update (Sutton & Barto 2018, §9.3).  The target
     $r + \gamma \hat v(s', \mathbf w)$ enters as a constant.  This is *not* the gradient
     of any loss of $\mathbf w$ (Sutton & Barto 2018, §11.4).
 
@@ -157,7 +157,7 @@ def residual_td_loss(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torch.Ten
     $-\delta\,[\nabla \hat v(s, \mathbf w) - \gamma \nabla \hat v(s', \mathbf w)]$ per
     sample: the exact gradient of the sampled squared TD error, whose expectation is
     the gradient of the mean-squared **TD error** $\overline{\mathrm{TDE}}$ (the naive
-    residual gradient, Sutton & Barto 2018, eq. 11.23).  It equals the gradient of the
+    residual gradient, Sutton & Barto 2018, §11.5).  It equals the gradient of the
     mean-squared *Bellman* error only when transitions are deterministic.
 
     The arguments are those of
@@ -185,7 +185,7 @@ def double_sample_residual_loss(v_hat: Callable[[torch.Tensor], torch.Tensor],
     $\nabla \tfrac12 \overline{\mathrm{BE}} = -\mathbb E[\bar\delta(S)\,
     \nabla \bar\delta(S)]$ with $\bar\delta(s) = \mathbb E[\delta \mid S = s]$, because
     $\mathbb E[\delta\delta' \mid S=s] = \bar\delta(s)^2$ (Baird 1995; Sutton & Barto
-    2018, eq. 11.24-11.25).  It needs a simulator that can be reset to $s$.
+    2018, §11.5).  It needs a simulator that can be reset to $s$.
 
     The arguments are those of
     [`semi_gradient_td_loss`][fa_book.semi_gradient.semi_gradient_td_loss], plus `r2`,
@@ -219,7 +219,7 @@ def semi_gradient_update(w: np.ndarray, x: np.ndarray, r: np.ndarray, x_next: np
         gamma: discount $\gamma$.
         alpha: step size $\alpha$.
         rho: importance-sampling ratio $\rho = \pi(A_t \mid S_t)/b(A_t \mid S_t)$ for
-            off-policy learning (Sutton & Barto 2018, eq. 11.2); 1 on-policy.
+            off-policy learning (Sutton & Barto 2018, §11.1); 1 on-policy.
     """
     delta = r + gamma * (x_next * w).sum(-1) - (x * w).sum(-1)  # (TDERR)
     return w + alpha * (rho * delta)[..., None] * x  # (SEMI)
@@ -308,17 +308,17 @@ def expected_matrices(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: M
     mu = _check_mu(mdp, pi, mu)
     gamma = mdp.gamma
     if method == "semi-gradient":
-        return td_matrices(mdp, pi, phi, mu)  # (A_TD)
+        return td_matrices(mdp, pi, phi, mu)  # (ATD)
     P_pi, r_pi = policy_matrices(mdp, pi)
     if method == "double-sample":
         M = phi - gamma * P_pi @ phi  # row s: E[x - gamma x' | S = s]
-        return M.T @ (mu[:, None] * M), M.T @ (mu * r_pi)  # (A_BE)
+        return M.T @ (mu[:, None] * M), M.T @ (mu * r_pi)  # (ABE)
     # residual, one sample: second moments of x - gamma x' over (s, a, s')
     nu = mu @ P_pi  # nu(s') = sum_s mu(s) P_pi(s, s'): how often s' is a next state
     Exx = phi.T @ (mu[:, None] * phi)
     Exx_next = phi.T @ (mu[:, None] * (P_pi @ phi))  # E[x x'^T]
     Ex_next_x_next = phi.T @ (nu[:, None] * phi)  # E[x' x'^T]
-    A = Exx - gamma * (Exx_next + Exx_next.T) + gamma**2 * Ex_next_x_next  # (A_TDE)
+    A = Exx - gamma * (Exx_next + Exx_next.T) + gamma**2 * Ex_next_x_next  # (ATDE)
     r_to = np.einsum("s,sa,sa,sat->t", mu, pi, mdp.R, mdp.P)  # E[R 1{S'=t}]
     b = phi.T @ (mu * r_pi) - gamma * phi.T @ r_to
     return A, b
@@ -339,7 +339,7 @@ def bellman_error_minimizer(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
                             mu: np.ndarray | None = None) -> np.ndarray:
     r"""Exact minimizer of the mean-squared Bellman error
     $\overline{\mathrm{BE}}(\mathbf w) = \lVert r_\pi + \gamma P_\pi\Phi\mathbf w -
-    \Phi\mathbf w\rVert_\mu^2$ (Sutton & Barto 2018, eq. 11.19).
+    \Phi\mathbf w\rVert_\mu^2$ (Sutton & Barto 2018, §11.4).
 
     A weighted least-squares problem: $\min_{\mathbf w}\lVert D^{1/2}((I - \gamma
     P_\pi)\Phi\mathbf w - r_\pi)\rVert^2$.  Where the double-sample residual gradient
@@ -361,7 +361,7 @@ def td_error_minimizer(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
                        mu: np.ndarray | None = None) -> np.ndarray:
     r"""Exact minimizer of the mean-squared TD error
     $\overline{\mathrm{TDE}}(\mathbf w) = \mathbb E[\delta^2]$, $S \sim \mu$,
-    $A \sim \pi$, $S' \sim P$ (Sutton & Barto 2018, eq. 11.22).
+    $A \sim \pi$, $S' \sim P$ (Sutton & Barto 2018, §11.5).
 
     A weighted least-squares problem over every transition $(s, a, s')$ (and
     termination), with weight $\mu(s)\pi(a\mid s)P(s'\mid s,a)$, row
@@ -724,7 +724,7 @@ def baird_off_policy_td(alpha: float = 0.01, n_steps: int = 1000, *, seed: int =
                         on_divergence: Literal["raise", "stop"] = "raise",
                         env: gym.Env | None = None) -> ExpectedRun:
     r"""Off-policy semi-gradient TD(0) on `fa_book/Baird-v0`, following $b$, learning
-    $v_\pi$ (Sutton & Barto 2018, eq. 11.2 and Figure 11.2 left):
+    $v_\pi$ (Sutton & Barto 2018, §11.1-11.2 and Figure 11.2 left):
     $\mathbf w \leftarrow \mathbf w + \alpha\rho_t\delta_t\mathbf x(S_t)$ with
     $\rho_t = \pi(A_t\mid S_t)/b(A_t\mid S_t)$, i.e. 7 after solid and 0 after dashed.
 

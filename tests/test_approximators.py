@@ -184,3 +184,11 @@ def test_bad_input_and_divergence():
         RegressionTree().fit(np.array([0.0, np.inf]), np.zeros(2))
     with pytest.raises(ValueError, match="min_samples_leaf must be an integer >= 1"):
         RegressionTree(TreeConfig(min_samples_leaf=0))
+
+
+def test_figures_quick(tmp_path):
+    from fa_book.figures import figure_functions
+
+    for func in figure_functions("parametric"):
+        for path in func(tmp_path / "figures", quick=True):
+            assert path.is_file() and path.stat().st_size > 0

@@ -80,7 +80,7 @@ def test_tsitsiklis_van_roy_bound(p):
     rhs = np.sqrt(mu_norm_sq(best - v, mu)) / (1 - mdp.gamma)  # (TvR)
     assert lhs <= rhs + 1e-9
     # the sharper form proved by Tsitsiklis & Van Roy (1997, Theorem 1)
-    sharp = np.sqrt(mu_norm_sq(best - v, mu) / (1 - mdp.gamma**2))  # (TvR_sharp)
+    sharp = np.sqrt(mu_norm_sq(best - v, mu) / (1 - mdp.gamma**2))  # (TvR-sharp)
     assert lhs <= sharp + 1e-9
 # --8<-- [end:td_fixed_point_props]
 

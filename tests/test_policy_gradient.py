@@ -9,9 +9,11 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fa_book._validate import DivergenceError
 from fa_book.oracles import FiniteMDP, discounted_visitation, on_policy_distribution, v_pi
 from fa_book.policies import SoftmaxLinearPolicy
 from fa_book.policy_gradient import (
+    AscentConfig,
     OneStepMDP,
     differential_values,
     dropped_discount_direction,
@@ -22,6 +24,7 @@ from fa_book.policy_gradient import (
     j_average_value,
     j_start,
     lr_samples,
+    one_step_ascent,
     one_step_gradient,
     one_step_j,
     optimal_baseline,
@@ -241,6 +244,23 @@ def test_dropping_gamma_t_is_not_a_gradient():
 # --8<-- [end:dropped_gamma]
 
 
+@given(seeds, small_sizes, small_sizes)
+def test_ascent_first_step_goes_up_and_is_seeded(seed, S, A):
+    """A small exact-gradient step increases J (J(theta + a g) - J = a |g|^2 + O(a^2));
+    same seed, same curve."""
+    rng = np.random.default_rng(seed)
+    mdp = random_one_step_mdp(rng, S, A)
+    policy, X, theta = _policy(seed, S, A)
+    g = one_step_gradient(mdp, policy, theta, X)
+    J = one_step_ascent(mdp, policy, X, AscentConfig(steps=1, alpha=1e-4, gradient="exact"),
+                        rng, theta0=theta)
+    assert J[1] - J[0] >= 0.5e-4 * (g @ g) - 1e-15
+    config = AscentConfig(steps=5, batch=3)
+    runs = [one_step_ascent(mdp, policy, X, config, np.random.default_rng(seed))
+            for _ in range(2)]
+    np.testing.assert_array_equal(runs[0], runs[1])
+
+
 def test_bad_input():
     rng = np.random.default_rng(0)
     mdp = random_one_step_mdp(rng, 3, 2)
@@ -261,6 +281,13 @@ def test_bad_input():
     continuing = FiniteMDP(np.full((3, 2, 3), 1 / 3), np.zeros((3, 2)), 1.0, np.ones(3) / 3)
     with pytest.raises(ValueError, match="gamma < 1"):
         pg_average_value(continuing, policy, theta, X)
+    with pytest.raises(ValueError, match="gradient must be"):
+        one_step_ascent(mdp, policy, X, AscentConfig(gradient="adam"), rng)
+    with pytest.raises(ValueError, match="alpha must be"):
+        one_step_ascent(mdp, policy, X, AscentConfig(alpha=-1.0), rng)
+    with pytest.raises(DivergenceError, match="diverged at step 0"):
+        one_step_ascent(mdp, policy, X, AscentConfig(alpha=1e12, gradient="exact"), rng,
+                        theta0=np.ones(3))
     with pytest.raises(ValueError, match="p_label must sum to 1"):
         supervised_gradient(policy, theta, X, mdp.d, np.full((3, 2), 0.4))
 

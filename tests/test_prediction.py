@@ -19,6 +19,7 @@ from fa_book.oracles import (
     policy_matrices,
     projection_weights,
     random_mdp,
+    random_walk_mrp,
     td_fixed_point,
     td_matrices,
     v_pi,
@@ -111,6 +112,28 @@ def test_sampler_visits_match_the_exact_visitation():
     v = v_pi(mdp, pi)
     p_right = (v[mdp.d0.argmax()] + 1) / 2
     assert abs((ep.final_reward > 0).mean() - p_right) <= 5 * np.sqrt(p_right * (1 - p_right) / E)
+
+
+def test_env_model_agrees_with_the_oracles_random_walk_mrp():
+    """Two independent constructions of Example 9.1: the env's two-action model under the
+    uniform policy, and chapter 3's one-action Markov reward process."""
+    mdp, pi, _, _ = walk_truth(30, 7)
+    P_pi, r_pi = policy_matrices(mdp, pi)
+    other = random_walk_mrp(30, 7)
+    np.testing.assert_allclose(P_pi, other.P[:, 0, :], atol=1e-15)
+    np.testing.assert_allclose(r_pi, other.R[:, 0], atol=1e-15)
+    np.testing.assert_array_equal(mdp.d0, other.d0)
+
+
+def test_terminal_bootstrap_is_zero_whatever_x_next_says():
+    """Only `terminated` zeroes the bootstrap: the features passed for a terminal S_{t+1}
+    do not matter, while a truncated step bootstraps from them."""
+    theta, x, x_next = np.array([1.0, 2.0]), np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    end = semi_gradient_td_update(theta, x, 1.0, x_next, True, 0.9, 0.5)
+    np.testing.assert_allclose(end, semi_gradient_td_update(theta, x, 1.0, 0 * x_next, True,
+                                                            0.9, 0.5))
+    cut = semi_gradient_td_update(theta, x, 1.0, x_next, False, 0.9, 0.5)
+    np.testing.assert_allclose(cut - end, 0.5 * 0.9 * 2.0 * x)
 
 
 def test_random_walk_exact_answers_are_reproducible():
@@ -283,6 +306,7 @@ def test_linear_td_with_one_hot_features_is_tabular_td(data, alpha, gamma):
 # --8<-- [end:onehot_tabular]
 
 
+# --8<-- [start:n_step_identities]
 @given(walk_episodes(), st.floats(0.01, 1.0), st.floats(0.0, 1.0))
 def test_n_step_with_n_1_is_td0_and_large_n_is_mc(data, alpha, gamma):
     ep, rng = data
@@ -296,6 +320,7 @@ def test_n_step_with_n_1_is_td0_and_large_n_is_mc(data, alpha, gamma):
         np.testing.assert_allclose(
             n_step_td_episode(theta0, x, rewards, True, len(rewards), alpha, gamma),
             gradient_mc_episode(theta0, x[:-1], rewards, alpha, gamma), atol=1e-12)
+# --8<-- [end:n_step_identities]
 
 
 # --8<-- [start:scaling]
@@ -381,6 +406,7 @@ def test_value_errors_quadratic_form_equals_direct(seed):
 # ------------------------------------------------------------------------------- LSTD
 
 
+# --8<-- [start:lstd_exact]
 @given(finite_mdps(episodic=True), seeds, st.data())
 def test_lstd_on_expected_statistics_is_the_td_fixed_point(mdp, seed, data):
     """Weight every transition (s, a, s') by mu(s) pi(a|s) P(s'|s,a): exact."""
@@ -399,6 +425,7 @@ def test_lstd_on_expected_statistics_is_the_td_fixed_point(mdp, seed, data):
     A_mat, _ = td_matrices(mdp, pi, phi, mu)
     tol = 1e-9 * np.linalg.cond(A_mat) * max(1.0, np.abs(theta_td).max())
     np.testing.assert_allclose(theta, theta_td, atol=tol)
+# --8<-- [end:lstd_exact]
 
 
 def test_lstd_from_samples_estimates_the_td_fixed_point():

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import fa_book  # noqa: F401  (registers fa_book/Baird-v0)
 from fa_book._validate import DivergenceError
+from fa_book.figures import figure_functions
 from fa_book.oracles import (
     FiniteMDP,
     on_policy_distribution,
@@ -343,6 +344,12 @@ def test_baird_sampled_off_policy_td_diverges_and_reports_it():
     assert run.diverged_at == err.value.step  # same seed, same numbers
     assert np.isfinite(run.w).all() and len(run.w) == run.diverged_at
 # --8<-- [end:baird]
+
+
+@pytest.mark.parametrize("func", figure_functions("semi_gradient"), ids=lambda f: f.__name__)
+def test_figure_functions_run_quick(func, tmp_path):
+    paths = func(tmp_path / "figures", quick=True)
+    assert paths and all(p.is_file() and p.stat().st_size > 0 for p in paths)
 
 
 def test_bad_input():

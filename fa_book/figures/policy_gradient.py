@@ -6,14 +6,17 @@ sizes are fixed in the functions and stated in the page captions.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from fa_book._doc import config_table
 from fa_book.oracles import FiniteMDP
 from fa_book.policies import SoftmaxLinearPolicy
 from fa_book.policy_gradient import (
+    AscentConfig,
     dropped_discount_direction,
     estimator_distribution,
     estimator_variance,
@@ -22,8 +25,8 @@ from fa_book.policy_gradient import (
     j_average_value,
     j_start,
     lr_samples,
+    one_step_ascent,
     one_step_gradient,
-    one_step_j,
     optimal_baseline,
     pg_average_reward,
     pg_average_value,
@@ -34,6 +37,7 @@ from fa_book.policy_gradient import (
 
 __all__ = [
     "example_one_step",
+    "table_policy_gradient_config",
     "figure_policy_gradient_learning",
     "figure_policy_gradient_objectives",
     "figure_policy_gradient_variance",
@@ -41,6 +45,11 @@ __all__ = [
     "table_policy_gradient_theorem",
     "table_policy_gradient_variance",
 ]
+
+
+def _figure_path(out_dir: Path, name: str) -> Path:
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    return Path(out_dir) / f"{name}.png"
 
 
 def _results_dir(out_dir: Path) -> Path:
@@ -120,54 +129,45 @@ def figure_policy_gradient_variance(out_dir: Path, *, quick: bool = False) -> li
                  fontsize=10)
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
-    path = Path(out_dir) / "policy_gradient_variance.png"
+    path = _figure_path(out_dir, "policy_gradient_variance")
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return [path]
 
 
-def _ascent(mdp, policy, X, baseline: str, steps: int, batch: int, alpha: float,
-            rng) -> np.ndarray:
-    theta = np.zeros(policy.n_params)
-    J = np.empty(steps + 1)
-    for k in range(steps):
-        J[k] = one_step_j(mdp, policy, theta, X)
-        if baseline == "exact":
-            g = one_step_gradient(mdp, policy, theta, X)
-        else:
-            b = (policy.pi(theta, X) * mdp.R).sum(1) if baseline == "V" else None
-            g = lr_samples(mdp, policy, theta, X, batch, rng, b).mean(0)
-        theta = theta + alpha * g  # gradient ascent
-    J[steps] = one_step_j(mdp, policy, theta, X)
-    return J
+def table_policy_gradient_config(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """The hyperparameters of the learning-curve figure, rendered from `AscentConfig`."""
+    path = _results_dir(out_dir) / "policy_gradient_config.md"
+    path.write_text(config_table(AscentConfig()), encoding="utf-8")
+    return [path]
 
 
 def figure_policy_gradient_learning(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """Gradient ascent on J for the page's one-step MDP with rewards offset by +5: the exact
     gradient, and LR estimates from 4 samples per step with and without b(s) = V(s)."""
     seeds = range(3 if quick else 50)
-    steps = 20 if quick else 300
-    batch, alpha = 4, 0.5
+    base = AscentConfig(steps=20) if quick else AscentConfig()
     mdp, policy, X, _ = example_one_step(5.0)
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    runs = {"exact gradient": "exact", "LR, no baseline": "none", "LR, b(s) = V(s)": "V"}
+    runs = {"exact gradient": "exact", "LR, no baseline": "lr", "LR, b(s) = V(s)": "lr_baseline"}
     for k, (label, kind) in enumerate(runs.items()):
-        curves = np.stack([_ascent(mdp, policy, X, kind, steps, batch, alpha,
-                                   np.random.default_rng(seed)) for seed in seeds])
+        config = dataclasses.replace(base, gradient=kind)
+        curves = np.stack([one_step_ascent(mdp, policy, X, config, np.random.default_rng(seed))
+                           for seed in seeds])
         mean = curves.mean(0)
         half = 1.96 * curves.std(0, ddof=1) / np.sqrt(len(curves)) if len(curves) > 1 else 0
         ax.plot(mean, color=f"C{k}", label=label)
-        ax.fill_between(np.arange(steps + 1), mean - half, mean + half, color=f"C{k}",
+        ax.fill_between(np.arange(base.steps + 1), mean - half, mean + half, color=f"C{k}",
                         alpha=0.25)
     best = float(mdp.d @ mdp.R.max(1))
     ax.axhline(best, color="k", ls=":", lw=1, label=r"$\sum_s d(s)\max_a r_{sa}$")
     ax.set_xlabel("gradient-ascent step")
     ax.set_ylabel(r"$J(\theta)$")
     ax.set_title(f"One-step MDP, rewards + 5; {len(seeds)} seeds, 95% band; "
-                 f"batch {batch}, $\\alpha$ = {alpha}", fontsize=9)
+                 f"batch {base.batch}, $\\alpha$ = {base.alpha}", fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    path = Path(out_dir) / "policy_gradient_learning.png"
+    path = _figure_path(out_dir, "policy_gradient_learning")
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return [path]
@@ -253,7 +253,7 @@ def figure_policy_gradient_objectives(out_dir: Path, *, quick: bool = False) -> 
                      fontsize=9)
         ax.legend(fontsize=7)
     fig.tight_layout()
-    path = Path(out_dir) / "policy_gradient_objectives.png"
+    path = _figure_path(out_dir, "policy_gradient_objectives")
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return [path]

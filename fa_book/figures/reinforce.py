@@ -135,10 +135,12 @@ def figure_reinforce_cartpole(out_dir: Path, *, quick: bool = False) -> list[Pat
         train = np.array([r.train_returns for r in rs])
         episodes = np.arange(1, train.shape[1] + 1)
         mean, lo, hi = mean_band(train)
+        lo, hi = np.clip(lo, 0, 500), np.clip(hi, 0, 500)  # the possible range of a return
         (line,) = axes[0].plot(episodes, mean, lw=1, label=label)
         axes[0].fill_between(episodes, lo, hi, color=line.get_color(), alpha=0.2, lw=0)
         ev = np.array([r.eval_returns for r in rs])
         mean, lo, hi = mean_band(ev)
+        lo, hi = np.clip(lo, 0, 500), np.clip(hi, 0, 500)
         axes[1].plot(rs[0].eval_at, mean, lw=1, color=line.get_color(), label=label)
         axes[1].fill_between(rs[0].eval_at, lo, hi, color=line.get_color(), alpha=0.2, lw=0)
     target = CartPoleConfig().target

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from fa_book._doc import config_table
 from fa_book._validate import DivergenceError
 from fa_book.figures._style import mean_band, save, write_table
 from fa_book.oracles import on_policy_distribution, projection_weights, td_fixed_point, v_pi
@@ -31,12 +33,40 @@ METHODS = {  # method -> (label, colour)
     "double-sample": ("residual gradient, two samples", "C2"),
     "residual": ("residual gradient, one sample (no detach)", "C3"),
 }
-CHAIN_ALPHA_EXPECTED = 0.5
-"""Step size of the expected (DP-style) iterations on the chain."""
-CHAIN_ALPHA_SAMPLED = 0.02
-"""Step size of the sampled runs on the chain."""
-BAIRD_ALPHA = 0.01
-"""Step size of Sutton & Barto's Figure 11.2."""
+@dataclass(frozen=True)
+class ChainExperiment:
+    """Settings of the chain figure (`figure_chain`) and speed table (`table_speed`)."""
+
+    alpha_expected: float = 0.5
+    """step size of the expected (DP-style) iterations"""
+    n_expected: int = 2000
+    """number of expected iterations plotted"""
+    alpha_sampled: float = 0.02
+    """constant step size of the sampled runs"""
+    n_steps: int = 20_000
+    """transitions per sampled run"""
+    n_runs: int = 30
+    """independent sampled runs (simulated side by side from one generator)"""
+    seed: int = 0
+    """seed of `np.random.default_rng` for the sampled runs"""
+
+
+@dataclass(frozen=True)
+class BairdExperiment:
+    """Settings of the Baird figure (Sutton & Barto 2018, Figure 11.2)."""
+
+    alpha: float = 0.01
+    """step size, as in the book"""
+    n_steps: int = 1000
+    """steps (sampled run) or sweeps (expected updates), as in the book"""
+    seed: int = 0
+    """seed of the environment and the behaviour policy (one run, as in the book)"""
+    max_norm: float = 1e6
+    """a run is stopped, and reported diverged, once the weights' norm exceeds this"""
+
+
+CHAIN = ChainExperiment()
+BAIRD = BairdExperiment()
 
 
 def _chain_solutions():
@@ -89,20 +119,20 @@ def figure_chain(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """Where and how fast each method converges on the chain: expected iterations and
     sampled runs, against the exact limits."""
     mdp, pi, phi, v, mu, sols = _chain_solutions()
-    n_exp = 200 if quick else 2000
-    n_steps, n_runs = (1000, 3) if quick else (20_000, 30)
+    n_exp = 200 if quick else CHAIN.n_expected
+    n_steps, n_runs = (1000, 3) if quick else (CHAIN.n_steps, CHAIN.n_runs)
     record = 20 if quick else 100
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
     limits = {m: _limit(m, mdp, pi, phi) for m in METHODS}
     for m, (label, colour) in METHODS.items():
         A, b = expected_matrices(mdp, pi, phi, m)
-        ws = expected_run(A, b, np.zeros(phi.shape[1]), CHAIN_ALPHA_EXPECTED, n_exp).w
+        ws = expected_run(A, b, np.zeros(phi.shape[1]), CHAIN.alpha_expected, n_exp).w
         k = np.arange(len(ws))
         axes[0].plot(k, _rmsve(ws, phi, v, mu), color=colour, label=label)
         axes[0].axhline(_rmsve(limits[m], phi, v, mu), color=colour, ls="--", lw=0.8)
         axes[1].semilogy(k, np.linalg.norm(ws - limits[m], axis=1), color=colour)
-        run = sampled_linear_td(mdp, pi, phi, m, alpha=CHAIN_ALPHA_SAMPLED, n_steps=n_steps,
-                                n_runs=n_runs, rng=np.random.default_rng(0),
+        run = sampled_linear_td(mdp, pi, phi, m, alpha=CHAIN.alpha_sampled, n_steps=n_steps,
+                                n_runs=n_runs, rng=np.random.default_rng(CHAIN.seed),
                                 record_every=record)
         mean, lo, hi = mean_band(_rmsve(run.w, phi, v, mu), axis=1)
         axes[2].plot(run.steps, mean, color=colour)
@@ -112,7 +142,7 @@ def figure_chain(out_dir: Path, *, quick: bool = False) -> list[Path]:
     for ax in (axes[0], axes[2]):
         ax.axhline(best, color="k", ls=":", lw=0.8, label="VE minimizer")
         ax.set_ylabel("RMS value error")
-    axes[0].set_title(f"expected updates, α = {CHAIN_ALPHA_EXPECTED}", fontsize=10)
+    axes[0].set_title(f"expected updates, α = {CHAIN.alpha_expected}", fontsize=10)
     axes[0].set_xlabel("iteration")
     axes[0].set_xscale("symlog", linthresh=10)
     axes[0].set_xlim(0, n_exp)
@@ -120,7 +150,7 @@ def figure_chain(out_dir: Path, *, quick: bool = False) -> list[Path]:
     axes[1].set_title("expected updates: distance to own limit", fontsize=10)
     axes[1].set_xlabel("iteration")
     axes[1].set_ylabel(r"$\|\mathbf{w}_k - \mathbf{w}_\infty\|$")
-    axes[2].set_title(f"sampled episodes, α = {CHAIN_ALPHA_SAMPLED}, {n_runs} runs",
+    axes[2].set_title(f"sampled episodes, α = {CHAIN.alpha_sampled}, {n_runs} runs",
                       fontsize=10)
     axes[2].set_xlabel("step")
     fig.tight_layout()
@@ -134,7 +164,7 @@ def table_speed(out_dir: Path, *, quick: bool = False) -> list[Path]:
     alphas = np.geomspace(0.05, 50, 60 if quick else 400)
     lines = ["| method | smallest $\\mathrm{Re}\\,\\lambda(A_m)$ | "
              "largest $\\lvert\\lambda(A_m)\\rvert$ | "
-             f"iterations at $\\alpha = {CHAIN_ALPHA_EXPECTED}$ | best stable $\\alpha$ | "
+             f"iterations at $\\alpha = {CHAIN.alpha_expected}$ | best stable $\\alpha$ | "
              "iterations at best $\\alpha$ |", "|---|---|---|---|---|---|"]
     for m, (label, _) in METHODS.items():
         A, b = expected_matrices(mdp, pi, phi, m)
@@ -143,7 +173,7 @@ def table_speed(out_dir: Path, *, quick: bool = False) -> list[Path]:
         radius = [np.abs(np.linalg.eigvals(np.eye(len(b)) - a * A)).max() for a in alphas]
         a_best = float(alphas[int(np.argmin(radius))])
         iters = []
-        for a in (CHAIN_ALPHA_EXPECTED, a_best):
+        for a in (CHAIN.alpha_expected, a_best):
             ws = expected_run(A, b, np.zeros_like(b), a, 1500).w
             err = np.linalg.norm(ws - w_star, axis=1)
             done = np.nonzero(err <= 1e-3 * err[0])[0]
@@ -191,14 +221,15 @@ def table_a_split(out_dir: Path, *, quick: bool = False) -> list[Path]:
 
 def figure_baird(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """Sutton & Barto's Figure 11.2, plus residual gradient on the same problem."""
-    n = 200 if quick else 1000
+    n = 200 if quick else BAIRD.n_steps
     mdp, mu_b = baird_mdp(), np.full(7, 1 / 7)
-    sampled = baird_off_policy_td(BAIRD_ALPHA, n, seed=0).w
+    sampled = baird_off_policy_td(BAIRD.alpha, n, seed=BAIRD.seed).w
     A, b = expected_matrices(mdp, BAIRD_TARGET, BAIRD_FEATURES, "semi-gradient", mu_b)
-    dp = expected_run(A, b, BAIRD_W0, BAIRD_ALPHA, n).w
+    dp = expected_run(A, b, BAIRD_W0, BAIRD.alpha, n).w
     A, b = expected_matrices(mdp, BAIRD_TARGET, BAIRD_FEATURES, "double-sample", mu_b)
-    rg = expected_run(A, b, BAIRD_W0, BAIRD_ALPHA, n).w
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True)
+    rg = expected_run(A, b, BAIRD_W0, BAIRD.alpha, n).w
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    axes[1].sharey(axes[0])  # the two semi-gradient panels on one scale; RG on its own
     titles = ["off-policy semi-gradient TD (sampled, seed 0)",
               "semi-gradient DP (expected update)",
               "residual-gradient DP (expected update)"]
@@ -208,7 +239,7 @@ def figure_baird(out_dir: Path, *, quick: bool = False) -> list[Path]:
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("steps" if ax is axes[0] else "sweeps")
     axes[0].set_ylabel("weight")
-    axes[2].legend(fontsize=7, ncol=2)
+    axes[2].legend(fontsize=7, ncol=4)
     fig.tight_layout()
     return [save(fig, out_dir, "semi_gradient_baird")]
 
@@ -217,7 +248,7 @@ def table_baird_divergence(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """At which step each diverging run on Baird's counterexample is stopped."""
     seeds = range(2 if quick else 20)
     alphas = (0.02,) if quick else (0.005, 0.01, 0.02)
-    max_norm = 1e6
+    max_norm = BAIRD.max_norm
     mdp, mu_b = baird_mdp(), np.full(7, 1 / 7)
     A, b = expected_matrices(mdp, BAIRD_TARGET, BAIRD_FEATURES, "semi-gradient", mu_b)
     lines = ["| $\\alpha$ | semi-gradient DP: `DivergenceError` at sweep | sampled off-policy "
@@ -244,7 +275,15 @@ def table_baird_divergence(out_dir: Path, *, quick: bool = False) -> list[Path]:
                  f"(from $\\lVert\\mathbf w_0\\rVert = {np.linalg.norm(BAIRD_W0):.2f}$); "
                  f"sampled runs: seeds 0-{len(seeds) - 1}. The expected update's matrix "
                  f"$A$ has an eigenvalue with real part {lam.real.min():.4f} < 0, so "
-                 "$\\mathbf w_k$ grows like $(1 + \\alpha\\,|\\mathrm{Re}\\,\\lambda|)^k$. "
+                 "$\\mathbf w_k$ grows like "
+                 "$(1 + \\alpha\\,\\lvert\\mathrm{Re}\\,\\lambda\\rvert)^k$. "
                  "Regenerate: `python -m fa_book.figures semi_gradient --only "
                  "table_baird_divergence`.")
     return [write_table(out_dir, "semi_gradient_baird_divergence", "\n".join(lines) + "\n")]
+
+
+def table_settings(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """The settings of this chapter's figures, rendered from their dataclasses."""
+    text = ("**Chain** (`ChainExperiment`)\n\n" + config_table(CHAIN)
+            + "\n**Baird** (`BairdExperiment`)\n\n" + config_table(BAIRD))
+    return [write_table(out_dir, "semi_gradient_settings", text)]

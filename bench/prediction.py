@@ -1,0 +1,121 @@
+"""Benchmark: Sutton & Barto's Figures 9.1, 9.2 (both panels) and 9.5 at full size.
+
+Prints, for each figure, the CPU and wall time of the learning runs, the error of the
+result against the exact answer from `fa_book.oracles`, and the speed-up over the
+reference times of the book's companion code measured on this kind of machine (issue 4,
+`../shared/DESIGN.md`).  The same table goes to `docs/results/bench_prediction.md`.
+
+    python bench/prediction.py            # full size (the book's episodes, runs, steps)
+
+Times are CPU seconds of this process (`time.process_time`), which a busy machine
+inflates less than wall time; the load average at the start and end is recorded.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+
+from fa_book.figures.prediction import (
+    MAX_JUMP,
+    N_STATES,
+    aggregation_features,
+    basis_features,
+    exact_limits,
+)
+from fa_book.oracles import projection_weights, rmsve
+from fa_book.prediction import (
+    BasisSweepConfig,
+    GradientMCConfig,
+    NStepSweepConfig,
+    SemiGradientTDConfig,
+    run_basis_sweep,
+    run_gradient_mc,
+    run_n_step_sweep,
+    run_semi_gradient_td,
+    walk_truth,
+)
+
+REFERENCE_CPU_S = {"9.1": 65.0, "9.2 left": 75.0, "9.2 right": 290.0, "9.5": 600.0}
+"""Companion code (pure-Python loops), full size, CPU seconds on this kind of machine."""
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "results" / "bench_prediction.md"
+
+
+def timed(func, *args):
+    c0, w0 = time.process_time(), time.perf_counter()
+    out = func(*args)
+    return out, time.process_time() - c0, time.perf_counter() - w0
+
+
+def main() -> None:
+    load0 = os.getloadavg()[0]
+    truth, t_cpu, t_wall = timed(walk_truth, N_STATES, MAX_JUMP)
+    rows = []
+
+    ex10 = exact_limits(10)
+    X10 = ex10["X"]
+    (theta, _), cpu, wall = timed(run_gradient_mc, GradientMCConfig(), N_STATES, MAX_JUMP)
+    rows.append(("9.1", "gradient MC, 10 groups, 100,000 episodes, 1 run", cpu, wall,
+                 f"√VE {rmsve(X10 @ theta, truth.v, truth.mu):.4f} vs exact limit "
+                 f"{rmsve(ex10['v_mc'], truth.v, truth.mu):.4f}; "
+                 f"‖v̂ − Πv‖_μ = {rmsve(X10 @ theta, ex10['v_mc'], truth.mu):.4f}"))
+
+    theta, cpu, wall = timed(run_semi_gradient_td, SemiGradientTDConfig(), N_STATES, MAX_JUMP)
+    rows.append(("9.2 left", "semi-gradient TD(0), 10 groups, 100,000 episodes, 1 run", cpu,
+                 wall, f"√VE {rmsve(X10 @ theta, truth.v, truth.mu):.4f} vs exact fixed "
+                 f"point {rmsve(ex10['v_td'], truth.v, truth.mu):.4f}; "
+                 f"‖v̂ − Φθ_TD‖_μ = {rmsve(X10 @ theta, ex10['v_td'], truth.mu):.4f}"))
+
+    cfg = NStepSweepConfig()
+    errors, cpu, wall = timed(run_n_step_sweep, cfg, N_STATES, MAX_JUMP)
+    uniform = np.full(N_STATES, 1.0 / N_STATES)
+    X20 = aggregation_features(20)
+    floor = rmsve(X20 @ projection_weights(X20, truth.v, uniform), truth.v, uniform)
+    at_zero = rmsve(np.zeros(N_STATES), truth.v, uniform)
+    dev0 = np.abs(errors[:, list(cfg.alphas).index(0.0)] - at_zero).max()
+    rows.append(("9.2 right", "n-step TD, 10 n × 11 α × 100 runs × 10 episodes, 20 groups",
+                 cpu, wall, f"best mean error {errors.mean(-1).min():.4f} ≥ exact floor "
+                 f"{floor:.4f}; α=0 cells vs exact {at_zero:.4f}: largest difference {dev0:.1e}"))
+
+    cfg = BasisSweepConfig()
+    (curves, _), cpu, wall = timed(run_basis_sweep, cfg, N_STATES, MAX_JUMP)
+    parts = []
+    for b, kind in enumerate(("polynomial", "fourier")):
+        for o, order in enumerate(cfg.orders):
+            X = basis_features(kind, order, N_STATES)
+            limit = rmsve(X @ projection_weights(X, truth.v, truth.mu), truth.v, truth.mu)
+            parts.append(f"{kind} {order}: {curves[b, o, :, -1].mean():.3f} "
+                         f"(exact asymptote {limit:.1e})")
+    rows.append(("9.5", "gradient MC, poly/Fourier × orders 5/10/20 × 30 runs × 5000 "
+                 "episodes", cpu, wall, "final √VE: " + "; ".join(parts)))
+    load1 = os.getloadavg()[0]
+
+    lines = [
+        "| figure | what runs (full size) | CPU s | wall s | reference CPU s | speed-up "
+        "(CPU) | result vs exact answer |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for fig, what, cpu, wall, err in rows:
+        ref = REFERENCE_CPU_S[fig]
+        lines.append(f"| {fig} | {what} | {cpu:.1f} | {wall:.1f} | {ref:.0f} | "
+                     f"{ref / cpu:.0f}× | {err} |")
+    lines.append("")
+    lines.append(f"Exact answers (`walk_truth`, two 1000×1000 solves): {t_cpu:.1f} CPU s, "
+                 f"computed once and not included above. Load average {load0:.1f} at the "
+                 f"start, {load1:.1f} at the end, on {os.cpu_count()} cores "
+                 f"({platform.processor() or platform.machine()}, numpy {np.__version__}). "
+                 "Figure 9.5 runs the book's 30 runs; the companion code behind its "
+                 "reference time runs 1.")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+r"""Figures and tables of chapter 5, "Action values and control".
+
+* `figure_control_cost_to_go`: S&B Figure 10.1, the cost-to-go $-\max_a \hat q(s, a)$
+  learned by one run of semi-gradient SARSA on Mountain Car.
+* `figure_control_step_sizes`: S&B Figure 10.2, steps per episode for three step sizes,
+  mean of 100 runs with a 95% confidence band.
+* `figure_control_vs_tabular`: tile-coded SARSA against chapter 2's discretized tabular
+  Q-learner on the same task with the same budget of episodes.
+* `figure_control_gpi`: the notes' loop of approximate evaluation and
+  $\varepsilon$-greedy improvement on a finite MDP, exact, with a few or many evaluation
+  steps per improvement, with one-hot and with approximate features.
+* `table_control_config`, `table_control_gpi`: the hyperparameter table and the count of
+  MDPs in which an improvement step made the policy worse.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from fa_book._doc import config_table
+from fa_book.control import (
+    MountainCarConfig,
+    approximate_policy_iteration,
+    mountain_car_coder,
+    mountain_car_sarsa,
+    mountain_car_sarsa_single,
+)
+from fa_book.discretize import DiscreteQConfig, q_learning_discretized
+from fa_book.oracles import random_mdp
+
+SEED = 2024
+"""Seed of every figure of this chapter (`np.random.default_rng(SEED)`)."""
+
+STEP_SIZES = (0.1, 0.2, 0.5)
+"""S&B Figure 10.2's step sizes, per tiling (the weight step is alpha / 8)."""
+
+
+def _results_dir(out_dir: Path) -> Path:
+    d = Path(out_dir).parent / "results"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _mean_band(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over runs and the half-width of a normal 95% confidence interval."""
+    runs = steps.shape[0]
+    mean = steps.mean(0)
+    half = 1.96 * steps.std(0, ddof=1) / np.sqrt(runs) if runs > 1 else np.zeros_like(mean)
+    return mean, half
+
+
+def cost_to_go_grid(W: np.ndarray, config: MountainCarConfig, n: int = 40):
+    r"""$-\max_a \hat q(s, a)$ on an `n` x `n` grid of positions and velocities.
+
+    Args:
+        W: per-action weights of one run, shape `(A, d)`.
+        config: the run's hyperparameters (for its tile coder).
+        n: grid points per axis.
+
+    Returns:
+        `(position, velocity, cost)` arrays of shape `(n, n)`.
+    """
+    coder = mountain_car_coder(config)
+    x, v = np.meshgrid(np.linspace(-1.2, 0.5, n), np.linspace(-0.07, 0.07, n))
+    idx = coder.indices(np.stack([x, v], -1))                  # (n, n, tilings)
+    q = W[:, idx].sum(-1)                                       # (A, n, n)
+    return x, v, -q.max(0)
+
+
+def figure_control_cost_to_go(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """S&B Figure 10.1: the cost-to-go surface after episodes 1, 12, 104, 1000, 9000 of
+    one run (alpha = 0.3/8 as in the companion code, 8 tilings, epsilon = 0)."""
+    episodes = (1, 12) if quick else (1, 12, 104, 1000, 9000)
+    config = MountainCarConfig(alpha=0.3, episodes=episodes[-1])
+    res = mountain_car_sarsa_single(config, np.random.default_rng(SEED),
+                                    snapshot_episodes=episodes)
+    fig = plt.figure(figsize=(3.2 * len(episodes), 3.4))
+    for k, e in enumerate(episodes):
+        ax = fig.add_subplot(1, len(episodes), k + 1, projection="3d")
+        x, v, cost = cost_to_go_grid(res.snapshots[e][0], config)
+        ax.plot_surface(x, v, cost, cmap="viridis", linewidth=0, antialiased=True)
+        ax.set_title(f"episode {e}", fontsize=10)
+        ax.set_xlabel("position", fontsize=8)
+        ax.set_ylabel("velocity", fontsize=8)
+        ax.tick_params(labelsize=6)
+        ax.view_init(elev=35, azim=-125)
+    fig.suptitle(r"cost-to-go $-\max_a \hat q(s, a, \theta)$, one run of semi-gradient SARSA")
+    fig.tight_layout()
+    path = Path(out_dir) / "control_cost_to_go.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return [path]
+
+
+def figure_control_step_sizes(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """S&B Figure 10.2: steps per episode for alpha in {0.1, 0.2, 0.5}/8, mean of 100
+    runs (all three step sizes in one vectorized call) with 95% bands; also writes the
+    table `control_step_sizes.md`."""
+    runs, episodes = (3, 10) if quick else (100, 500)
+    config = MountainCarConfig(episodes=episodes)
+    alphas = np.repeat(STEP_SIZES, runs)
+    res = mountain_car_sarsa(config, np.random.default_rng(SEED), runs=alphas.size,
+                             alphas=alphas)
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    rows = ["| alpha | episode 1 | episodes 1-50 | episodes 451-500 | all episodes |",
+            "|---|---|---|---|---|"]
+    ep = np.arange(1, episodes + 1)
+    for j, alpha in enumerate(STEP_SIZES):
+        steps = res.steps[j * runs:(j + 1) * runs]
+        mean, half = _mean_band(steps)
+        ax.plot(ep, mean, label=rf"$\alpha = {alpha}/8$", lw=1)
+        ax.fill_between(ep, mean - half, mean + half, alpha=0.3)
+
+        def cell(block):
+            per_run = block.mean(1)
+            se = per_run.std(ddof=1) / np.sqrt(runs)
+            return f"{per_run.mean():.1f} ± {1.96 * se:.1f}"
+        last = slice(max(episodes - 50, 0), episodes)
+        rows.append(f"| {alpha}/8 | {cell(steps[:, :1])} | {cell(steps[:, :50])} | "
+                    f"{cell(steps[:, last])} | {cell(steps)} |")
+    ax.set_yscale("log")
+    ax.set_xlabel("episode")
+    ax.set_ylabel("steps per episode (log scale)")
+    ax.set_title(f"Mountain Car, semi-gradient SARSA, 8 tilings; mean of {runs} runs")
+    ax.legend()
+    fig.tight_layout()
+    path = Path(out_dir) / "control_step_sizes.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    table = _results_dir(out_dir) / "control_step_sizes.md"
+    table.write_text(
+        f"Mean steps per episode ± 95% half-width over {runs} runs (seed {SEED}; "
+        f"`python -m fa_book.figures control --only figure_control_step_sizes`).\n\n"
+        + "\n".join(rows) + "\n", encoding="utf-8")
+    return [path, table]
+
+
+TABULAR = ((8, 0.5), (25, 0.5), (25, 0.25))
+"""Chapter 2's tabular Q-learner: (bins per dimension, alpha) pairs compared."""
+
+
+def figure_control_vs_tabular(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """Tile-coded semi-gradient SARSA (8 tilings of 9 x 9 tiles, 648 weights per action)
+    against tabular Q-learning on a grid (chapter 2), 8 x 8 and 25 x 25 cells (625
+    weights per action), same task (no time limit), same number of episodes and runs,
+    epsilon = 0 and zero (optimistic) initial values for both."""
+    runs, episodes = (2, 5) if quick else (30, 500)
+    rng = np.random.default_rng(SEED)
+    curves = []
+    sarsa = mountain_car_sarsa(MountainCarConfig(episodes=episodes), rng, runs=runs)
+    curves.append(("tile coding, SARSA, alpha=0.5/8", sarsa.steps))
+    for bins, alpha in TABULAR:
+        cfg = DiscreteQConfig(bins=(bins, bins), episodes=episodes, alpha=alpha,
+                              epsilon=0.0, max_episode_steps=10**9)
+        res = q_learning_discretized(cfg, rng, runs=runs)
+        curves.append((f"{bins}x{bins} grid, tabular Q-learning, alpha={alpha}", res.steps))
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    ep = np.arange(1, episodes + 1)
+    rows = ["| learner | episodes 1-50 | last 50 episodes | all episodes |",
+            "|---|---|---|---|"]
+    for label, steps in curves:
+        mean, half = _mean_band(steps)
+        ax.plot(ep, mean, label=label, lw=1)
+        ax.fill_between(ep, mean - half, mean + half, alpha=0.25)
+        m = [steps[:, :50].mean(1), steps[:, -50:].mean(1), steps.mean(1)]
+        rows.append(f"| {label} | " + " | ".join(
+            f"{b.mean():.1f} ± {1.96 * b.std(ddof=1) / np.sqrt(runs) if runs > 1 else 0:.1f}"
+            for b in m) + " |")
+    ax.set_yscale("log")
+    ax.set_xlabel("episode")
+    ax.set_ylabel("steps per episode (log scale)")
+    ax.set_title(f"Mountain Car: tile coding vs a grid, mean of {runs} runs")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    path = Path(out_dir) / "control_vs_tabular.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    table = _results_dir(out_dir) / "control_vs_tabular.md"
+    table.write_text(
+        f"Mean steps per episode ± 95% half-width over {runs} runs per learner (seed "
+        f"{SEED}; `python -m fa_book.figures control --only figure_control_vs_tabular`)."
+        "\n\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return [path, table]
+
+
+def _gpi_problem(seed: int):
+    rng = np.random.default_rng(seed)
+    mdp = random_mdp(rng, 6, 3, 0.9)
+    S, A = mdp.n_states, mdp.n_actions
+    one_hot = np.eye(S * A).reshape(S, A, S * A)
+    coarse = rng.standard_normal((S, A, 4))
+    return mdp, one_hot, coarse
+
+
+EVAL_STEPS = (1, 5, 25, None)
+"""Expected-update steps per evaluation in `figure_control_gpi` (None: exact)."""
+
+
+def figure_control_gpi(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """Approximate policy iteration, exact (expected updates, no sampling), on one random
+    MDP (6 states, 3 actions, gamma = 0.9, seed SEED): true J(pi_k) of each epsilon-greedy
+    policy (epsilon = 0.1) for 1, 5, 25 expected SARSA steps per improvement, or exact
+    evaluation; left one-hot features, right 4 random features."""
+    K = 10 if quick else 40
+    mdp, one_hot, coarse = _gpi_problem(SEED)
+    best = approximate_policy_iteration(mdp, one_hot, epsilon=0.1, n_iterations=30,
+                                        eval_steps=None).J[-1]
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
+    for ax, X, title in ((axes[0], one_hot, "one-hot features (tabular)"),
+                         (axes[1], coarse, "4 random features")):
+        for m in EVAL_STEPS:
+            J = approximate_policy_iteration(mdp, X, epsilon=0.1, n_iterations=K,
+                                             eval_steps=m, alpha=1.0).J
+            ax.plot(np.arange(K + 1), J, marker=".", lw=1,
+                    label="exact evaluation" if m is None else f"{m} step(s)")
+        ax.axhline(best, color="k", ls="--", lw=0.8, label=r"best $\varepsilon$-greedy")
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("improvement k")
+    axes[0].set_ylabel(r"$J(\pi_k) = d_0^\top v_{\pi_k}$")
+    axes[1].legend(fontsize=7)
+    fig.tight_layout()
+    path = Path(out_dir) / "control_gpi.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return [path]
+
+
+def table_control_gpi(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """In how many random MDPs (5 states, 2 actions, gamma = 0.9, seeds 0..N-1) does some
+    round of exact evaluation + epsilon-greedy improvement (epsilon = 0.1) lower J?"""
+    n = 20 if quick else 200
+    counts = {"one-hot (tabular)": 0, "3 random features": 0}
+    for seed in range(n):
+        rng = np.random.default_rng(seed)
+        mdp = random_mdp(rng, 5, 2, 0.9)
+        feats = {"one-hot (tabular)": np.eye(10).reshape(5, 2, 10),
+                 "3 random features": rng.standard_normal((5, 2, 3))}
+        for name, X in feats.items():
+            J = approximate_policy_iteration(mdp, X, epsilon=0.1, n_iterations=6,
+                                             eval_steps=None).J
+            counts[name] += bool((np.diff(J) < -1e-9).any())
+    rows = ["| features | MDPs where some improvement step lowered J |", "|---|---|"]
+    rows += [f"| {k} | {v} of {n} |" for k, v in counts.items()]
+    path = _results_dir(out_dir) / "control_gpi.md"
+    path.write_text("\n".join(rows) + "\n\n(`python -m fa_book.figures control --only "
+                    "table_control_gpi`; 6 rounds each, exact evaluation.)\n",
+                    encoding="utf-8")
+    return [path]
+
+
+def table_control_config(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """The Mountain Car hyperparameters, rendered from `MountainCarConfig`."""
+    text = config_table(MountainCarConfig, columns={"S&B Example 10.1": {
+        "n_tilings": "8", "n_tiles": "8 (tiles3 on 8x/1.7, 8v/0.14)",
+        "alpha": "0.1, 0.2, 0.5 (Fig. 10.2); 0.3 in the companion code's Fig. 10.1",
+        "epsilon": "0", "gamma": "1", "episodes": "500 (Fig. 10.2), 9000 (Fig. 10.1)",
+        "max_episode_steps": "none"}})
+    path = _results_dir(out_dir) / "control_config.md"
+    path.write_text(text, encoding="utf-8")
+    return [path]
