@@ -116,7 +116,14 @@ def sgd_msve(phi: np.ndarray, v: np.ndarray, mu: np.ndarray, alpha: float, n_ste
     check_positive_int("n_steps", n_steps)
     check_positive_int("n_runs", n_runs)
     phi = check_finite("phi", np.asarray(phi, dtype=float))
-    mu = np.asarray(mu, dtype=float)
+    S = phi.shape[0] if phi.ndim == 2 else -1
+    v = check_finite("v", np.asarray(v, dtype=float))
+    mu = check_finite("mu", np.asarray(mu, dtype=float))
+    if phi.ndim != 2 or v.shape != (S,) or mu.shape != (S,):
+        raise ValueError(f"phi, v and mu must have shapes (S, d), (S,), (S,), got "
+                         f"{phi.shape}, {v.shape}, {mu.shape}")
+    if (mu < 0).any() or mu.sum() <= 0:
+        raise ValueError("mu must be non-negative with positive total mass")
     theta = np.zeros((n_runs, phi.shape[1])) if theta0 is None else np.tile(theta0,
                                                                             (n_runs, 1))
     states = rng.choice(len(mu), size=(n_steps, n_runs), p=mu / mu.sum())
@@ -185,6 +192,8 @@ class LinearApproximator:
 
     def __init__(self, fmap: FeatureMap, ridge: float = 0.0):
         self.fmap = fmap
+        if not (np.isfinite(ridge) and ridge >= 0):
+            raise ValueError(f"ridge must be a finite number >= 0, got {ridge!r}")
         self.ridge = float(ridge)
         self.theta = np.zeros(fmap.d)
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Self
 
 import gymnasium as gym
 import numpy as np
@@ -125,7 +125,7 @@ class Grid:
 
     @classmethod
     def uniform(cls, bins: int | Sequence[int], low: Sequence[float],
-                high: Sequence[float]) -> Grid:
+                high: Sequence[float]) -> Self:
         r"""Equal-width cells: $e_{j,i} = l_j + i\,(h_j - l_j)/k_j$.
 
         Args:
@@ -154,7 +154,7 @@ class Grid:
     @classmethod
     def for_space(cls, space: gym.spaces.Box, bins: int | Sequence[int], *,
                   low: Sequence[float] | None = None,
-                  high: Sequence[float] | None = None) -> Grid:
+                  high: Sequence[float] | None = None) -> Self:
         """A uniform grid over a gymnasium `Box` (1-D shape), optionally overriding bounds.
 
         Args:
@@ -270,6 +270,7 @@ def _check_bins(bins, n: int) -> tuple[int, ...]:
     return tuple(int(b) for b in bins)
 
 
+# --8<-- [start:curse]
 def n_cells(bins: int, n_dims: int) -> int:
     r"""The curse of dimensionality: $|\bar{\mathcal S}| = k^n$ cells for $k$ bins in each of
     $n$ dimensions (an exact Python int)."""
@@ -287,6 +288,7 @@ def cells_visited_fraction(n_cells: int, n_samples: int) -> float:
         raise ValueError(f"n_samples must be an integer >= 0, got {n_samples!r}")
     return -math.expm1(n_samples * math.log1p(-1.0 / n_cells)) if n_cells > 1 else \
         float(n_samples > 0)  # (VISIT)
+# --8<-- [end:curse]
 
 
 # --8<-- [start:wrapper]
@@ -436,6 +438,7 @@ def aggregate_by_clustering(features, k: int, rng: np.random.Generator, *,
 # --8<-- [end:aggregation]
 
 
+# --8<-- [start:aggregated_values]
 def aggregated_values(agg: StateAggregation, v, mu) -> np.ndarray:
     r"""The best one-value-per-bucket fit of $v$ under the state weighting $\mu$:
 
@@ -463,12 +466,14 @@ def aggregated_values(agg: StateAggregation, v, mu) -> np.ndarray:
     num = np.bincount(agg.groups, weights=mu * v, minlength=agg.d)
     den = np.bincount(agg.groups, weights=mu, minlength=agg.d)
     return np.divide(num, den, out=np.zeros(agg.d), where=den > 0)  # (AGG)
+# --8<-- [end:aggregated_values]
 
 
 # ----------------------------------------------------------------------------------------
 # Pros and cons: a straight line as a staircase
 # ----------------------------------------------------------------------------------------
 
+# --8<-- [start:staircase]
 def staircase_rms(slope: float, width: float) -> float:
     r"""RMS error of the best constant fit of a line of slope $b$ on an interval of width
     $w$ (and so of $k$ equal buckets on $[l, h]$, $w = (h-l)/k$), under the uniform
@@ -503,6 +508,7 @@ def bucket_fit(s, v, edges) -> tuple[np.ndarray, np.ndarray]:
     cnt = np.bincount(g, minlength=grid.d)
     w = np.divide(num, cnt, out=np.zeros(grid.d), where=cnt > 0)
     return w, w[g]
+# --8<-- [end:staircase]
 
 
 # ----------------------------------------------------------------------------------------

@@ -30,8 +30,9 @@ model for the oracles in [`fa_book.oracles`][fa_book.oracles].
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import gymnasium as gym
 import numpy as np
@@ -104,9 +105,9 @@ class RandomWalk(gym.Env):
     the episode with reward $-1$, past the right edge with $+1$; every other reward is 0.
     The book's process is this environment under the uniformly random policy.
 
-    After termination the observation is the edge state the walker left from (`0` or
-    `n_states - 1`) and `info["side"]` is $-1$ or $+1$; its value is never used, because
-    `terminated` zeroes the bootstrap.
+    The terminal states are not observations: on termination the observation is the last
+    non-terminal state and `info["side"]` is $-1$ or $+1$.  Its value is never used,
+    because `terminated` zeroes the bootstrap.
 
     Args:
         n_states: number of non-terminal states (1000 in the book).
@@ -229,7 +230,8 @@ def grad_v_hat(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 # --8<-- [start:mc_update]
-def gradient_mc_update(theta: np.ndarray, x: np.ndarray, G, alpha: float) -> np.ndarray:
+def gradient_mc_update(theta: np.ndarray, x: np.ndarray, G: float | np.ndarray,
+                       alpha: float) -> np.ndarray:
     r"""One gradient Monte Carlo step
     $\theta \leftarrow \theta + \alpha\,[G_t - \hat v(S_t,\theta)]\,\mathbf x(S_t)$.
 
@@ -249,8 +251,9 @@ def gradient_mc_update(theta: np.ndarray, x: np.ndarray, G, alpha: float) -> np.
 
 
 # --8<-- [start:td_update]
-def semi_gradient_td_update(theta: np.ndarray, x: np.ndarray, r, x_next: np.ndarray,
-                            terminated, gamma: float, alpha: float) -> np.ndarray:
+def semi_gradient_td_update(theta: np.ndarray, x: np.ndarray, r: float | np.ndarray,
+                            x_next: np.ndarray, terminated: bool | np.ndarray, gamma: float,
+                            alpha: float) -> np.ndarray:
     r"""One semi-gradient TD(0) step on the transition $(S_t, R_{t+1}, S_{t+1})$.
 
     $\delta_t = R_{t+1} + \gamma\,\hat v(S_{t+1},\theta) - \hat v(S_t,\theta)$, with
@@ -321,7 +324,8 @@ def returns(rewards: np.ndarray, gamma: float) -> np.ndarray:
 
 
 # --8<-- [start:lstd]
-def lstd(x: np.ndarray, r: np.ndarray, x_next: np.ndarray, terminated, gamma: float,
+def lstd(x: np.ndarray, r: np.ndarray, x_next: np.ndarray, terminated: np.ndarray,
+         gamma: float,
          epsilon: float = 0.0, weights: np.ndarray | None = None) -> np.ndarray:
     r"""Least-squares TD: the TD fixed point of a batch of transitions, in closed form.
 
@@ -487,8 +491,9 @@ def n_step_td_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray,
 
 
 # --8<-- [start:env_loops]
-def semi_gradient_td_env(env: gym.Env, x, theta: np.ndarray, n_episodes: int, alpha: float,
-                         gamma: float, rng: np.random.Generator, seed: int) -> np.ndarray:
+def semi_gradient_td_env(env: gym.Env, x: Callable[[Any], np.ndarray], theta: np.ndarray,
+                         n_episodes: int, alpha: float, gamma: float,
+                         rng: np.random.Generator, seed: int) -> np.ndarray:
     r"""Semi-gradient TD(0) online, through the gymnasium API, under the uniform policy.
 
     Args:
@@ -517,8 +522,9 @@ def semi_gradient_td_env(env: gym.Env, x, theta: np.ndarray, n_episodes: int, al
     return theta
 
 
-def gradient_mc_env(env: gym.Env, x, theta: np.ndarray, n_episodes: int, alpha: float,
-                    gamma: float, rng: np.random.Generator, seed: int) -> np.ndarray:
+def gradient_mc_env(env: gym.Env, x: Callable[[Any], np.ndarray], theta: np.ndarray,
+                    n_episodes: int, alpha: float, gamma: float, rng: np.random.Generator,
+                    seed: int) -> np.ndarray:
     r"""Gradient Monte Carlo through the gymnasium API, under the uniform policy: play an
     episode, then update every visited state towards its return.  Arguments as in
     [`semi_gradient_td_env`][fa_book.prediction.semi_gradient_td_env]; a truncated episode
@@ -576,7 +582,7 @@ class Episodes(NamedTuple):
 
 # --8<-- [start:sample_episodes]
 def sample_episodes(rng: np.random.Generator, n_episodes: int, n_states: int = 1000,
-                    max_jump: int = 100, start=None) -> Episodes:
+                    max_jump: int = 100, start: int | np.ndarray | None = None) -> Episodes:
     r"""Simulate many random-walk episodes at once (the process of `RandomWalk` under the
     uniform policy): all unfinished walkers jump together, one numpy call per time step.
 

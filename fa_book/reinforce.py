@@ -20,6 +20,7 @@ Three pieces, in the order of the page:
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ from fa_book._validate import (
     check_step_size,
 )
 from fa_book.oracles import FiniteMDP, v_pi
+from fa_book.policies import CategoricalMLP, SoftmaxLinearPolicy
 
 __all__ = [
     "CartPoleConfig",
@@ -53,6 +55,7 @@ __all__ = [
     "reinforce_cartpole",
     "reinforce_loss",
     "reinforce_update",
+    "sample_corridor_updates",
     "short_corridor_mdp",
 ]
 
@@ -169,8 +172,9 @@ def enumerate_episodes(mdp: FiniteMDP, pi: np.ndarray, horizon: int):
 # --8<-- [end:enumerate]
 
 
-def expected_reinforce_update(mdp: FiniteMDP, policy, theta: np.ndarray, X: np.ndarray,
-                              horizon: int, *, baseline: np.ndarray | None = None,
+def expected_reinforce_update(mdp: FiniteMDP, policy: SoftmaxLinearPolicy,
+                              theta: np.ndarray, X: np.ndarray, horizon: int, *,
+                              baseline: np.ndarray | None = None,
                               discount_weight: bool = True) -> np.ndarray:
     r"""The expected update $\mathbb E[\Delta\theta] / \alpha$ of
     [`reinforce_update`][fa_book.reinforce.reinforce_update], computed exactly by summing
@@ -277,6 +281,50 @@ def optimal_corridor_policy(gamma: float = 1.0) -> tuple[float, float]:
     res = minimize_scalar(lambda p: -v_pi(mdp, _corridor_pi(p))[0], bounds=(1e-3, 1 - 1e-3),
                           method="bounded", options={"xatol": 1e-10})
     return float(res.x), float(-res.fun)
+
+
+# --8<-- [start:sample_updates]
+def sample_corridor_updates(p_right: float, n_episodes: int, rng: np.random.Generator, *,
+                            baseline: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    r"""Per-episode REINFORCE updates ($\alpha = 1$, $\gamma = 1$) on the registered
+    `fa_book/ShortCorridor-v0`, all at the same $\theta$ (the policy does not learn).
+
+    Args:
+        p_right: $\pi(\text{right})$, in $(0, 1)$; $\theta = (h/2, -h/2)$ with
+            $h = \ln\frac{p}{1-p}$.
+        n_episodes: number of episodes (one update each).
+        rng: random generator for the actions.
+        baseline: a constant $b$ subtracted from every $G_t$, or `None`.
+
+    Returns:
+        `(updates, theta)`: the updates, shape `(n_episodes, 2)`, and $\theta$, shape `(2,)`.
+    """
+    if not (isinstance(p_right, float | int) and 0.0 < p_right < 1.0):
+        raise ValueError(f"p_right must be in (0, 1), got {p_right!r}")
+    check_positive_int("n_episodes", n_episodes)
+    env = gym.make("fa_book/ShortCorridor-v0")
+    policy = SoftmaxLinearPolicy(2, 2)
+    X = np.array([[0.0, 1.0], [1.0, 0.0]])  # x(s, left) = (0, 1), x(s, right) = (1, 0)
+    h = math.log(p_right / (1 - p_right))
+    theta = np.array([h / 2, -h / 2])
+    updates = np.zeros((n_episodes, 2))
+    env.reset(seed=0)  # the dynamics are deterministic; rng drives the actions
+    for i in range(n_episodes):
+        env.reset()
+        actions, rewards, done = [], [], False
+        while not done:
+            a = int(rng.random() < p_right)
+            _, r, terminated, truncated, _ = env.step(a)
+            actions.append(a)
+            rewards.append(r)
+            done = terminated or truncated
+        T = len(actions)
+        scores = policy.grad_log_pi(theta, np.broadcast_to(X, (T, 2, 2)), np.array(actions))
+        b = None if baseline is None else np.full(T, float(baseline))
+        updates[i] = reinforce_update(scores, rewards, alpha=1.0, gamma=1.0, baseline=b)
+    env.close()
+    return updates, theta
+# --8<-- [end:sample_updates]
 
 
 @dataclass(frozen=True)
@@ -499,7 +547,7 @@ def reinforce_loss(log_pi: torch.Tensor, psi: torch.Tensor, n_episodes: int) -> 
 # --8<-- [end:reinforce_loss]
 
 
-def _numpy_layers(policy) -> list[tuple[np.ndarray, np.ndarray]]:
+def _numpy_layers(policy: CategoricalMLP) -> list[tuple[np.ndarray, np.ndarray]]:
     """Copies (W, b) of the linear layers of a `CategoricalMLP`, for torch-free acting."""
     return [(m.weight.detach().numpy().astype(np.float64).T.copy(),
              m.bias.detach().numpy().astype(np.float64).copy())
@@ -536,7 +584,8 @@ def _run_episode(env: gym.Env, layers, rng: np.random.Generator | None,
     return np.array(observations), np.array(actions), np.array(rewards, dtype=float)
 
 
-def greedy_return(policy, seeds: list[int], *, target: float | None = None) -> float:
+def greedy_return(policy: CategoricalMLP, seeds: list[int], *,
+                  target: float | None = None) -> float:
     """Mean return of the greedy policy $\\arg\\max_a \\pi(a \\mid s)$ over episodes with
     the given reset seeds.  With `target`, stops as soon as the mean can no longer reach it
     (CartPole-v1 caps a return at 500) and returns the mean so far."""
@@ -576,9 +625,6 @@ def reinforce_cartpole(config: CartPoleConfig, seed: int, *,
             environment's resets (evaluation episodes use seeds `10**6 + k`).
         progress: print a line at each evaluation.
     """
-    # deferred import: the policy module belongs to the previous chapter
-    from fa_book.policies import CategoricalMLP
-
     _check_cartpole(config)
     c = config
     t_wall, t_cpu = time.perf_counter(), time.process_time()

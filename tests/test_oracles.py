@@ -79,6 +79,8 @@ def test_tsitsiklis_van_roy_bound(p):
     lhs = np.sqrt(mu_norm_sq(phi @ theta_td - v, mu))
     rhs = np.sqrt(mu_norm_sq(best - v, mu)) / (1 - mdp.gamma)  # (TvR)
     assert lhs <= rhs + 1e-9
+    # Sutton & Barto (2018, eq. 9.14), on squared errors
+    assert lhs**2 <= mu_norm_sq(best - v, mu) / (1 - mdp.gamma) + 1e-9  # (TvR-SB)
     # the sharper form proved by Tsitsiklis & Van Roy (1997, Theorem 1)
     sharp = np.sqrt(mu_norm_sq(best - v, mu) / (1 - mdp.gamma**2))  # (TvR-sharp)
     assert lhs <= sharp + 1e-9

@@ -28,6 +28,7 @@ from fa_book.reinforce import (
     reinforce_cartpole,
     reinforce_loss,
     reinforce_update,
+    sample_corridor_updates,
     short_corridor_mdp,
 )
 from tests.strategies import seeds
@@ -106,31 +107,6 @@ def test_baseline_leaves_the_expected_update_unchanged(seed, gamma, scale):
 # --8<-- [end:baseline_unbiased]
 
 
-def _corridor_updates(p_right: float, n: int, rng, baseline: float | None):
-    """n per-episode REINFORCE updates (alpha = 1) in the registered gymnasium env."""
-    env = gym.make("fa_book/ShortCorridor-v0")
-    policy = SoftmaxLinearPolicy(2, 2)
-    X = np.array([[0.0, 1.0], [1.0, 0.0]])  # x(s, left) = (0, 1), x(s, right) = (1, 0)
-    h = np.log(p_right / (1 - p_right))
-    theta = np.array([h / 2, -h / 2])
-    out = np.zeros((n, 2))
-    env.reset(seed=0)
-    for i in range(n):
-        env.reset()
-        actions, rewards, done = [], [], False
-        while not done:
-            a = int(rng.random() < p_right)
-            _, r, terminated, truncated, _ = env.step(a)
-            actions.append(a)
-            rewards.append(r)
-            done = terminated or truncated
-        T = len(actions)
-        scores = policy.grad_log_pi(theta, np.broadcast_to(X, (T, 2, 2)), np.array(actions))
-        b = None if baseline is None else np.full(T, baseline)
-        out[i] = reinforce_update(scores, rewards, alpha=1.0, gamma=1.0, baseline=b)
-    return out, theta
-
-
 # --8<-- [start:baseline_variance]
 def test_baseline_reduces_variance_on_the_short_corridor():
     r"""Same episodes, b = v_pi(s_0): both sample means are within 5 standard errors of
@@ -138,8 +114,8 @@ def test_baseline_reduces_variance_on_the_short_corridor():
     p, n = 0.4, 3000
     mdp = short_corridor_mdp()
     b = v_pi(mdp, np.tile([1 - p, p], (3, 1)))[0]
-    plain, theta = _corridor_updates(p, n, np.random.default_rng(1), None)
-    based, _ = _corridor_updates(p, n, np.random.default_rng(1), b)
+    plain, theta = sample_corridor_updates(p, n, np.random.default_rng(1))
+    based, _ = sample_corridor_updates(p, n, np.random.default_rng(1), baseline=b)
     X = np.tile(np.array([[0.0, 1.0], [1.0, 0.0]]), (3, 1, 1))
     exact = exact_gradient(j_start, mdp, theta, X)
     for sample in (plain, based):
@@ -278,6 +254,8 @@ def test_bad_input():
     env.reset(seed=0)
     with pytest.raises(ValueError, match="action"):
         env.step(2)
+    with pytest.raises(ValueError, match="p_right"):
+        sample_corridor_updates(1.0, 10, np.random.default_rng(0))
     with pytest.raises(ValueError, match="psi"):
         reinforce_loss(torch.zeros(3), torch.zeros(4), 1)
     with pytest.raises(ValueError, match="baseline"):
