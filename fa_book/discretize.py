@@ -35,6 +35,7 @@ from typing import NamedTuple, Self
 
 import gymnasium as gym
 import numpy as np
+from numpy.typing import ArrayLike
 
 from fa_book._validate import (
     DivergenceError,
@@ -160,8 +161,9 @@ class Grid:
         Args:
             space: the observation space; its `low`/`high` are used where finite.
             bins: cells per dimension (int or one per dimension), each >= 1.
-            low, high: explicit bounds, required where the Box is unbounded (e.g.
+            low: explicit lower bounds, required where the Box is unbounded (e.g.
                 CartPole's velocities).
+            high: explicit upper bounds, likewise.
 
         Raises:
             ValueError: if `space` is not a 1-D Box, or a bound is infinite and no
@@ -177,7 +179,7 @@ class Grid:
                              "pass finite low= and high= (or build Grid(edges))")
         return cls.uniform(bins, lo, hi)
 
-    def _check_obs(self, obs) -> np.ndarray:
+    def _check_obs(self, obs: ArrayLike) -> np.ndarray:
         x = np.asarray(obs)
         if x.ndim == 0 or x.shape[-1] != self.n_dims:
             raise ValueError(f"obs must have shape (..., {self.n_dims}), got {x.shape}")
@@ -188,9 +190,10 @@ class Grid:
             raise ValueError("obs must not contain NaN")
         return x
 
-    def cells(self, obs) -> np.ndarray:
-        r"""Per-dimension cell indices $i_j = \max\{i : e_{j,i} \le s_j\}$, clipped to
-        $[0, k_j - 1]$.
+    def cells(self, obs: ArrayLike) -> np.ndarray:
+        r"""Per-dimension cell indices
+        $i_j = \#\{i \in \{1, \dots, k_j - 1\} : e_{j,i} \le s_j\}$ (the number of inner
+        boundaries at or below $s_j$, so values outside the box go to the outer cells).
 
         Args:
             obs: observations $s$, shape `(..., n)`, any real dtype.
@@ -208,7 +211,7 @@ class Grid:
             out[..., j] = np.searchsorted(e[1:-1], x[..., j], side="right")
         return out
 
-    def index(self, obs) -> np.ndarray:
+    def index(self, obs: ArrayLike) -> np.ndarray:
         r"""The discrete state $\bar s = \sum_j i_j \prod_{m>j} k_m$ (row-major).
 
         Args:
@@ -219,14 +222,14 @@ class Grid:
         """
         return self._cells(self._check_obs(obs)) @ self.strides  # (INDEX)
 
-    def unravel(self, index) -> np.ndarray:
+    def unravel(self, index: ArrayLike) -> np.ndarray:
         """Per-dimension cell indices of flat cells `index`, shape `(..., n)`."""
         i = np.asarray(index)
         if not np.issubdtype(i.dtype, np.integer) or (i < 0).any() or (i >= self.d).any():
             raise ValueError(f"index must be integers in [0, {self.d}), got {index!r}")
         return np.stack(np.unravel_index(i, self.bins), axis=-1).astype(np.int64)
 
-    def bounds(self, index) -> tuple[np.ndarray, np.ndarray]:
+    def bounds(self, index: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper corners of cells `index`: two arrays of shape `(..., n)`.
 
         The cell is $[lo, hi)$ per dimension (closed at the box's upper edge).
@@ -236,14 +239,14 @@ class Grid:
         hi = np.stack([e[c[..., j] + 1] for j, e in enumerate(self.edges)], axis=-1)
         return lo, hi
 
-    def centre(self, index) -> np.ndarray:
+    def centre(self, index: ArrayLike) -> np.ndarray:
         """Centres of cells `index`, shape `(..., n)`; each centre maps back to its cell."""
         lo, hi = self.bounds(index)
         mid = lo + (hi - lo) / 2
         # for two adjacent floats the midpoint may round up onto hi: keep it in the cell
         return np.where(mid < hi, mid, lo)
 
-    def __call__(self, obs) -> np.ndarray:
+    def __call__(self, obs: ArrayLike) -> np.ndarray:
         r"""One-hot features $\mathbf x(s)$, shape `(..., d)`: $x_i(s) = 1$ iff $\bar s = i$."""
         idx = self.index(obs)
         x = np.zeros(idx.shape + (self.d,))
@@ -303,7 +306,8 @@ class DiscretizeObservation(gym.ObservationWrapper, gym.utils.RecordConstructorA
     Args:
         env: an environment with a 1-D `Box` observation space.
         bins: cells per dimension (int or one per dimension); ignored if `grid` is given.
-        low, high: explicit bounds where the Box is unbounded.
+        low: explicit lower bounds where the Box is unbounded.
+        high: explicit upper bounds where the Box is unbounded.
         grid: a ready-made grid (e.g. with non-uniform edges).
     """
 
@@ -343,7 +347,7 @@ class StateAggregation:
             renumbered to $0, \dots, d-1$ in increasing order, so no bucket is empty.
     """
 
-    def __init__(self, groups):
+    def __init__(self, groups: ArrayLike):
         g = np.asarray(groups)
         if g.ndim != 1 or g.size == 0 or not np.issubdtype(g.dtype, np.integer):
             raise ValueError(f"groups must be a non-empty 1-D integer array, got "
@@ -357,7 +361,7 @@ class StateAggregation:
         self.d = int(self.groups.max()) + 1
         """Number of buckets (the feature dimension)."""
 
-    def index(self, states) -> np.ndarray:
+    def index(self, states: ArrayLike) -> np.ndarray:
         """Bucket $g(s)$ of each state; `states` integers in $[0, S)$, any shape."""
         s = np.asarray(states)
         if not np.issubdtype(s.dtype, np.integer) or (s < 0).any() \
@@ -366,7 +370,7 @@ class StateAggregation:
                              f"got {states!r}")
         return self.groups[s]
 
-    def __call__(self, states) -> np.ndarray:
+    def __call__(self, states: ArrayLike) -> np.ndarray:
         r"""One-hot features $\mathbf x(s)$, shape `(..., d)`."""
         g = self.index(states)
         x = np.zeros(g.shape + (self.d,))
@@ -380,7 +384,7 @@ class StateAggregation:
         return np.flatnonzero(self.groups == bucket)
 
 
-def aggregate_by_key(keys) -> StateAggregation:
+def aggregate_by_key(keys: ArrayLike) -> StateAggregation:
     """Bucket states by hand-made features: states with equal key rows share a bucket.
 
     Args:
@@ -394,7 +398,7 @@ def aggregate_by_key(keys) -> StateAggregation:
     return StateAggregation(g.reshape(-1))
 
 
-def aggregate_by_clustering(features, k: int, rng: np.random.Generator, *,
+def aggregate_by_clustering(features: ArrayLike, k: int, rng: np.random.Generator, *,
                             iters: int = 100) -> StateAggregation:
     r"""Bucket states by clustering their features with k-means (Lloyd's algorithm,
     k-means++ start), the notes' "聚类" example.
@@ -439,7 +443,7 @@ def aggregate_by_clustering(features, k: int, rng: np.random.Generator, *,
 
 
 # --8<-- [start:aggregated_values]
-def aggregated_values(agg: StateAggregation, v, mu) -> np.ndarray:
+def aggregated_values(agg: StateAggregation, v: ArrayLike, mu: ArrayLike) -> np.ndarray:
     r"""The best one-value-per-bucket fit of $v$ under the state weighting $\mu$:
 
     $$w_g = \frac{\sum_{s \in g} \mu(s)\, v(s)}{\sum_{s \in g} \mu(s)},$$
@@ -486,7 +490,8 @@ def staircase_rms(slope: float, width: float) -> float:
     return abs(slope) * width / math.sqrt(12.0)  # (STAIR)
 
 
-def bucket_fit(s, v, edges) -> tuple[np.ndarray, np.ndarray]:
+def bucket_fit(s: ArrayLike, v: ArrayLike,
+               edges: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     r"""Least-squares fit of one constant per bucket to samples $(s_i, v_i)$.
 
     Args:
@@ -549,7 +554,7 @@ class MountainCarBatch:
         self.position = np.zeros(n)
         self.velocity = np.zeros(n)
 
-    def reset(self, which, rngs: Sequence[np.random.Generator]) -> None:
+    def reset(self, which: ArrayLike, rngs: Sequence[np.random.Generator]) -> None:
         """Start copies `which` afresh: $x \\sim U[-0.6, -0.4)$ from each copy's own
         generator (as `env.reset` draws from `env.np_random`), $\\dot x = 0$."""
         for i in np.atleast_1d(which):
@@ -594,8 +599,8 @@ def epsilon_greedy(q: np.ndarray, epsilon: float, rng: np.random.Generator) -> n
 
 
 def q_learning_update(Q: np.ndarray, s: np.ndarray, a: np.ndarray, r: np.ndarray,
-                      s_next: np.ndarray, terminated: np.ndarray, alpha,
-                      gamma: float) -> np.ndarray:
+                      s_next: np.ndarray, terminated: np.ndarray,
+                      alpha: float | np.ndarray, gamma: float) -> np.ndarray:
     r"""One Q-learning step for each of $R$ independent tables, in place:
 
     $$Q(\bar s, a) \leftarrow Q(\bar s, a) + \alpha\big[r + \gamma\,(1 - \text{term})
@@ -605,7 +610,11 @@ def q_learning_update(Q: np.ndarray, s: np.ndarray, a: np.ndarray, r: np.ndarray
 
     Args:
         Q: tables, shape `(R, S_bar, A)` (modified in place).
-        s, a, r, s_next, terminated: one transition per run, each shape `(R,)`.
+        s: cells $\bar s$, int shape `(R,)`.
+        a: actions, int shape `(R,)`.
+        r: rewards, shape `(R,)`.
+        s_next: next cells $\bar s'$, int shape `(R,)`.
+        terminated: whether $\bar s'$ is terminal, bool shape `(R,)`.
         alpha: step size $\alpha$, a scalar or shape `(R,)` (0 freezes a run).
         gamma: discount $\gamma$.
 

@@ -122,6 +122,8 @@ class DQNConfig:
     """'mse' (the formula on the page) or 'huber' (the paper's error clipping to [-1, 1])."""
     lr_final_fraction: float = 0.1
     """Step size at the end of training as a fraction of learning_rate (linear decay)."""
+    double: bool = False
+    """Double-DQN target (van Hasselt et al. 2016): a' chosen by theta, valued by theta^-."""
     replay: bool = True
     """False: each minibatch is the most recent batch_size transitions (ablation)."""
     target_network: bool = True
@@ -372,22 +374,31 @@ class ReplayBuffer:
 # ---------------------------------------------------------------------------------------
 
 # --8<-- [start:loss]
-def dqn_target(target_net: nn.Module, batch: Batch, gamma: float) -> torch.Tensor:
+def dqn_target(target_net: nn.Module, batch: Batch, gamma: float,
+               q_net: nn.Module | None = None) -> torch.Tensor:
     r"""$y = r + \gamma \max_{a'} Q(s', a'; \theta^-)$, and $y = r$ where $s'$ is terminal.
 
     Computed under `torch.no_grad()`: $y$ is a constant of the loss, so no gradient flows
     into $\theta^-$ (or into $\theta$ when the target network is switched off).
+    With `q_net` given, the Double-DQN target (van Hasselt et al. 2016, not the paper's):
+    $a^* = \arg\max_{a'} Q(s', a'; \theta)$ is chosen by the online network and
+    evaluated by the target network, $Q(s', a^*; \theta^-)$.
 
     Returns:
         $y$, shape `(B,)`.
     """
     with torch.no_grad():
-        q_next = target_net(batch.s_next).max(dim=1).values
+        q_next_all = target_net(batch.s_next)
+        if q_net is None:
+            q_next = q_next_all.max(dim=1).values
+        else:
+            a_star = q_net(batch.s_next).argmax(dim=1, keepdim=True)
+            q_next = q_next_all.gather(1, a_star).squeeze(1)  # (DOUBLE)
         return batch.r + gamma * (1.0 - batch.terminated) * q_next  # (TARGET)
 
 
 def dqn_loss(q_net: nn.Module, target_net: nn.Module, batch: Batch, gamma: float,
-             loss: str = "mse") -> torch.Tensor:
+             loss: str = "mse", double: bool = False) -> torch.Tensor:
     r"""The sample mean of $L_i(\theta_i)$ over a minibatch drawn from $U(D)$.
 
     With `loss="mse"` this is exactly the page's
@@ -402,10 +413,11 @@ def dqn_loss(q_net: nn.Module, target_net: nn.Module, batch: Batch, gamma: float
         batch: transitions $(s, a, r, s', \text{terminated})$, `B` of them.
         gamma: discount $\gamma$.
         loss: `"mse"` or `"huber"`.
+        double: use the Double-DQN target (see [`dqn_target`][fa_book.dqn.dqn_target]).
     """
     if loss not in ("mse", "huber"):
         raise ValueError(f"loss must be 'mse' or 'huber', got {loss!r}")
-    y = dqn_target(target_net, batch, gamma)
+    y = dqn_target(target_net, batch, gamma, q_net if double else None)
     q = q_net(batch.s).gather(1, batch.a.unsqueeze(1)).squeeze(1)  # Q(s, a; theta_i)
     if loss == "mse":
         return ((y - q) ** 2).mean()  # (LOSS)
@@ -525,7 +537,7 @@ def gradient_step(q_net: nn.Module, target_net: nn.Module, optimizer: torch.opti
     Raises:
         DivergenceError: if the loss is not finite.
     """
-    loss = dqn_loss(q_net, target_net, batch, config.gamma, config.loss)
+    loss = dqn_loss(q_net, target_net, batch, config.gamma, config.loss, config.double)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     optimizer.step()

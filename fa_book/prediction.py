@@ -685,14 +685,16 @@ def semi_gradient_td0_onehot(theta: np.ndarray, g: np.ndarray, r: np.ndarray,
     theta = np.asarray(theta, dtype=float)
     n_groups = theta.shape[0]
     g, r, g_next = np.asarray(g), np.asarray(r, dtype=float), np.asarray(g_next)
-    keep = (g != g_next) | (r != 0) | (gamma != 1.0)
-    h = np.where(g_next < 0, n_groups, g_next)[keep]  # slot n_groups holds v(terminal) = 0
+    step = np.nonzero((g != g_next) | (r != 0) | (gamma != 1.0))[0]  # the others: delta = 0
+    h = np.where(g_next < 0, n_groups, g_next)  # slot n_groups holds v(terminal) = 0
     w = theta.tolist() + [0.0]
-    for i, j, rew in zip(g[keep].tolist(), h.tolist(), r[keep].tolist(), strict=True):
-        w[i] += alpha * (rew + gamma * w[j] - w[i])  # (TD0AGG)
-    theta = np.array(w[:n_groups])
-    _check_diverged(theta, "semi-gradient TD(0)", int(keep.sum()), alpha)
-    return theta
+    for chunk in np.array_split(step, max(1, step.size // 100_000)):
+        for i, j, rew in zip(g[chunk].tolist(), h[chunk].tolist(), r[chunk].tolist(),
+                             strict=True):
+            w[i] += alpha * (rew + gamma * w[j] - w[i])  # (TD0AGG)
+        if chunk.size:
+            _check_diverged(np.array(w), "semi-gradient TD(0)", int(chunk[-1]), alpha)
+    return np.array(w[:n_groups])
 # --8<-- [end:td0_onehot]
 
 

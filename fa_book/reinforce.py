@@ -318,6 +318,9 @@ def sample_corridor_updates(p_right: float, n_episodes: int, rng: np.random.Gene
             actions.append(a)
             rewards.append(r)
             done = terminated or truncated
+        if truncated and not terminated:
+            raise RuntimeError("a short-corridor episode hit the time limit; REINFORCE "
+                               "needs complete episodes (p_right too close to 0 or 1?)")
         T = len(actions)
         scores = policy.grad_log_pi(theta, np.broadcast_to(X, (T, 2, 2)), np.array(actions))
         b = None if baseline is None else np.full(T, float(baseline))
@@ -492,7 +495,10 @@ class CartPoleConfig:
     batch_episodes: int = 2
     """episodes per update (one backward pass per batch)"""
     baseline: str = "normalize"
-    """`"none"`: $G_t$ as it is; `"normalize"`: $(G_t - \\bar G)/\\sigma_G$ over the batch"""
+    """`"none"`: $G_t$; `"normalize"`: $(G_t - \\bar G)/\\sigma_G$ over the batch;
+    `"value"`: $G_t - \\hat v(S_t, \\mathbf w)$ with a learned value network (§13.4 box)"""
+    lr_w: float = 0.03
+    """Adam step size of the value network (only with `baseline="value"`)"""
     discount_weight: bool = False
     """keep the $\\gamma^t$ factor of the episodic box (`False`: the notes' update)"""
     max_episodes: int = 300
@@ -603,11 +609,28 @@ def greedy_return(policy: CategoricalMLP, seeds: list[int], *,
 
 def _check_cartpole(c: CartPoleConfig) -> None:
     check_step_size("lr", c.lr)
+    check_step_size("lr_w", c.lr_w)
     check_discount("gamma", c.gamma)
     for name in ("batch_episodes", "max_episodes", "eval_every", "eval_episodes"):
         check_positive_int(name, getattr(c, name))
-    if c.baseline not in ("none", "normalize"):
-        raise ValueError(f"baseline must be 'none' or 'normalize', got {c.baseline!r}")
+    if c.baseline not in ("none", "normalize", "value"):
+        raise ValueError(f"baseline must be 'none', 'normalize' or 'value', got "
+                         f"{c.baseline!r}")
+
+
+def _value_net(hidden: tuple[int, ...], seed: int) -> torch.nn.Module:
+    r"""$\hat v(s, \mathbf w)$: a tanh MLP from the 4 CartPole observations to one number,
+    initialised from `seed` with a private generator (PyTorch's default scale)."""
+    g = torch.Generator().manual_seed(int(seed))
+    sizes, layers = (4, *hidden, 1), []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        lin = torch.nn.Linear(fan_in, fan_out)
+        bound = 1.0 / math.sqrt(fan_in)
+        with torch.no_grad():
+            lin.weight.uniform_(-bound, bound, generator=g)
+            lin.bias.uniform_(-bound, bound, generator=g)
+        layers += [lin, torch.nn.Tanh()]
+    return torch.nn.Sequential(*layers[:-1])
 
 
 # --8<-- [start:reinforce_cartpole]
@@ -633,6 +656,9 @@ def reinforce_cartpole(config: CartPoleConfig, seed: int, *,
     policy = CategoricalMLP(4, 2, c.hidden, seed=seed)
     opt = torch.optim.Adam(policy.parameters(), lr=c.lr)
     layers = _numpy_layers(policy)
+    if c.baseline == "value":
+        v_hat_net = _value_net(c.hidden, seed + 1)
+        v_opt = torch.optim.Adam(v_hat_net.parameters(), lr=c.lr_w)
     eval_seeds = [10**6 + k for k in range(c.eval_episodes)]
     train_returns, eval_at, eval_returns = [], [], []
     solved_at, batch, episode = None, [], 0
@@ -646,11 +672,21 @@ def reinforce_cartpole(config: CartPoleConfig, seed: int, *,
         batch.append((S, A, G, weight))
         if len(batch) == c.batch_episodes:
             S_b, A_b, G_b, w_b = (np.concatenate(z) for z in zip(*batch, strict=True))
+            S_b = torch.as_tensor(S_b, dtype=torch.float32)
             if c.baseline == "normalize":
                 G_b = (G_b - G_b.mean()) / (G_b.std() + 1e-8)  # baseline and scale
+            elif c.baseline == "value":
+                G_t = torch.as_tensor(G_b, dtype=torch.float32)
+                v_hat = v_hat_net(S_b)[:, 0]
+                delta = G_t - v_hat.detach()  # (BASELINE)
+                # -grad of this loss = mean of delta * grad v_hat: the (WUPDATE) direction
+                v_loss = 0.5 * ((G_t - v_hat) ** 2).mean()
+                v_opt.zero_grad()
+                v_loss.backward()
+                v_opt.step()
+                G_b = delta.numpy().astype(float)
             psi = torch.as_tensor(w_b * G_b, dtype=torch.float32)
-            log_pi = policy.log_pi(torch.as_tensor(S_b, dtype=torch.float32),
-                                   torch.as_tensor(A_b))
+            log_pi = policy.log_pi(S_b, torch.as_tensor(A_b))
             loss = reinforce_loss(log_pi, psi, len(batch))
             opt.zero_grad()
             loss.backward()

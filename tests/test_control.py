@@ -29,6 +29,7 @@ from fa_book.control import (
     stacked_features,
 )
 from fa_book.discretize import MountainCarBatch
+from fa_book.figures import figure_functions
 from fa_book.oracles import on_policy_distribution, q_pi, random_mdp, v_pi
 from tests.strategies import finite_mdps, logits, policies_for, seeds
 
@@ -360,3 +361,11 @@ def test_divergence_is_reported_with_step_and_step_size():
     with pytest.raises(DivergenceError, match="Mountain Car"):
         mountain_car_sarsa(MountainCarConfig(alpha=1e3, episodes=3),
                            np.random.default_rng(0))
+
+
+# ------------------------------------------------------------------------- figures
+
+@pytest.mark.parametrize("func", figure_functions("control"), ids=lambda f: f.__name__)
+def test_figure_function_writes_its_files(func, tmp_path):
+    paths = func(tmp_path / "figures", quick=True)
+    assert paths and all(p.is_file() and p.stat().st_size > 0 for p in paths)

@@ -74,6 +74,19 @@ def test_loss_equals_the_formula_by_hand(loss):
 # --8<-- [end:loss_by_hand]
 
 
+def test_double_dqn_target_by_hand():
+    """y_j = r_j + gamma Q(s'_j, argmax_a' Q(s'_j, a'; theta); theta^-), y_j = r_j if terminal."""
+    rng = np.random.default_rng(4)
+    q_net, target_net = _net(1), _net(2)
+    batch, gamma = _batch(rng, B=12), 0.95
+    Q, Q_minus = NumpyQ(q_net), NumpyQ(target_net)
+    y = dqn_target(target_net, batch, gamma, q_net=q_net)
+    for j in range(12):
+        s_next = batch.s_next[j].numpy()
+        bootstrap = 0.0 if batch.terminated[j] else Q_minus(s_next)[Q(s_next).argmax()]
+        assert y[j].item() == pytest.approx(batch.r[j].item() + gamma * bootstrap, abs=1e-5)
+
+
 def test_huber_gradient_is_the_clipped_error():
     """d/dQ of the Huber loss is -clip(y - Q, -1, 1) / B (the paper's error clipping)."""
     rng = np.random.default_rng(3)
@@ -213,7 +226,7 @@ def test_numpy_q_is_the_torch_network_and_follows_optimizer_steps():
             expected = q_net(torch.from_numpy(s)).numpy()
         assert np.allclose(q_np(s[0]), expected[0], atol=1e-5)
         assert np.allclose(q_np(s), expected, atol=1e-5)
-        opt = torch.optim.SGD(q_net.parameters(), lr=0.5)
+        opt = torch.optim.Adam(q_net.parameters(), lr=0.5)
         q_net(torch.from_numpy(s)).sum().backward()
         opt.step()  # in place: the numpy view must see it
 

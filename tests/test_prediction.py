@@ -511,6 +511,11 @@ def test_divergence_names_the_step_and_the_step_size():
             theta = semi_gradient_td_episode(theta, x, rewards, True, alpha=5.0)
     assert err.value.step_size == 5.0 and err.value.step >= 0
     assert "alpha=5" in str(err.value)
+    # aggregation TD(0) fast path: alpha = 3 overshoots every update
+    g = np.tile([0, 1], 2000)
+    with pytest.raises(DivergenceError) as err:
+        semi_gradient_td0_onehot(np.array([1.0, 0.0]), g, np.zeros(g.size), 1 - g, 0.9, 3.0)
+    assert err.value.step_size == 3.0 and 0 <= err.value.step < g.size
     X = np.vstack([phi, np.zeros(6)])
     sched = lane_schedule(ep, 2, None, 1.0, np.zeros(2, int), 12)
     with pytest.raises(DivergenceError, match="alpha=3"):

@@ -99,7 +99,7 @@ def figure_control_step_sizes(out_dir: Path, *, quick: bool = False) -> list[Pat
     """S&B Figure 10.2: steps per episode for alpha in {0.1, 0.2, 0.5}/8, mean of 100
     runs (all three step sizes in one vectorized call) with 95% bands; also writes the
     table `control_step_sizes.md`."""
-    runs, episodes = (3, 10) if quick else (100, 500)
+    runs, episodes = (3, 3) if quick else (100, 500)
     config = MountainCarConfig(episodes=episodes)
     alphas = np.repeat(STEP_SIZES, runs)
     res = mountain_car_sarsa(config, np.random.default_rng(SEED), runs=alphas.size,
@@ -145,16 +145,19 @@ TABULAR = ((8, 0.5), (25, 0.5), (25, 0.25))
 def figure_control_vs_tabular(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """Tile-coded semi-gradient SARSA (8 tilings of 9 x 9 tiles, 648 weights per action)
     against tabular Q-learning on a grid (chapter 2), 8 x 8 and 25 x 25 cells (625
-    weights per action), same task (no time limit), same number of episodes and runs,
-    epsilon = 0 and zero (optimistic) initial values for both."""
-    runs, episodes = (2, 5) if quick else (30, 500)
+    weights per action), on gymnasium's MountainCar-v0 *with* its 200-step time limit
+    (without it the grid learners' first episodes last tens of thousands of steps), the
+    same number of episodes and runs, epsilon = 0 and zero (optimistic) initial values
+    for both."""
+    runs, episodes = (2, 5) if quick else (50, 500)
     rng = np.random.default_rng(SEED)
     curves = []
-    sarsa = mountain_car_sarsa(MountainCarConfig(episodes=episodes), rng, runs=runs)
+    sarsa = mountain_car_sarsa(MountainCarConfig(episodes=episodes, max_episode_steps=200),
+                               rng, runs=runs)
     curves.append(("tile coding, SARSA, alpha=0.5/8", sarsa.steps))
     for bins, alpha in TABULAR:
         cfg = DiscreteQConfig(bins=(bins, bins), episodes=episodes, alpha=alpha,
-                              epsilon=0.0, max_episode_steps=10**9)
+                              epsilon=0.0, max_episode_steps=200)
         res = q_learning_discretized(cfg, rng, runs=runs)
         curves.append((f"{bins}x{bins} grid, tabular Q-learning, alpha={alpha}", res.steps))
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
@@ -172,7 +175,7 @@ def figure_control_vs_tabular(out_dir: Path, *, quick: bool = False) -> list[Pat
     ax.set_yscale("log")
     ax.set_xlabel("episode")
     ax.set_ylabel("steps per episode (log scale)")
-    ax.set_title(f"Mountain Car: tile coding vs a grid, mean of {runs} runs")
+    ax.set_title(f"MountainCar-v0 (200-step limit): tile coding vs a grid, {runs} runs")
     ax.legend(fontsize=7)
     fig.tight_layout()
     path = Path(out_dir) / "control_vs_tabular.png"
@@ -195,16 +198,17 @@ def _gpi_problem(seed: int):
     return mdp, one_hot, coarse
 
 
-EVAL_STEPS = (1, 5, 25, None)
-"""Expected-update steps per evaluation in `figure_control_gpi` (None: exact)."""
+EVAL_STEPS = (1, 5, 25, 125)
+"""Expected-update steps per improvement in `figure_control_gpi`."""
 
 
 def figure_control_gpi(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """Approximate policy iteration, exact (expected updates, no sampling), on one random
     MDP (6 states, 3 actions, gamma = 0.9, seed SEED): true J(pi_k) of each epsilon-greedy
-    policy (epsilon = 0.1) for 1, 5, 25 expected SARSA steps per improvement, or exact
-    evaluation; left one-hot features, right 4 random features."""
-    K = 10 if quick else 40
+    policy (epsilon = 0.1) against the total number of expected SARSA steps (alpha = 1)
+    spent on evaluation, for 1, 5, 25 or 125 steps per improvement; left one-hot
+    features, right 4 random features."""
+    budget = 250 if quick else 3000
     mdp, one_hot, coarse = _gpi_problem(SEED)
     best = approximate_policy_iteration(mdp, one_hot, epsilon=0.1, n_iterations=30,
                                         eval_steps=None).J[-1]
@@ -212,13 +216,13 @@ def figure_control_gpi(out_dir: Path, *, quick: bool = False) -> list[Path]:
     for ax, X, title in ((axes[0], one_hot, "one-hot features (tabular)"),
                          (axes[1], coarse, "4 random features")):
         for m in EVAL_STEPS:
-            J = approximate_policy_iteration(mdp, X, epsilon=0.1, n_iterations=K,
+            J = approximate_policy_iteration(mdp, X, epsilon=0.1, n_iterations=budget // m,
                                              eval_steps=m, alpha=1.0).J
-            ax.plot(np.arange(K + 1), J, marker=".", lw=1,
-                    label="exact evaluation" if m is None else f"{m} step(s)")
+            ax.step(m * np.arange(J.size), J, where="post", lw=1,
+                    label=f"{m} step{'s' if m > 1 else ''} per improvement")
         ax.axhline(best, color="k", ls="--", lw=0.8, label=r"best $\varepsilon$-greedy")
         ax.set_title(title, fontsize=10)
-        ax.set_xlabel("improvement k")
+        ax.set_xlabel("expected SARSA steps spent on evaluation")
     axes[0].set_ylabel(r"$J(\pi_k) = d_0^\top v_{\pi_k}$")
     axes[1].legend(fontsize=7)
     fig.tight_layout()

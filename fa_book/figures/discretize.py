@@ -175,8 +175,8 @@ def figure_discretize_curse(out_dir: Path, *, quick: bool = False) -> list[Path]
 # ---------------------------------------------------------------------------- buckets
 
 def _grid_world(n: int, gamma: float = 0.95) -> tuple[FiniteMDP, np.ndarray]:
-    """An n x n grid world under the uniform random policy: 4 moves (walls keep you in
-    place), reward +1 on entering the goal corner (n-1, n-1), which ends the episode.
+    """An n x n grid world: 4 moves (+x, -x, +y, -y; walls keep you in place), reward -1
+    per step, and the corner (n-1, n-1) is the goal, which ends the episode.
     Returns the MDP and the (x, y) coordinates of each state."""
     S = n * n
     xy = np.stack(np.divmod(np.arange(S), n), axis=1)
@@ -184,18 +184,21 @@ def _grid_world(n: int, gamma: float = 0.95) -> tuple[FiniteMDP, np.ndarray]:
     R = np.zeros((S, 4))
     goal = S - 1
     for s, (x, y) in enumerate(xy):
+        if s == goal:
+            continue                           # terminal: no transitions, no reward
         for a, (dx, dy) in enumerate([(1, 0), (-1, 0), (0, 1), (0, -1)]):
             x2, y2 = min(max(x + dx, 0), n - 1), min(max(y + dy, 0), n - 1)
-            s2 = x2 * n + y2
-            if s == goal:
-                continue                       # the goal is absorbing-terminal
-            if s2 == goal:
-                R[s, a] = 1.0                  # entering the goal ends the episode
-            else:
-                P[s, a, s2] = 1.0
+            R[s, a] = -1.0
+            if x2 * n + y2 != goal:
+                P[s, a, x2 * n + y2] = 1.0     # entering the goal ends the episode
     d0 = np.full(S, 1.0 / (S - 1))
     d0[goal] = 0.0
     return FiniteMDP(P, R, gamma, d0), xy
+
+
+DRIFT = np.array([0.4, 0.1, 0.4, 0.1])
+"""The grid world's policy: +x and +y (towards the goal) with probability 0.4 each,
+-x and -y with 0.1 each."""
 
 
 def figure_discretize_buckets(out_dir: Path, *, quick: bool = False) -> list[Path]:
@@ -204,11 +207,11 @@ def figure_discretize_buckets(out_dir: Path, *, quick: bool = False) -> list[Pat
     Error of the best one-value-per-bucket fit (the $\mu$-weighted projection) vs buckets."""
     n = 12 if quick else 30
     mdp, xy = _grid_world(n)
-    pi = np.full((mdp.n_states, 4), 0.25)
+    pi = np.tile(DRIFT, (mdp.n_states, 1))
     v, mu = v_pi(mdp, pi), on_policy_distribution(mdp, pi)
     dist = (n - 1 - xy).sum(1)[:, None].astype(float)      # Manhattan distance to goal
-    blocks = [b for b in [1, 2, 3, 5, 6, 10, 15] if n % b == 0]
-    ks = sorted({(n // b) ** 2 for b in blocks} | {4, 9, 16, 36, 60, 100})
+    blocks = [b for b in [2, 3, 5, 6, 10, 15] if n % b == 0]
+    ks = sorted({(n // b) ** 2 for b in blocks} | {4, 9, 16, 36, 60, 100, 150})
     ks = [k for k in ks if k <= mdp.n_states][:2 if quick else None]
     rng = np.random.default_rng(0)
 
@@ -227,10 +230,10 @@ def figure_discretize_buckets(out_dir: Path, *, quick: bool = False) -> list[Pat
         agg = aggregate_by_clustering(dist, kk, rng)
         res["k-means on distance"].append((agg.d, err(agg)))
 
-    fig, (ax0, ax1, ax2) = plt.subplots(1, 3, figsize=(14, 4))
+    fig, (ax0, ax1, ax2) = plt.subplots(1, 3, figsize=(15, 4), layout="constrained")
     im = ax0.imshow(v.reshape(n, n).T, origin="lower", cmap="viridis")
     fig.colorbar(im, ax=ax0, shrink=0.8)
-    ax0.set(title="$v_\\pi$: random walk to the goal (top right)", xlabel="x", ylabel="y")
+    ax0.set(title="$v_\\pi$: drift to the goal (top right)", xlabel="x", ylabel="y")
     agg = aggregate_by_clustering(xy.astype(float), 16, np.random.default_rng(1))
     w = aggregated_values(agg, v, mu)
     im = ax1.imshow(w[agg.groups].reshape(n, n).T, origin="lower", cmap="viridis",
@@ -248,8 +251,9 @@ def figure_discretize_buckets(out_dir: Path, *, quick: bool = False) -> list[Pat
     for name, pts in res.items():
         for d, e in sorted(set(pts)):
             rows.append(f"| {name} | {d} | {e:.4f} |")
-    note = (f"\n{n}x{n} grid world, uniform random policy, $\\gamma = {mdp.gamma}$, reward "
-            "+1 on reaching the goal corner; exact $v_\\pi$ and on-policy $\\mu$ from "
+    note = (f"\n{n}x{n} grid world, policy drifting to the goal corner (up/right 0.4 each, "
+            f"down/left 0.1 each), reward -1 per step, $\\gamma = {mdp.gamma}$; exact "
+            "$v_\\pi$ and on-policy $\\mu$ from "
             "`fa_book.oracles`; k-means seeded with `default_rng(0)`.\n")
     paths.append(_write(out_dir, "discretize_buckets", "\n".join(rows) + "\n" + note))
     return paths

@@ -108,6 +108,7 @@ def figure_dqn_ablations(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """Greedy-evaluation learning curves of DQN and its three ablations on CartPole-v1."""
     seeds, config = _settings(quick)
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=120)
     rows = ["| variant | final greedy return (mean over seeds) | seeds ending >= 475 "
             "| median step it stays >= 475 |", "|---|---|---|---|"]

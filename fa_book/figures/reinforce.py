@@ -45,8 +45,11 @@ FIG_13_2 = {
 CARTPOLE = {
     "normalized returns (baseline + scale)": CartPoleConfig(stop_when_solved=False),
     "raw returns (no baseline)": CartPoleConfig(baseline="none", stop_when_solved=False),
+    "learned baseline $\\hat v(s, \\mathbf{w})$": CartPoleConfig(baseline="value",
+                                                            stop_when_solved=False),
 }
-"""The CartPole learning curves: the benchmark's settings, with and without a baseline."""
+"""The CartPole learning curves: the benchmark's settings, without a baseline, and with the
+learned state-value baseline of the §13.4 box."""
 CARTPOLE_SEEDS = tuple(range(5))
 
 
