@@ -679,6 +679,9 @@ def semi_gradient_td0_onehot(theta: np.ndarray, g: np.ndarray, r: np.ndarray,
         g_next: group of $S_{t+1}$, or `-1` if terminal, shape `(N,)`.
         gamma: discount $\gamma \in [0, 1]$.
         alpha: step size $\alpha > 0$.
+
+    Raises:
+        DivergenceError: checked every 100 000 updates, naming the transition index.
     """
     check_step_size("alpha", alpha)
     check_discount("gamma", gamma)

@@ -158,7 +158,8 @@ def residual_td_loss(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torch.Ten
     sample: the exact gradient of the sampled squared TD error, whose expectation is
     the gradient of the mean-squared **TD error** $\overline{\mathrm{TDE}}$ (the naive
     residual gradient, Sutton & Barto 2018, §11.5).  It equals the gradient of the
-    mean-squared *Bellman* error only when transitions are deterministic.
+    mean-squared *Bellman* error when $S_{t+1}$ is determined by $S_t$ (under the
+    policy's action choice too); noise in the reward alone does not matter.
 
     The arguments are those of
     [`semi_gradient_td_loss`][fa_book.semi_gradient.semi_gradient_td_loss].

@@ -259,8 +259,8 @@ def grid_table_size(k: int, n: int) -> int:
 
 
 def go_positions_log10(size: int = 19) -> float:
-    r"""$\log_{10}$ of the number of ways to colour a `size × size` Go board with
-    empty/black/white, $3^{n^2}$: an upper bound on board positions."""
+    r"""$\log_{10} 3^{n^2}$ with $n$ = `size`: the number of ways to colour an
+    $n \times n$ Go board with empty/black/white, an upper bound on board positions."""
     check_positive_int("size", size)
     return size * size * math.log10(3)  # (go)
 # --8<-- [end:table_size]

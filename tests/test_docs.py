@@ -90,3 +90,12 @@ def test_docstrings_with_backslashes_are_raw():
                     if any(c in node.value for c in "\b\f\v\a"):
                         bad.append(f"{path.name}:{node.lineno}")
     assert not bad, bad
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_no_math_in_headings(page):
+    """Headings feed the sidebar and the browser title, where TeX is not rendered:
+    write symbols in Unicode there (γᵗ, θ⁻)."""
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+    bad = [ln for ln in text.splitlines() if ln.startswith("#") and "$" in ln]
+    assert not bad, bad

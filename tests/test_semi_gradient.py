@@ -167,8 +167,8 @@ def test_expected_gradients_match_closed_forms(p):
 
 @given(seeds, st.integers(2, 6), st.floats(0.0, 0.95))
 def test_deterministic_transitions_make_tde_and_be_gradients_equal(seed, S, gamma):
-    """Only with deterministic transitions (and rewards) is the no-detach gradient the
-    Bellman-error gradient."""
+    """When S_{t+1} is determined by S_t, the no-detach gradient is the Bellman-error
+    gradient (reward noise would only add a constant to the TD error's variance)."""
     rng = np.random.default_rng(seed)
     P = np.eye(S)[rng.integers(S, size=S)][:, None, :]
     mdp = FiniteMDP(P, rng.uniform(-1, 1, (S, 1)), gamma, stochastic_matrix(rng, 1, S)[0])

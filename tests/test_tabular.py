@@ -98,7 +98,7 @@ def test_tabular_run_equals_one_hot_linear_run():
 
 # --8<-- [start:td_converges]
 def test_tabular_td_converges_to_v_pi():
-    """With a decaying step size TD(0) reaches v_pi on the cells the policy visits."""
+    """With a small constant step size TD(0) gets close to v_pi where the policy goes."""
     gamma, episodes = 0.9, 3000
     pi = epsilon_greedy_optimal_policy(MAZE, gamma, 0.5)
     mdp = MAZE.to_finite_mdp(gamma)

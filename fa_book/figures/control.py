@@ -44,6 +44,12 @@ def _results_dir(out_dir: Path) -> Path:
     return d
 
 
+def _png(out_dir: Path, name: str) -> Path:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return out / f"{name}.png"
+
+
 def _mean_band(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean over runs and the half-width of a normal 95% confidence interval."""
     runs = steps.shape[0]
@@ -89,7 +95,7 @@ def figure_control_cost_to_go(out_dir: Path, *, quick: bool = False) -> list[Pat
         ax.view_init(elev=35, azim=-125)
     fig.suptitle(r"cost-to-go $-\max_a \hat q(s, a, \theta)$, one run of semi-gradient SARSA")
     fig.tight_layout()
-    path = Path(out_dir) / "control_cost_to_go.png"
+    path = _png(out_dir, "control_cost_to_go")
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return [path]
@@ -99,7 +105,7 @@ def figure_control_step_sizes(out_dir: Path, *, quick: bool = False) -> list[Pat
     """S&B Figure 10.2: steps per episode for alpha in {0.1, 0.2, 0.5}/8, mean of 100
     runs (all three step sizes in one vectorized call) with 95% bands; also writes the
     table `control_step_sizes.md`."""
-    runs, episodes = (3, 3) if quick else (100, 500)
+    runs, episodes = (2, 2) if quick else (100, 500)
     config = MountainCarConfig(episodes=episodes)
     alphas = np.repeat(STEP_SIZES, runs)
     res = mountain_car_sarsa(config, np.random.default_rng(SEED), runs=alphas.size,
@@ -127,7 +133,7 @@ def figure_control_step_sizes(out_dir: Path, *, quick: bool = False) -> list[Pat
     ax.set_title(f"Mountain Car, semi-gradient SARSA, 8 tilings; mean of {runs} runs")
     ax.legend()
     fig.tight_layout()
-    path = Path(out_dir) / "control_step_sizes.png"
+    path = _png(out_dir, "control_step_sizes")
     fig.savefig(path, dpi=110)
     plt.close(fig)
     table = _results_dir(out_dir) / "control_step_sizes.md"
@@ -178,7 +184,7 @@ def figure_control_vs_tabular(out_dir: Path, *, quick: bool = False) -> list[Pat
     ax.set_title(f"MountainCar-v0 (200-step limit): tile coding vs a grid, {runs} runs")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    path = Path(out_dir) / "control_vs_tabular.png"
+    path = _png(out_dir, "control_vs_tabular")
     fig.savefig(path, dpi=110)
     plt.close(fig)
     table = _results_dir(out_dir) / "control_vs_tabular.md"
@@ -226,7 +232,7 @@ def figure_control_gpi(out_dir: Path, *, quick: bool = False) -> list[Path]:
     axes[0].set_ylabel(r"$J(\pi_k) = d_0^\top v_{\pi_k}$")
     axes[1].legend(fontsize=7)
     fig.tight_layout()
-    path = Path(out_dir) / "control_gpi.png"
+    path = _png(out_dir, "control_gpi")
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return [path]

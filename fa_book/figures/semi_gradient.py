@@ -122,7 +122,7 @@ def figure_chain(out_dir: Path, *, quick: bool = False) -> list[Path]:
     n_exp = 200 if quick else CHAIN.n_expected
     n_steps, n_runs = (1000, 3) if quick else (CHAIN.n_steps, CHAIN.n_runs)
     record = 20 if quick else 100
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    fig, axes = plt.subplots(1, 3, figsize=(10.5, 3.4))
     limits = {m: _limit(m, mdp, pi, phi) for m in METHODS}
     for m, (label, colour) in METHODS.items():
         A, b = expected_matrices(mdp, pi, phi, m)
@@ -228,7 +228,7 @@ def figure_baird(out_dir: Path, *, quick: bool = False) -> list[Path]:
     dp = expected_run(A, b, BAIRD_W0, BAIRD.alpha, n).w
     A, b = expected_matrices(mdp, BAIRD_TARGET, BAIRD_FEATURES, "double-sample", mu_b)
     rg = expected_run(A, b, BAIRD_W0, BAIRD.alpha, n).w
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    fig, axes = plt.subplots(1, 3, figsize=(10.5, 3.4))
     axes[1].sharey(axes[0])  # the two semi-gradient panels on one scale; RG on its own
     titles = ["off-policy semi-gradient TD (sampled, seed 0)",
               "semi-gradient DP (expected update)",

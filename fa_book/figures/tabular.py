@@ -66,9 +66,10 @@ def figure_one_update(out_dir: Path, *, quick: bool = False) -> list[Path]:
     return [save(fig, out_dir, "tabular_one_update")]
 
 
-def spread_runs(n_runs: int, episodes: int, seed: int = 0):
-    """μ-weighted RMS error after each episode, for the table and for block features,
-    shape `(2, n_runs, episodes)`; plus the value estimates of run 0."""
+def spread_runs(n_runs: int, episodes: int, seed: int = 0, block: int = BLOCK):
+    """μ-weighted RMS error after each episode, for the table and for one-hot plus
+    `block × block` features, shape `(2, n_runs, episodes)`; plus the value estimates
+    of run 0, the exact values and the maze."""
     maze = GridMaze()
     env = gym.make("fa_book/GridMaze-v0")
     mdp = maze.to_finite_mdp(GAMMA)
@@ -76,7 +77,7 @@ def spread_runs(n_runs: int, episodes: int, seed: int = 0):
     v = v_pi(mdp, pi)
     mu = on_policy_distribution(mdp, pi)
     S = maze.rows * maze.cols
-    learners = [(np.eye(S), ALPHA_TABLE), (block_features(maze, BLOCK), ALPHA_FEATURES)]
+    learners = [(np.eye(S), ALPHA_TABLE), (block_features(maze, block), ALPHA_FEATURES)]
     errors = np.empty((2, n_runs, episodes))
     first = []
     for i, (X, alpha) in enumerate(learners):
