@@ -152,8 +152,17 @@ def expected_sgd(phi: np.ndarray, v: np.ndarray, mu: np.ndarray, alpha: float,
         $\theta_{n}$, shape `(d,)`.
     """
     alpha = check_step_size("alpha", alpha)
-    phi = np.asarray(phi, dtype=float)
-    D_phi = np.asarray(mu, dtype=float)[:, None] * phi
+    check_positive_int("n_steps", n_steps)
+    phi = check_finite("phi", np.asarray(phi, dtype=float))
+    v = check_finite("v", np.asarray(v, dtype=float))
+    mu = check_finite("mu", np.asarray(mu, dtype=float))
+    S = phi.shape[0] if phi.ndim == 2 else -1
+    if phi.ndim != 2 or v.shape != (S,) or mu.shape != (S,):
+        raise ValueError(f"phi, v and mu must have shapes (S, d), (S,), (S,), got "
+                         f"{phi.shape}, {v.shape}, {mu.shape}")
+    if (mu < 0).any() or mu.sum() <= 0:
+        raise ValueError("mu must be non-negative with positive total mass")
+    D_phi = (mu / mu.sum())[:, None] * phi  # sgd_msve samples states from mu / sum(mu)
     theta = np.zeros(phi.shape[1]) if theta0 is None else np.array(theta0, dtype=float)
     for t in range(n_steps):
         theta = theta + alpha * D_phi.T @ (v - phi @ theta)  # (GD)
@@ -274,7 +283,7 @@ class MLP(nn.Module):
         n, b = s.shape[0], min(c.batch_size, s.shape[0])
         for step in range(c.steps):
             idx = torch.randint(n, (b,), generator=self.generator)
-            loss = 0.5 * ((G[idx] - self(s[idx])) ** 2).mean()  # (loss_mlp)
+            loss = 0.5 * ((G[idx] - self(s[idx])) ** 2).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()

@@ -232,7 +232,8 @@ def _update(theta, x_sa, delta, alpha, what, step):
 
 # --8<-- [start:sarsa_step]
 def sarsa_step(theta: np.ndarray, x_sa: np.ndarray, r: float, x_next: np.ndarray,
-               terminated: bool, alpha: float, gamma: float, *, step: int = 0):
+               terminated: bool, alpha: float, gamma: float, *,
+               step: int = 0) -> tuple[np.ndarray, float]:
     r"""One semi-gradient SARSA step on the transition $(S, A, R, S', A')$.
 
     Bootstraps from the action $A'$ that the policy actually takes next:
@@ -266,7 +267,8 @@ def sarsa_step(theta: np.ndarray, x_sa: np.ndarray, r: float, x_next: np.ndarray
 
 # --8<-- [start:q_learning_step]
 def q_learning_step(theta: np.ndarray, x_sa: np.ndarray, r: float, X_next: np.ndarray,
-                    terminated: bool, alpha: float, gamma: float, *, step: int = 0):
+                    terminated: bool, alpha: float, gamma: float, *,
+                    step: int = 0) -> tuple[np.ndarray, float]:
     r"""One semi-gradient Q-learning step on the transition $(S, A, R, S')$.
 
     Bootstraps from the greedy value $\max_{a'} \hat q(S', a')$, whatever action the
@@ -296,7 +298,7 @@ def q_learning_step(theta: np.ndarray, x_sa: np.ndarray, r: float, X_next: np.nd
 # --8<-- [start:expected_sarsa_step]
 def expected_sarsa_step(theta: np.ndarray, x_sa: np.ndarray, r: float, X_next: np.ndarray,
                         pi_next: np.ndarray, terminated: bool, alpha: float, gamma: float,
-                        *, step: int = 0):
+                        *, step: int = 0) -> tuple[np.ndarray, float]:
     r"""One semi-gradient expected-SARSA step on the transition $(S, A, R, S')$.
 
     Bootstraps from the mean over the target policy $\pi$ at $S'$:
@@ -559,7 +561,9 @@ def mountain_car_sarsa(config: MountainCarConfig, rng: np.random.Generator, *,
         runs: number of runs $\ge 1$.
         alphas: optional step size (per tiling) of each run, shape `(runs,)`, overriding
             `config.alpha`; lets one call sweep step sizes.
-        snapshot_episodes: 1-based episode numbers after which to copy the weights.
+        snapshot_episodes: 1-based episode numbers after which to copy the weights
+            (with several runs: all runs' weights when the first run finishes that
+            episode; meant for `runs=1`).
 
     Returns:
         steps per episode, final weights, snapshots.

@@ -498,13 +498,15 @@ def evaluate(q_net: nn.Module, env_id: str, n_episodes: int, seed: int) -> np.nd
 
 @dataclass
 class TrainResult:
-    """What [`train`][fa_book.dqn.train] returns.
+    r"""What [`train`][fa_book.dqn.train] returns.
 
     Attributes:
         config: the configuration that was run.
         q_net: the trained online network.
         history: one dict per evaluation: `step`, `eval_mean`, `eval_std`, `epsilon`,
-            `loss` (mean since the last evaluation), `episodes`, `updates`, `wall`, `cpu`.
+            `loss` (mean since the last evaluation), `q_mean` (mean of
+            $\max_a Q(s, a; \theta)$ over the last 1000 states visited), `episodes`,
+            `updates`, `wall`, `cpu`.
         episode_returns: the training episodes' returns, in order.
         wall_time: seconds of wall time for the whole run (evaluations included).
         cpu_time: seconds of process CPU time for the whole run.
@@ -620,6 +622,7 @@ def train(config: DQNConfig, *, progress: bool = False,
             row = {"step": t, "eval_mean": float(G_eval.mean()),
                    "eval_std": float(G_eval.std()), "epsilon": epsilon,
                    "loss": float(np.mean(losses)) if losses else float("nan"),
+                   "q_mean": float(q_act(buffer.s[buffer.recent_indices(1000)]).max(1).mean()),
                    "episodes": len(episode_returns), "updates": updates,
                    "wall": time.perf_counter() - t_wall, "cpu": time.process_time() - t_cpu}
             if not np.all(np.isfinite(q_act(s))):

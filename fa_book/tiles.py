@@ -19,10 +19,12 @@ up along the diagonal and generalize in diagonal streaks.  Both are available
 In units of tile widths, with $f_j = m_j (s_j - \ell_j)/(h_j - \ell_j)$ the scaled
 coordinate ($m_j$ tiles across dimension $j$), the active tile of tiling $i$ has integer
 coordinates
+
 $$
 c_{ij} = \left\lfloor \frac{\lfloor n f_j \rfloor + (i\,o_j \bmod n)}{n} \right\rfloor,
 \qquad o_j = 2j + 1 \text{ (asymmetric) or } 1 \text{ (uniform)},
 $$
+
 exactly `tiles3`'s formula, except that `tiles3` adds $i\,o_j$ where we add
 $i\,o_j \bmod n$: the two differ by the whole number $\lfloor i\,o_j / n \rfloor$ of
 tiles, a relabeling that leaves the partition unchanged and keeps $c_{ij}$ in

@@ -77,11 +77,12 @@ def test_tsitsiklis_van_roy_bound(p):
     theta_td = td_fixed_point(mdp, pi, phi)
     best = phi @ projection_weights(phi, v, mu)
     lhs = np.sqrt(mu_norm_sq(phi @ theta_td - v, mu))
+    # Tsitsiklis & Van Roy (1997, Theorem 1) with lambda = 0
     rhs = np.sqrt(mu_norm_sq(best - v, mu)) / (1 - mdp.gamma)  # (TvR)
     assert lhs <= rhs + 1e-9
     # Sutton & Barto (2018, eq. 9.14), on squared errors
     assert lhs**2 <= mu_norm_sq(best - v, mu) / (1 - mdp.gamma) + 1e-9  # (TvR-SB)
-    # the sharper form proved by Tsitsiklis & Van Roy (1997, Theorem 1)
+    # sharper: the same contraction argument plus Pythagoras (page exercise 5)
     sharp = np.sqrt(mu_norm_sq(best - v, mu) / (1 - mdp.gamma**2))  # (TvR-sharp)
     assert lhs <= sharp + 1e-9
 # --8<-- [end:td_fixed_point_props]

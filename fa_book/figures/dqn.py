@@ -109,7 +109,7 @@ def figure_dqn_ablations(out_dir: Path, *, quick: bool = False) -> list[Path]:
     seeds, config = _settings(quick)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=120)
+    fig, (ax, ax_q) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=120)
     rows = ["| variant | final greedy return (mean over seeds) | seeds ending >= 475 "
             "| median step it stays >= 475 |", "|---|---|---|---|"]
     for k, (name, overrides) in enumerate(VARIANTS.items()):
@@ -119,6 +119,10 @@ def figure_dqn_ablations(out_dir: Path, *, quick: bool = False) -> list[Path]:
         mean, lo, hi = mean_and_ci(curves)
         ax.plot(steps, mean, color=f"C{k}", label=name)
         ax.fill_between(steps, lo, hi, color=f"C{k}", alpha=0.2, linewidth=0)
+        q = np.array([[h["q_mean"] for h in hist] for hist in histories])
+        q_mean, q_lo, q_hi = mean_and_ci(q)
+        ax_q.plot(steps, q_mean, color=f"C{k}", label=name)
+        ax_q.fill_between(steps, q_lo, q_hi, color=f"C{k}", alpha=0.2, linewidth=0)
         stay = np.array([steps_to_stay(h) or np.inf for h in histories], dtype=float)
         median = np.median(stay)  # a seed that never stays counts as infinitely late
         median = "never" if np.isinf(median) else f"{median:.0f}"
@@ -129,6 +133,15 @@ def figure_dqn_ablations(out_dir: Path, *, quick: bool = False) -> list[Path]:
     ax.set_ylabel(f"greedy return ({config.get('eval_episodes', 20)} episodes)")
     ax.set_title(f"CartPole-v1, {len(seeds)} seeds: mean and 95% bootstrap band")
     ax.legend(loc="upper left", fontsize=8)
+    gamma = DQNConfig().gamma
+    ax_q.axhline(1 / (1 - gamma), color="grey", linestyle=":", linewidth=1)
+    ax_q.annotate(f"1/(1-gamma) = {1 / (1 - gamma):.0f}: no return is larger",
+                  (0.02, 1 / (1 - gamma)), xycoords=("axes fraction", "data"),
+                  textcoords="offset points", xytext=(0, 4), fontsize=8, color="grey")
+    ax_q.set_xlabel("environment steps")
+    ax_q.set_ylabel("mean of max_a Q(s, a) over the last 1000 states")
+    ax_q.set_yscale("symlog", linthresh=10)
+    ax_q.set_title("Q-values (the true ones are below the dotted line)")
     fig.tight_layout()
     png = out_dir / "dqn_ablations.png"
     fig.savefig(png)

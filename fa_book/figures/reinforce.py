@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+import torch
 
 from fa_book._doc import config_table
 from fa_book.figures._style import mean_band, save, write_table
@@ -121,11 +122,16 @@ def table_reinforce_config(out_dir: Path, *, quick: bool = False) -> list[Path]:
 def cartpole_runs(quick: bool = False) -> dict:
     """Every CartPole run of the learning-curve figure: `{label: [CartPoleRun per seed]}`."""
     out = {}
-    for label, cfg in CARTPOLE.items():
-        if quick:
-            cfg = replace(cfg, max_episodes=10, eval_every=5)
-        seeds = CARTPOLE_SEEDS[:2] if quick else CARTPOLE_SEEDS
-        out[label] = [reinforce_cartpole(cfg, seed) for seed in seeds]
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny networks: extra threads only spin (and burn CPU)
+    try:
+        for label, cfg in CARTPOLE.items():
+            if quick:
+                cfg = replace(cfg, max_episodes=10, eval_every=5)
+            seeds = CARTPOLE_SEEDS[:2] if quick else CARTPOLE_SEEDS
+            out[label] = [reinforce_cartpole(cfg, seed) for seed in seeds]
+    finally:
+        torch.set_num_threads(threads)
     return out
 
 
