@@ -90,7 +90,7 @@ class DQNConfig:
 
     env_id: str = "CartPole-v1"
     """Gymnasium environment id (vector observations, discrete actions)."""
-    total_steps: int = 40_000
+    total_steps: int = 30_000
     """Environment steps of training (the paper: 50M frames = 12.5M agent steps)."""
     hidden: tuple[int, ...] = (128, 128)
     """Widths of the MLP's hidden layers (ReLU)."""
@@ -104,11 +104,11 @@ class DQNConfig:
     """Transitions per minibatch drawn from U(D)."""
     learning_starts: int = 1_000
     """Environment steps with a uniformly random policy before the first update."""
-    train_freq: int = 8
+    train_freq: int = 2
     """Environment steps between rounds of updates."""
     gradient_steps: int = 2
     """Gradient steps per round of updates."""
-    target_update: int = 250
+    target_update: int = 200
     """C: gradient steps between target-network syncs theta^- <- theta."""
     tau: float = 1.0
     """Sync weight: 1 = hard copy (the paper); < 1 = Polyak averaging (see sync_target)."""
@@ -120,7 +120,7 @@ class DQNConfig:
     """Environment steps over which epsilon falls linearly from eps_start to eps_end."""
     loss: str = "huber"
     """'mse' (the formula on the page) or 'huber' (the paper's error clipping to [-1, 1])."""
-    lr_final_fraction: float = 0.1
+    lr_final_fraction: float = 0.0
     """Step size at the end of training as a fraction of learning_rate (linear decay)."""
     double: bool = False
     """Double-DQN target (van Hasselt et al. 2016): a' chosen by theta, valued by theta^-."""

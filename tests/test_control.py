@@ -200,6 +200,35 @@ def test_fixed_point_zeroes_the_expected_update_and_one_hot_gives_q_pi(mdp_pi, s
     assert np.allclose(sarsa_fixed_point(mdp, pi, one_hot).reshape(S, A), q_pi(mdp, pi))
 
 
+# --8<-- [start:on_policy_converges]
+@given(finite_mdps().flatmap(lambda m: st.tuples(st.just(m), policies_for(m))), seeds)
+def test_on_policy_expected_sarsa_converges_to_the_fixed_point(mdp_pi, seed):
+    """With the on-policy weighting mu(s) pi(a|s) the matrix
+    A = Phi^T D (Phi - gamma P Pi Phi) is positive definite (Tsitsiklis & Van Roy 1997,
+    S&B §9.4), so small expected steps theta += alpha E[delta x] converge to theta*."""
+    mdp, pi = mdp_pi
+    S, A_n = mdp.n_states, mdp.n_actions
+    rng = np.random.default_rng(seed)
+    d = int(rng.integers(1, S * A_n + 1))
+    X = rng.standard_normal((S, A_n, d))
+    Phi = X.reshape(-1, d)
+    if np.linalg.cond(Phi) > 1e3:
+        X = np.eye(S * A_n).reshape(S, A_n, S * A_n)[:, :, :d] + 0.1 * X
+    Phi = X.reshape(-1, d)
+    mu = on_policy_distribution(mdp, pi)
+    theta_star = sarsa_fixed_point(mdp, pi, X)
+    # the expected update is b - A theta; recover A column by column
+    b = expected_update(mdp, pi, X, np.zeros(d))
+    A = np.column_stack([b - expected_update(mdp, pi, X, e) for e in np.eye(d)])
+    assert np.linalg.eigvalsh((A + A.T) / 2).min() > 0
+    alpha = np.linalg.eigvalsh((A + A.T) / 2).min() / np.linalg.norm(A, 2) ** 2
+    theta = np.zeros(d)
+    for _ in range(20000):
+        theta = theta + alpha * expected_update(mdp, pi, X, theta, mu)
+    assert np.allclose(theta, theta_star, atol=1e-6 * (1 + np.abs(theta_star).max()))
+# --8<-- [end:on_policy_converges]
+
+
 # ---------------------------------------------------------- approximate policy iteration
 
 # --8<-- [start:improvement]

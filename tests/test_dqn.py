@@ -325,19 +325,19 @@ def _random_policy_returns(n: int, seed: int) -> np.ndarray:
     return np.array(out)
 
 
-SHORT = DQNConfig(total_steps=6_000, learning_starts=500, eps_duration=3_000,
-                  eval_every=2_000, eval_episodes=10, seed=3)
+SHORT = DQNConfig(total_steps=4_000, learning_starts=500, eps_duration=2_000, train_freq=4,
+                  gradient_steps=2, batch_size=64, eval_every=4_000, eval_episodes=5, seed=3)
 
 
 # --8<-- [start:beats_random]
 def test_short_training_run_beats_a_random_policy_by_far():
-    """6000 steps of DQN on CartPole-v1: the greedy policy's mean return must be at least
-    5x the random policy's (which is about 22). With the target's sign flipped, gamma's
+    """4000 steps of DQN on CartPole-v1: the greedy policy's mean return must be at least
+    4x the random policy's (which is about 22). With the target's sign flipped, gamma's
     bootstrap dropped or the gradient sent the wrong way, the run stays near random."""
     result = train(SHORT)
     trained = evaluate(result.q_net, "CartPole-v1", n_episodes=20, seed=123)
     random_mean = _random_policy_returns(20, seed=123).mean()
-    assert trained.mean() >= 5 * random_mean
+    assert trained.mean() >= 4 * random_mean
 # --8<-- [end:beats_random]
 
 

@@ -262,6 +262,8 @@ def test_bad_input():
         reinforce_cartpole(CartPoleConfig(baseline="mean"), seed=0)
     with pytest.raises(ValueError, match="lr"):
         reinforce_cartpole(CartPoleConfig(lr=float("nan")), seed=0)
+    with pytest.raises(ValueError, match="lr_w"):
+        reinforce_cartpole(CartPoleConfig(baseline="value", lr_w=0.0), seed=0)
 
 
 def test_reinforce_loss_gradient_is_the_reinforce_direction():

@@ -6,6 +6,8 @@ import argparse
 import time
 from pathlib import Path
 
+import torch
+
 from fa_book.figures import DEFAULT_OUT, chapters_present, figure_functions
 
 
@@ -16,6 +18,7 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
     parser.add_argument("--only", default=None, help="run only the function with this name")
     args = parser.parse_args(argv)
+    torch.set_num_threads(1)  # small networks: a second thread only adds overhead
     chapters = args.chapters or chapters_present()
     args.out.mkdir(parents=True, exist_ok=True)
     for chapter in chapters:

@@ -345,6 +345,7 @@ def table_discretize_resolution(out_dir: Path, *, quick: bool = False) -> list[P
            ylabel="steps per episode (limit 1000)",
            title=f"grid resolution, Q-learning on MountainCar ({runs} runs, 95% CI)")
     ax.set_xticks(ks, [str(k) for k in ks])
+    ax.minorticks_off()
     ax.legend(fontsize=8)
     paths = [_save(fig, out_dir, "discretize_resolution")]
     rows = ["| bins $k$ | cells $k^2$ | steps/episode, last "

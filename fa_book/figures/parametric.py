@@ -61,13 +61,17 @@ def figure_parametric_features(out_dir: Path, *, quick: bool = False) -> list[Pa
     """The feature maps on [0, 1], and the best RMS error each reaches on the random walk
     (the exact mu-weighted projection) as the number of features grows."""
     states, v, mu = random_walk_truth()
-    fig, axes = plt.subplots(1, 5, figsize=(14, 2.8))
+    # a 2x2 block of feature maps on the left, the error curves over the whole right column
+    fig = plt.figure(figsize=(10, 6.5))
+    grid = fig.add_gridspec(2, 3)
+    feature_axes = [fig.add_subplot(grid[i, j]) for i in range(2) for j in range(2)]
+    err_ax = fig.add_subplot(grid[:, 2])
     u = np.linspace(0, 1, 400)
     s_u = 1.0 + u * (N_STATES - 1)
-    for ax, (name, fmap) in zip(axes[:4], _feature_maps(5).items(), strict=True):
+    for ax, (name, fmap) in zip(feature_axes, _feature_maps(5).items(), strict=True):
         x = _x(fmap, np.round(s_u) if name == "state aggregation" else s_u)
         ax.plot(u, x)
-        ax.set_title(f"{name}, d = 5", fontsize=9)
+        ax.set_title(f"{name}, d = 5")
         ax.set_xlabel("scaled state u")
     dims = [2, 3, 5, 8] if quick else list(range(2, 31))
     table_rows = []
@@ -76,12 +80,14 @@ def figure_parametric_features(out_dir: Path, *, quick: bool = False) -> list[Pa
         for d in dims:
             phi = _x(_feature_maps(d)[name], states)
             errors.append(rmsve(phi @ projection_weights(phi, v, mu), v, mu))
-        axes[4].plot(dims, errors, marker=".", label=name)
+        err_ax.plot(dims, errors, marker=".", label=name)
         table_rows.append((name, dict(zip(dims, errors, strict=True))))
-    axes[4].set_yscale("log")
-    axes[4].set_xlabel("number of features d")
-    axes[4].set_ylabel("RMSVE of the best fit")
-    axes[4].legend(fontsize=7)
+    err_ax.set_yscale("log")
+    err_ax.set_xlabel("number of features d")
+    err_ax.set_ylabel("RMSVE of the best fit")
+    err_ax.set_title(r"best linear fit $\Pi v_\pi$")
+    # below the axes, so that it covers no curve
+    err_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=9)
     fig.tight_layout()
     shown = [d for d in (5, 10, 20, 30) if d in dims] or dims[-2:]
     md = ("| features | " + " | ".join(f"d = {d}" for d in shown) + " |\n"
@@ -108,11 +114,13 @@ def figure_parametric_sgd(out_dir: Path, *, quick: bool = False) -> list[Path]:
                                 strict=True):
         phi = _x(fmap, states)
         theta_star = projection_weights(phi, v, mu)
-        # the largest stable constant step is about 2 / max ||x||^2; use fractions of it
-        a_max = 1.0 / np.einsum("sd,sd->s", phi, phi).max()
-        schedules = {f"α = {a_max * 0.1:.3g}": lambda t, a=a_max * 0.1: a,
-                     f"α = {a_max * 0.01:.3g}": lambda t, a=a_max * 0.01: a,
-                     f"α_t = {a_max:.3g} / (1 + t/1000)": lambda t, a=a_max: a / (1 + t / 1000)}
+        # alpha_0 = 1 / max ||x||^2: one update with it fits the sampled state of largest
+        # ||x|| exactly (steps above 2 / max ||x||^2 overshoot it); constant steps are fractions
+        # of alpha_0
+        a0 = 1.0 / np.einsum("sd,sd->s", phi, phi).max()
+        schedules = {f"α = {a0 * 0.1:.3g}": lambda t, a=a0 * 0.1: a,
+                     f"α = {a0 * 0.01:.3g}": lambda t, a=a0 * 0.01: a,
+                     f"α_t = {a0:.3g} / (1 + t/1000)": lambda t, a=a0: a / (1 + t / 1000)}
         S = rng.choice(N_STATES, size=(steps, runs), p=mu)
         for label, alpha in schedules.items():
             theta = np.zeros((runs, phi.shape[1]))
@@ -128,8 +136,8 @@ def figure_parametric_sgd(out_dir: Path, *, quick: bool = False) -> list[Path]:
         ax.set_yscale("log")
         ax.set_xlabel("SGD steps t")
         ax.set_ylabel("VE(θ_t) − VE(θ*)")
-        ax.set_title(name, fontsize=9)
-        ax.legend(fontsize=7)
+        ax.set_title(name)
+        ax.legend(fontsize=9)
     fig.tight_layout()
     return [save(fig, out_dir, "parametric_sgd")]
 
@@ -180,14 +188,13 @@ def figure_parametric_families(out_dir: Path, *, quick: bool = False) -> list[Pa
     stored numbers and fit time against the number of samples."""
     states, v, mu = random_walk_truth()
     sizes, seeds, res, curves = _family_results(quick)
-    fig, axes = plt.subplots(1, 4, figsize=(16, 3.4))
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6.5))
+    axes = axes.ravel()
     axes[0].plot(states, v, "k--", lw=1.5, label="true $v_\\pi$")
     for name, v_hat in curves.items():
         axes[0].plot(states, v_hat, lw=1, label=name)
-    axes[0].set_title(f"fits from n = {1000 if not quick else sizes[-1]} returns (seed 0)",
-                      fontsize=9)
+    axes[0].set_title(f"fits from n = {1000 if not quick else sizes[-1]} returns (seed 0)")
     axes[0].set_xlabel("state")
-    axes[0].legend(fontsize=6)
     for ax, key, label in ((axes[1], "rmsve", "RMSVE (μ-weighted)"),
                            (axes[2], "params", "stored numbers after fitting"),
                            (axes[3], "cpu", "fit + predict CPU seconds")):
@@ -200,8 +207,10 @@ def figure_parametric_families(out_dir: Path, *, quick: bool = False) -> list[Pa
         ax.set_yscale("log")
         ax.set_xlabel("number of samples n")
         ax.set_ylabel(label)
-    axes[2].legend(fontsize=6)
     fig.tight_layout()
+    # one legend for all four panels (same colours throughout), below them
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="upper center",
+               bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=9)
     md = ("| approximator | n | RMSVE (mean ± s.d.) | stored numbers | CPU s (fit + predict) |\n"
           "|---|---|---|---|---|\n")
     for name, r in res.items():
