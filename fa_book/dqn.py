@@ -78,6 +78,7 @@ __all__ = [
     "save_checkpoint",
     "steps_to_stay",
     "sync_target",
+    "torch_default_init",
     "train",
     "write_logs",
 ]
@@ -165,7 +166,7 @@ class DQNConfig:
 # Networks
 # ---------------------------------------------------------------------------------------
 
-def _init_linear_like_torch(module: nn.Module, generator: torch.Generator) -> None:
+def torch_default_init(module: nn.Module, generator: torch.Generator) -> None:
     """PyTorch's default init for Linear/Conv2d, drawn from `generator` (no global RNG)."""
     for m in module.modules():
         if isinstance(m, (nn.Linear, nn.Conv2d)):
@@ -204,7 +205,7 @@ class QNetwork(nn.Module):
         self.arch = {"kind": "mlp", "obs_dim": obs_dim, "n_actions": n_actions,
                      "hidden": list(hidden)}
         if generator is not None:
-            _init_linear_like_torch(self, generator)
+            torch_default_init(self, generator)
 
     def forward(self, s: torch.Tensor) -> torch.Tensor:
         r"""$Q(s, a; \theta)$ for every action: `s` shape `(B, obs_dim)` -> `(B, n_actions)`."""
@@ -240,7 +241,7 @@ class NatureQNetwork(nn.Module):
         )
         self.arch = {"kind": "nature", "obs_shape": [4, 84, 84], "n_actions": n_actions}
         if generator is not None:
-            _init_linear_like_torch(self, generator)
+            torch_default_init(self, generator)
 
     def forward(self, s: torch.Tensor) -> torch.Tensor:
         """Frames `s`, shape `(B, 4, 84, 84)`, uint8 in [0, 255] or float -> `(B, n_actions)`."""

@@ -202,30 +202,29 @@ def test_fixed_point_zeroes_the_expected_update_and_one_hot_gives_q_pi(mdp_pi, s
 
 # --8<-- [start:on_policy_converges]
 @given(finite_mdps().flatmap(lambda m: st.tuples(st.just(m), policies_for(m))), seeds)
-def test_on_policy_expected_sarsa_converges_to_the_fixed_point(mdp_pi, seed):
-    """With the on-policy weighting mu(s) pi(a|s) the matrix
-    A = Phi^T D (Phi - gamma P Pi Phi) is positive definite (Tsitsiklis & Van Roy 1997,
-    S&B §9.4), so small expected steps theta += alpha E[delta x] converge to theta*."""
+def test_on_policy_expected_sarsa_contracts_to_the_fixed_point(mdp_pi, seed):
+    """With the on-policy weighting mu(s) pi(a|s), A = Phi^T D (Phi - gamma P Pi Phi)
+    is positive definite (Tsitsiklis & Van Roy 1997; S&B §9.4), so an expected step
+    theta += alpha (b - A theta) with alpha = lambda_min / ||A||^2 brings theta closer to
+    theta* by a factor sqrt(1 - lambda_min^2 / ||A||^2) < 1 every time."""
     mdp, pi = mdp_pi
     S, A_n = mdp.n_states, mdp.n_actions
     rng = np.random.default_rng(seed)
     d = int(rng.integers(1, S * A_n + 1))
-    X = rng.standard_normal((S, A_n, d))
-    Phi = X.reshape(-1, d)
-    if np.linalg.cond(Phi) > 1e3:
-        X = np.eye(S * A_n).reshape(S, A_n, S * A_n)[:, :, :d] + 0.1 * X
-    Phi = X.reshape(-1, d)
-    mu = on_policy_distribution(mdp, pi)
+    X = np.eye(S * A_n)[:, :d].reshape(S, A_n, d) + 0.3 * rng.standard_normal((S, A_n, d))
     theta_star = sarsa_fixed_point(mdp, pi, X)
-    # the expected update is b - A theta; recover A column by column
-    b = expected_update(mdp, pi, X, np.zeros(d))
+    b = expected_update(mdp, pi, X, np.zeros(d))          # the expected update is b - A theta
     A = np.column_stack([b - expected_update(mdp, pi, X, e) for e in np.eye(d)])
-    assert np.linalg.eigvalsh((A + A.T) / 2).min() > 0
-    alpha = np.linalg.eigvalsh((A + A.T) / 2).min() / np.linalg.norm(A, 2) ** 2
-    theta = np.zeros(d)
-    for _ in range(20000):
-        theta = theta + alpha * expected_update(mdp, pi, X, theta, mu)
-    assert np.allclose(theta, theta_star, atol=1e-6 * (1 + np.abs(theta_star).max()))
+    lam = np.linalg.eigvalsh((A + A.T) / 2).min()
+    assert lam > 0
+    norm = np.linalg.norm(A, 2)
+    alpha, rate = lam / norm**2, np.sqrt(1 - lam**2 / norm**2)
+    theta = rng.standard_normal(d)
+    for _ in range(20):
+        new = theta + alpha * expected_update(mdp, pi, X, theta)
+        err, new_err = np.linalg.norm(theta - theta_star), np.linalg.norm(new - theta_star)
+        assert new_err <= rate * err + 1e-9 * (1 + np.linalg.norm(theta_star))
+        theta = new
 # --8<-- [end:on_policy_converges]
 
 
