@@ -768,18 +768,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     Every field of [`DQNConfig`][fa_book.dqn.DQNConfig] is an option
     (`--total-steps 40000`, `--no-replay`, `--hidden 128 128`, ...).
     """
-    parser = argparse.ArgumentParser(prog="fa-book-dqn", description=main.__doc__)
-    defaults = DQNConfig()
+    from fa_book._doc import field_docs
+
+    parser = argparse.ArgumentParser(
+        prog="fa-book-dqn", description="Train DQN on a gymnasium env; write progress.csv, "
+        "summary.json and model.pt.", formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    defaults, docs = DQNConfig(), field_docs(DQNConfig)
     for f in dataclasses.fields(DQNConfig):
         flag = "--" + f.name.replace("_", "-")
-        default = getattr(defaults, f.name)
+        default, doc = getattr(defaults, f.name), docs.get(f.name, "")
         if isinstance(default, bool):
             parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction,
-                                default=default)
+                                default=default, help=doc)
         elif isinstance(default, tuple):
-            parser.add_argument(flag, dest=f.name, type=int, nargs="+", default=default)
+            parser.add_argument(flag, dest=f.name, type=int, nargs="+", default=default,
+                                help=doc)
         else:
-            parser.add_argument(flag, dest=f.name, type=type(default), default=default)
+            parser.add_argument(flag, dest=f.name, type=type(default), default=default,
+                                help=doc)
     parser.add_argument("--out", type=Path, default=Path("runs/dqn"),
                         help="folder for progress.csv, summary.json and model.pt")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")

@@ -100,9 +100,10 @@ class RandomWalk(gym.Env):
 
     States are numbered $1 \dots 1000$ in the book; here the observation is the index
     `s = book_state - 1` in `0 .. n_states - 1`, so the start state 500 is `s = 499`.
-    An action picks a direction (`0` left, `1` right); the walker then jumps a distance drawn
-    uniformly from $1 \dots$ `max_jump` in that direction.  A jump past the left edge ends
-    the episode with reward $-1$, past the right edge with $+1$; every other reward is 0.
+    An action picks a direction (`0` left, `1` right); the walker then jumps a
+    distance drawn uniformly from $1 \dots$ `max_jump` in that direction.  A jump past
+    the left edge ends the episode with reward $-1$, past the right edge with $+1$;
+    every other reward is 0.
     The book's process is this environment under the uniformly random policy.
 
     The terminal states are not observations: on termination the observation is the last
@@ -117,7 +118,8 @@ class RandomWalk(gym.Env):
 
     metadata = {"render_modes": []}
 
-    def __init__(self, n_states: int = 1000, max_jump: int = 100, start: int | None = None):
+    def __init__(self, n_states: int = 1000, max_jump: int = 100,
+                 start: int | None = None):
         self.n_states = check_positive_int("n_states", n_states)
         self.max_jump = check_positive_int("max_jump", max_jump)
         self.start = _check_start(start, n_states)
@@ -218,14 +220,15 @@ def v_hat(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
 def grad_v_hat(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
     r"""Gradient of the linear value, $\nabla_\theta \hat v(s, \theta) = \mathbf x(s)$.
 
-    It does not depend on $\theta$; it is spelled out so that the updates below read like
-    the equations, and so that a test can compare it with autograd.
+    It does not depend on $\theta$; it is spelled out so that the updates below read
+    like the equations, and so that a test can compare it with autograd.
 
     Returns:
         $\mathbf x(s)$ broadcast to the shape of `theta * x`.
     """
     theta, x = _theta_x(theta, x)
-    return np.broadcast_to(x, np.broadcast_shapes(theta.shape, x.shape)).copy()  # (GRAD)
+    shape = np.broadcast_shapes(theta.shape, x.shape)
+    return np.broadcast_to(x, shape).copy()  # (GRAD)
 # --8<-- [end:v_hat]
 
 
@@ -237,7 +240,8 @@ def gradient_mc_update(theta: np.ndarray, x: np.ndarray, G: float | np.ndarray,
 
     Args:
         theta: weights $\theta$, shape `(d,)`.
-        x: features $\mathbf x(S_t)$, shape `(..., d)` (a batch gives a batch of updates).
+        x: features $\mathbf x(S_t)$, shape `(..., d)` (a batch gives a batch of
+            updates).
         G: return $G_t$, shape `(...)`.
         alpha: step size $\alpha > 0$.
 
@@ -252,20 +256,22 @@ def gradient_mc_update(theta: np.ndarray, x: np.ndarray, G: float | np.ndarray,
 
 # --8<-- [start:td_update]
 def semi_gradient_td_update(theta: np.ndarray, x: np.ndarray, r: float | np.ndarray,
-                            x_next: np.ndarray, terminated: bool | np.ndarray, gamma: float,
-                            alpha: float) -> np.ndarray:
+                            x_next: np.ndarray, terminated: bool | np.ndarray,
+                            gamma: float, alpha: float) -> np.ndarray:
     r"""One semi-gradient TD(0) step on the transition $(S_t, R_{t+1}, S_{t+1})$.
 
     $\delta_t = R_{t+1} + \gamma\,\hat v(S_{t+1},\theta) - \hat v(S_t,\theta)$, with
     $\hat v(S_{t+1}) = 0$ when $S_{t+1}$ is terminal, and
-    $\theta \leftarrow \theta + \alpha\,\delta_t\,\mathbf x(S_t)$.  The target is treated as a
-    constant: no gradient flows through $\hat v(S_{t+1},\theta)$ (hence *semi*-gradient).
+    $\theta \leftarrow \theta + \alpha\,\delta_t\,\mathbf x(S_t)$.  The target is
+    treated as a constant: no gradient flows through $\hat v(S_{t+1},\theta)$ (hence
+    *semi*-gradient).
 
     Args:
         theta: weights $\theta$, shape `(d,)`.
         x: features $\mathbf x(S_t)$, shape `(..., d)`.
         r: reward $R_{t+1}$, shape `(...)`.
-        x_next: features $\mathbf x(S_{t+1})$, shape `(..., d)` (ignored where terminated).
+        x_next: features $\mathbf x(S_{t+1})$, shape `(..., d)` (ignored where
+            terminated).
         terminated: whether $S_{t+1}$ is terminal, bool of shape `(...)`; a *truncated*
             episode still bootstraps, so pass `False` for it.
         gamma: discount $\gamma \in [0, 1]$.
@@ -284,14 +290,15 @@ def semi_gradient_td_update(theta: np.ndarray, x: np.ndarray, r: float | np.ndar
 
 # --8<-- [start:n_step_return]
 def n_step_return(rewards: np.ndarray, gamma: float, v_boot: float | None) -> float:
-    r"""The n-step return
-    $G_{t:t+n} = \sum_{k=1}^{n} \gamma^{k-1} R_{t+k} + \gamma^n \hat v(S_{t+n}, \theta)$.
+    r"""The n-step return $G_{t:t+n} = \sum_{k=1}^{n} \gamma^{k-1} R_{t+k}
+    + \gamma^n \hat v(S_{t+n}, \theta)$.
 
     Args:
-        rewards: $R_{t+1}, \dots, R_{t+n}$, shape `(n,)` (fewer if the episode ends first).
+        rewards: $R_{t+1}, \dots, R_{t+n}$, shape `(n,)` (fewer if the episode ends
+            first).
         gamma: discount $\gamma \in [0, 1]$.
-        v_boot: $\hat v(S_{t+n}, \theta)$, or `None` if the episode terminated within the
-            window (then nothing is bootstrapped).
+        v_boot: $\hat v(S_{t+n}, \theta)$, or `None` if the episode terminated within
+            the window (then nothing is bootstrapped).
     """
     check_discount("gamma", gamma)
     rewards = check_finite("rewards", np.asarray(rewards, dtype=float))
@@ -329,7 +336,8 @@ def lstd(x: np.ndarray, r: np.ndarray, x_next: np.ndarray, terminated: np.ndarra
          epsilon: float = 0.0, weights: np.ndarray | None = None) -> np.ndarray:
     r"""Least-squares TD: the TD fixed point of a batch of transitions, in closed form.
 
-    $\hat A = \sum_t \mathbf x_t (\mathbf x_t - \gamma \mathbf x_{t+1})^\top + \epsilon I$,
+    $\hat A = \sum_t \mathbf x_t (\mathbf x_t - \gamma \mathbf x_{t+1})^\top
+    + \epsilon I$,
     $\hat b = \sum_t R_{t+1} \mathbf x_t$, $\theta = \hat A^{-1}\hat b$
     (Sutton & Barto 2018, §9.8; Bradtke & Barto 1996), with $\mathbf x_{t+1} = 0$ where
     $S_{t+1}$ is terminal.
@@ -341,9 +349,9 @@ def lstd(x: np.ndarray, r: np.ndarray, x_next: np.ndarray, terminated: np.ndarra
         terminated: bool, shape `(N,)`.
         gamma: discount $\gamma \in [0, 1]$.
         epsilon: ridge term $\epsilon \ge 0$ (the book's $\varepsilon^{-1} I$ start).
-        weights: optional non-negative weight of each transition, shape `(N,)`; with the
-            exact probabilities of all transitions, $\hat A$ and $\hat b$ are the expected
-            statistics and the result is the TD fixed point itself.
+        weights: optional non-negative weight of each transition, shape `(N,)`; with
+            the exact probabilities of all transitions, $\hat A$ and $\hat b$ are the
+            expected statistics and the result is the TD fixed point itself.
 
     Raises:
         ValueError: on wrong shapes, or if $\hat A$ is singular (too few or too similar
@@ -363,9 +371,13 @@ def lstd(x: np.ndarray, r: np.ndarray, x_next: np.ndarray, terminated: np.ndarra
     check_discount("gamma", gamma)
     if not (np.isfinite(epsilon) and epsilon >= 0):
         raise ValueError(f"epsilon must be a finite number >= 0, got {epsilon!r}")
-    w = np.ones(N) if weights is None else check_finite("weights", np.asarray(weights, float))
+    if weights is None:
+        w = np.ones(N)
+    else:
+        w = check_finite("weights", np.asarray(weights, float))
     if w.shape != (N,) or (w < 0).any():
-        raise ValueError(f"weights must be non-negative with shape ({N},), got {w.shape}")
+        raise ValueError(f"weights must be non-negative with shape ({N},), "
+                         f"got {w.shape}")
     x_next = np.where(terminated[:, None], 0.0, x_next)
     A = (w[:, None] * x).T @ (x - gamma * x_next) + epsilon * np.eye(d)  # (LSTDA)
     b = (w[:, None] * x).T @ r  # (LSTDB)
@@ -450,7 +462,8 @@ def semi_gradient_td_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarr
     T = rewards.shape[0]
     for t in range(T):
         end = bool(terminated) and t == T - 1
-        theta = semi_gradient_td_update(theta, x[t], rewards[t], x[t + 1], end, gamma, alpha)
+        theta = semi_gradient_td_update(theta, x[t], rewards[t], x[t + 1], end, gamma,
+                                        alpha)
         _check_diverged(theta, "semi-gradient TD(0)", step + t, alpha)
     return theta
 # --8<-- [end:td_episode]
@@ -463,9 +476,9 @@ def n_step_td_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray,
     r"""n-step semi-gradient TD along one episode (Sutton & Barto 2018, §9.4 box).
 
     The update for time $\tau$ happens at time $\tau + n - 1$, after the updates for
-    $0, \dots, \tau - 1$; because the behaviour does not depend on $\theta$ (prediction),
-    this is the same as updating $\tau = 0, 1, \dots, T-1$ in order, each with the
-    current weights.
+    $0, \dots, \tau - 1$; because the behaviour does not depend on $\theta$
+    (prediction), this is the same as updating $\tau = 0, 1, \dots, T-1$ in order, each
+    with the current weights.
 
     Args:
         theta: weights before the episode, shape `(d,)`.
@@ -490,11 +503,13 @@ def n_step_td_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray,
 # --8<-- [end:n_step_episode]
 
 
-# --8<-- [start:env_loops]
-def semi_gradient_td_env(env: gym.Env, x: Callable[[Any], np.ndarray], theta: np.ndarray,
-                         n_episodes: int, alpha: float, gamma: float,
-                         rng: np.random.Generator, seed: int) -> np.ndarray:
-    r"""Semi-gradient TD(0) online, through the gymnasium API, under the uniform policy.
+# --8<-- [start:mc_env]
+def gradient_mc_env(env: gym.Env, x: Callable[[Any], np.ndarray], theta: np.ndarray,
+                    n_episodes: int, alpha: float, gamma: float,
+                    rng: np.random.Generator, seed: int) -> np.ndarray:
+    r"""Gradient Monte Carlo through the gymnasium API, under the uniform policy.
+
+    Plays an episode, then updates every visited state towards its return.
 
     Args:
         env: an environment with a `Discrete` action space.
@@ -505,6 +520,39 @@ def semi_gradient_td_env(env: gym.Env, x: Callable[[Any], np.ndarray], theta: np
         gamma: discount $\gamma \in [0, 1]$.
         rng: draws the actions.
         seed: seeds the environment's first `reset`.
+
+    Raises:
+        ValueError: if an episode is truncated (it has no return).
+    """
+    check_positive_int("n_episodes", n_episodes)
+    theta = np.array(theta, dtype=float)
+    step = 0
+    for episode in range(n_episodes):
+        s, _ = env.reset(seed=seed if episode == 0 else None)
+        xs, rewards, terminated, truncated = [], [], False, False
+        while not (terminated or truncated):
+            xs.append(x(s))
+            a = int(rng.integers(env.action_space.n))
+            s, r, terminated, truncated, _ = env.step(a)
+            rewards.append(r)
+        if not terminated:
+            raise ValueError("gradient Monte Carlo needs terminated episodes; this one "
+                             "was truncated (raise the time limit)")
+        theta = gradient_mc_episode(theta, np.array(xs), np.array(rewards), alpha,
+                                    gamma, step)
+        step += len(rewards)
+    return theta
+# --8<-- [end:mc_env]
+
+
+# --8<-- [start:td_env]
+def semi_gradient_td_env(env: gym.Env, x: Callable[[Any], np.ndarray],
+                         theta: np.ndarray, n_episodes: int, alpha: float, gamma: float,
+                         rng: np.random.Generator, seed: int) -> np.ndarray:
+    r"""Semi-gradient TD(0) online, through the gymnasium API, under the uniform policy.
+
+    Updates after every step.  Arguments as in
+    [`gradient_mc_env`][fa_book.prediction.gradient_mc_env].
     """
     check_positive_int("n_episodes", n_episodes)
     theta = np.array(theta, dtype=float)
@@ -515,37 +563,12 @@ def semi_gradient_td_env(env: gym.Env, x: Callable[[Any], np.ndarray], theta: np
         while not done:
             a = int(rng.integers(env.action_space.n))
             s_next, r, terminated, truncated, _ = env.step(a)
-            theta = semi_gradient_td_update(theta, x(s), r, x(s_next), terminated, gamma,
-                                            alpha)
+            theta = semi_gradient_td_update(theta, x(s), r, x(s_next), terminated,
+                                            gamma, alpha)
             _check_diverged(theta, "semi-gradient TD(0)", step, alpha)
             s, done, step = s_next, terminated or truncated, step + 1
     return theta
-
-
-def gradient_mc_env(env: gym.Env, x: Callable[[Any], np.ndarray], theta: np.ndarray,
-                    n_episodes: int, alpha: float, gamma: float, rng: np.random.Generator,
-                    seed: int) -> np.ndarray:
-    r"""Gradient Monte Carlo through the gymnasium API, under the uniform policy: play an
-    episode, then update every visited state towards its return.  Arguments as in
-    [`semi_gradient_td_env`][fa_book.prediction.semi_gradient_td_env]; a truncated episode
-    has no return and raises `ValueError`."""
-    check_positive_int("n_episodes", n_episodes)
-    theta = np.array(theta, dtype=float)
-    step = 0
-    for episode in range(n_episodes):
-        s, _ = env.reset(seed=seed if episode == 0 else None)
-        xs, rewards, terminated, truncated = [], [], False, False
-        while not (terminated or truncated):
-            xs.append(x(s))
-            s, r, terminated, truncated, _ = env.step(int(rng.integers(env.action_space.n)))
-            rewards.append(r)
-        if not terminated:
-            raise ValueError("gradient Monte Carlo needs terminated episodes; this one was "
-                             "truncated (raise the time limit)")
-        theta = gradient_mc_episode(theta, np.array(xs), np.array(rewards), alpha, gamma, step)
-        step += len(rewards)
-    return theta
-# --8<-- [end:env_loops]
+# --8<-- [end:td_env]
 
 
 # ============================================================================================
@@ -582,9 +605,12 @@ class Episodes(NamedTuple):
 
 # --8<-- [start:sample_episodes]
 def sample_episodes(rng: np.random.Generator, n_episodes: int, n_states: int = 1000,
-                    max_jump: int = 100, start: int | np.ndarray | None = None) -> Episodes:
-    r"""Simulate many random-walk episodes at once (the process of `RandomWalk` under the
-    uniform policy): all unfinished walkers jump together, one numpy call per time step.
+                    max_jump: int = 100,
+                    start: int | np.ndarray | None = None) -> Episodes:
+    r"""Simulate many random-walk episodes at once.
+
+    The process is that of `RandomWalk` under the uniform policy: all unfinished walkers
+    jump together, one numpy call per time step.
 
     Args:
         rng: the random generator.
@@ -600,9 +626,10 @@ def sample_episodes(rng: np.random.Generator, n_episodes: int, n_states: int = 1
         s = np.full(E, _check_start(start, n_states), dtype=np.int64)
     else:
         s = np.asarray(start)
-        if s.shape != (E,) or s.dtype.kind not in "iu" or s.min() < 0 or s.max() >= n_states:
-            raise ValueError(f"start must be an int or an integer array of shape ({E},) "
-                             f"with values in [0, {n_states - 1}]")
+        if (s.shape != (E,) or s.dtype.kind not in "iu" or s.min() < 0
+                or s.max() >= n_states):
+            raise ValueError(f"start must be an int or an integer array of shape "
+                             f"({E},) with values in [0, {n_states - 1}]")
         s = s.astype(np.int64)
     jumps = np.concatenate([np.arange(-max_jump, 0), np.arange(1, max_jump + 1)])
     lengths = np.zeros(E, dtype=np.int64)
@@ -611,15 +638,18 @@ def sample_episodes(rng: np.random.Generator, n_episodes: int, n_states: int = 1
     record = []  # (who is alive, where they are) at t = 0, 1, ...
     while alive.size:
         record.append((alive, s))
-        s = s + jumps[rng.integers(0, 2 * max_jump, size=alive.size)]  # +-1 .. +-max_jump
+        # a jump of +-1 .. +-max_jump for every walker still alive
+        s = s + jumps[rng.integers(0, 2 * max_jump, size=alive.size)]
         out = (s < 0) | (s >= n_states)
         lengths[alive[out]] = len(record)
         final[alive[out]] = np.where(s[out] < 0, -1.0, 1.0)
         alive, s = alive[~out], s[~out]
     starts = np.cumsum(lengths) - lengths
-    states = np.empty(int(lengths.sum()), dtype=np.int16 if n_states < 2**15 else np.int64)
+    dtype = np.int16 if n_states < 2**15 else np.int64
+    states = np.empty(int(lengths.sum()), dtype=dtype)
     for t, (who, where) in enumerate(record):
-        states[starts[who] + t] = where  # episode-major: S_t of episode e at starts[e] + t
+        # episode-major: S_t of episode e sits at starts[e] + t
+        states[starts[who] + t] = where
     return Episodes(states, lengths, final)
 # --8<-- [end:sample_episodes]
 
@@ -630,10 +660,10 @@ def gradient_mc_aggregation(theta: np.ndarray, groups: np.ndarray, episodes: Epi
     r"""Gradient Monte Carlo with state aggregation, $\gamma = 1$, one run, exactly.
 
     With one-hot (aggregation) features a visit to group $g$ updates only $\theta_g$:
-    $\theta_g \leftarrow \theta_g + \alpha (G - \theta_g)$.  In the random walk every step of
-    an episode has the same return $G = R_T$, so the $k_g$ visits of an episode compose to
-    $\theta_g \leftarrow G + (1 - \alpha)^{k_g} (\theta_g - G)$: the same numbers as $T$
-    sequential updates, at the cost of one vector operation per episode.
+    $\theta_g \leftarrow \theta_g + \alpha (G - \theta_g)$.  In the random walk every
+    step of an episode has the same return $G = R_T$, so the $k_g$ visits of an episode
+    compose to $\theta_g \leftarrow G + (1 - \alpha)^{k_g} (\theta_g - G)$: the same
+    numbers as $T$ sequential updates, at the cost of one vector operation per episode.
 
     Args:
         theta: weights, shape `(n_groups,)`.
@@ -650,7 +680,8 @@ def gradient_mc_aggregation(theta: np.ndarray, groups: np.ndarray, episodes: Epi
     E = episodes.lengths.shape[0]
     e_idx = np.repeat(np.arange(E), episodes.lengths)
     g_idx = np.asarray(groups)[episodes.states]
-    k = np.bincount(e_idx * n_groups + g_idx, minlength=E * n_groups).reshape(E, n_groups)
+    k = np.bincount(e_idx * n_groups + g_idx, minlength=E * n_groups)
+    k = k.reshape(E, n_groups)  # visits of every episode to every group
     decay = (1.0 - alpha) ** k  # (1 - alpha)^{k_g} for every episode and group
     for e in range(E):
         G = episodes.final_reward[e]
@@ -662,15 +693,17 @@ def gradient_mc_aggregation(theta: np.ndarray, groups: np.ndarray, episodes: Epi
 
 # --8<-- [start:td0_onehot]
 def semi_gradient_td0_onehot(theta: np.ndarray, g: np.ndarray, r: np.ndarray,
-                             g_next: np.ndarray, gamma: float, alpha: float) -> np.ndarray:
-    r"""Semi-gradient TD(0) with one-hot (aggregation) features along one long stream of
-    transitions, exactly, for a single run.
+                             g_next: np.ndarray, gamma: float,
+                             alpha: float) -> np.ndarray:
+    r"""Semi-gradient TD(0) with one-hot (aggregation) features, exactly, for one run.
+
+    The run is one long stream of transitions.
 
     With $\mathbf x(s) = e_{g(s)}$ the update is
     $\theta_g \leftarrow \theta_g + \alpha\,(r + \gamma\,\theta_{g'} - \theta_g)$, with
-    $\theta_{g'} = 0$ for a terminal $s'$.  A transition inside one group with $r = 0$ and
-    $\gamma = 1$ has $\delta = 0$ and is skipped; what is left is one line of Python per
-    transition (a single run is a sequence: it cannot be vectorized).
+    $\theta_{g'} = 0$ for a terminal $s'$.  A transition inside one group with $r = 0$
+    and $\gamma = 1$ has $\delta = 0$ and is skipped; what is left is one line of Python
+    per transition (a single run is a sequence: it cannot be vectorized).
 
     Args:
         theta: weights, shape `(n_groups,)`.
@@ -688,7 +721,8 @@ def semi_gradient_td0_onehot(theta: np.ndarray, g: np.ndarray, r: np.ndarray,
     theta = np.asarray(theta, dtype=float)
     n_groups = theta.shape[0]
     g, r, g_next = np.asarray(g), np.asarray(r, dtype=float), np.asarray(g_next)
-    step = np.nonzero((g != g_next) | (r != 0) | (gamma != 1.0))[0]  # the others: delta = 0
+    # the transitions that change theta (for all others delta = 0)
+    step = np.nonzero((g != g_next) | (r != 0) | (gamma != 1.0))[0]
     h = np.where(g_next < 0, n_groups, g_next)  # slot n_groups holds v(terminal) = 0
     w = theta.tolist() + [0.0]
     for chunk in np.array_split(step, max(1, step.size // 100_000)):
@@ -727,8 +761,8 @@ def lane_schedule(episodes: Episodes, n_lanes: int, n: int | None, gamma: float,
     r"""Lay out the updates of n-step TD (or Monte Carlo, `n=None`) for many lanes.
 
     Episode `e` of lane `l` is row `l * E + e` of `episodes` (`E` episodes per lane);
-    each lane's episodes are concatenated in order.  In the random walk the only reward is
-    $R_T$, so $G_{\tau:\tau+n} = \gamma^{T-\tau-1} R_T$ if $\tau + n \ge T$, and
+    each lane's episodes are concatenated in order.  In the random walk the only reward
+    is $R_T$, so $G_{\tau:\tau+n} = \gamma^{T-\tau-1} R_T$ if $\tau + n \ge T$, and
     $\gamma^n \hat v(S_{\tau+n})$ otherwise.
 
     Args:
@@ -751,13 +785,15 @@ def lane_schedule(episodes: Episodes, n_lanes: int, n: int | None, gamma: float,
     lengths = episodes.lengths
     per_lane = lengths.reshape(n_lanes, E).sum(1)
     K = int(per_lane.max())
-    # per step of every episode (np.repeat of per-episode values is cheaper than a gather)
+    # per step of every episode (np.repeat of per-episode values is cheaper than a
+    # gather)
     i = np.arange(lengths.sum())  # index into episodes.states
     t_idx = i - np.repeat(episodes.starts, lengths)  # tau within its episode
     T = np.repeat(lengths, lengths)
     lane = np.repeat(np.arange(total_eps) // E, lengths)
     lane_start = np.concatenate([[0], np.cumsum(per_lane)[:-1]])
-    pos = i - np.repeat(lane_start[np.arange(total_eps) // E], lengths)  # step in its lane
+    # the step's position in its lane
+    pos = i - np.repeat(lane_start[np.arange(total_eps) // E], lengths)
     flat = pos * n_lanes + lane  # where update (pos, lane) sits in a (K, L) array
     row_offset = np.asarray(row_offset)
     base = np.repeat(row_offset[np.arange(total_eps) // E], lengths)
@@ -765,29 +801,34 @@ def lane_schedule(episodes: Episodes, n_lanes: int, n: int | None, gamma: float,
     rows[flat] = base + episodes.states
     tail = np.ones(i.size, dtype=bool) if n is None else t_idx + n >= T
     R_T = np.repeat(episodes.final_reward, lengths)
-    G_tail = R_T if gamma == 1.0 else gamma ** (T - 1 - t_idx) * R_T  # gamma^{T-tau-1} R_T
+    # gamma^{T-tau-1} R_T
+    G_tail = R_T if gamma == 1.0 else gamma ** (T - 1 - t_idx) * R_T
     c = np.zeros(K * n_lanes)
     c[flat] = np.where(tail, G_tail, 0.0)
     boot_rows = None
     if n is not None:
         boot_rows = np.full(K * n_lanes, zero_row, dtype=np.int32)
-        i_boot = np.minimum(i + n, i.size - 1)  # S_{tau+n}, in the same episode where not tail
+        # S_{tau+n}, in the same episode wherever the step is not in the tail
+        i_boot = np.minimum(i + n, i.size - 1)
         boot_rows[flat] = np.where(tail, zero_row, base + episodes.states[i_boot])
         boot_rows = boot_rows.reshape(K, n_lanes)
     ends = np.zeros(K * n_lanes, dtype=bool)
     ends[flat] = t_idx == T - 1
-    rows, c, ends = rows.reshape(K, n_lanes), c.reshape(K, n_lanes), ends.reshape(K, n_lanes)
+    rows, c = rows.reshape(K, n_lanes), c.reshape(K, n_lanes)
+    ends = ends.reshape(K, n_lanes)
     return LaneSchedule(rows, c, boot_rows, ends)
 # --8<-- [end:lane_schedule]
 
 
 # --8<-- [start:run_lanes]
-def run_lanes(X: np.ndarray, schedule: LaneSchedule, theta: np.ndarray, alpha: np.ndarray,
-              gamma_n: float = 1.0, step: int = 0,
+def run_lanes(X: np.ndarray, schedule: LaneSchedule, theta: np.ndarray,
+              alpha: np.ndarray, gamma_n: float = 1.0, step: int = 0,
               check_every: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    r"""Run the updates of many independent lanes together: one numpy call per time step
-    for all lanes.  Each lane's updates happen in its own order, with its own weights,
-    exactly as the one-episode reference functions would do them.
+    r"""Run the updates of many independent lanes together.
+
+    One numpy call per time step serves all lanes.  Each lane's updates happen in its
+    own order, with its own weights, exactly as the one-episode reference functions
+    would do them.
 
     Args:
         X: feature table, shape `(rows, d)`, whose row `schedule.rows[k, l]` is
@@ -800,8 +841,8 @@ def run_lanes(X: np.ndarray, schedule: LaneSchedule, theta: np.ndarray, alpha: n
         check_every: look for divergence every this many updates.
 
     Returns:
-        `(theta, theta_at_ends)`: the final weights `(L, d)`, and the weights after every
-        episode, shape `(number of episode ends, d)`, in the order of
+        `(theta, theta_at_ends)`: the final weights `(L, d)`, and the weights after
+        every episode, shape `(number of episode ends, d)`, in the order of
         `np.nonzero(schedule.ends)`.
 
     Raises:
@@ -830,7 +871,8 @@ def run_lanes(X: np.ndarray, schedule: LaneSchedule, theta: np.ndarray, alpha: n
         if schedule.boot_rows is not None:
             x_boot = X[schedule.boot_rows[k]]
             G = G + gamma_n * (rows_theta @ x_boot[:, :, None])[:, 0, 0]  # (NSTEP)
-        error = G - (rows_theta @ x[:, :, None])[:, 0, 0]  # U - v_hat(S_tau), every lane
+        # U - v_hat(S_tau), every lane
+        error = G - (rows_theta @ x[:, :, None])[:, 0, 0]
         theta += (alpha * error)[:, None] * x  # (LANES)
         if n_ends[k]:
             at_ends[p:p + n_ends[k]] = theta[end_lanes[p:p + n_ends[k]]]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 from fa_book._doc import config_table
 from fa_book.figures._style import mean_band, save, write_table
@@ -80,7 +81,12 @@ def figure_prediction_mc(out_dir: Path, *, quick: bool = False) -> list[Path]:
                      label=r"visit frequency (this run)")
     ax2.plot(_states(), truth.mu, color="0.4", lw=0.8, label=r"exact $\mu$")
     ax2.set_ylim(0, 2.5 * np.sort(truth.mu)[-2])  # the start state's spike is clipped
-    ax2.set_ylabel(r"distribution $\mu$")
+    # a visible right spine, ticks inside it and labels in units of 10^-3: a lone outward
+    # tick before "0.0040" read like a minus sign
+    ax2.spines["right"].set_visible(True)
+    ax2.tick_params(axis="y", direction="in")
+    ax2.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{1e3 * y:g}"))
+    ax2.set_ylabel(r"distribution $\mu$ ($\times 10^{-3}$)")
     ax2.grid(False)
     ax.set_zorder(ax2.get_zorder() + 1)
     ax.patch.set_visible(False)
@@ -155,11 +161,14 @@ def figure_prediction_nstep(out_dir: Path, *, quick: bool = False) -> list[Path]
     floor = rmsve(X @ projection_weights(X, truth.v, uniform), truth.v, uniform)
     at_zero = rmsve(np.zeros(N_STATES), truth.v, uniform)
     fig, ax = plt.subplots(figsize=(7.5, 4))
-    cmap = plt.get_cmap("viridis")
+    # neighbouring n get clearly different colours (tab10), markers and line styles
+    colors = plt.get_cmap("tab10").colors
+    markers = "osD^vP*Xph"
     for i, n in enumerate(cfg.ns):
         mean, lo, hi = mean_band(errors[i], axis=1)
-        color = cmap(i / max(len(cfg.ns) - 1, 1))
-        ax.plot(cfg.alphas, mean, color=color, label=f"n={n}")
+        color = colors[i % len(colors)]
+        ax.plot(cfg.alphas, mean, color=color, ls=("-", "--")[i % 2],
+                marker=markers[i % len(markers)], ms=4, label=f"n={n}")
         ax.fill_between(cfg.alphas, lo, hi, color=color, alpha=0.2)
     ax.axhline(at_zero, ls=":", color="k", lw=1, label=r"exact: error of $\hat v = 0$")
     ax.text(0.5, 0.255, f"exact floor (best 20-group fit): {floor:.3f}, below the axis",
@@ -221,8 +230,9 @@ def figure_prediction_bases(out_dir: Path, *, quick: bool = False) -> list[Path]
     ax.set_ylabel(r"$\sqrt{\overline{VE}}$, mean over runs (log scale)")
     ax.set_yscale("log")
     ax.set_ylim(1e-4, 0.6)
-    ax.legend(fontsize=7, ncol=2, loc="lower left",
-              title="dotted: each basis's exact asymptote", title_fontsize=7)
+    # outside the axes: inside, it covered the dotted asymptotes
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              title="dotted: each basis's\nexact asymptote", title_fontsize=7)
     rows.append(f"\nRuns per basis: {cfg.n_runs}; episodes: {cfg.n_episodes:,}; "
                 f"seed {cfg.seed}.\n")
     return [save(fig, out_dir, "prediction_bases"),
