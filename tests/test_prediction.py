@@ -164,8 +164,10 @@ def test_gradient_is_x_autograd_and_central_differences(seed, d):
 
 # --8<-- [start:expected_updates]
 def expected_update(update, mdp, pi, phi, mu):
-    """The expected change of theta/alpha under mu, as an affine map b - A theta,
-    computed by averaging the one-step update over every (s, a, s') with its probability."""
+    """The expected change of theta/alpha under mu, as an affine map b - A theta.
+
+    Computed by averaging the one-step update over every (s, a, s') with its
+    probability."""
     S, d = phi.shape
     P_end = 1.0 - mdp.P.sum(-1)  # probability that (s, a) terminates
 
@@ -174,9 +176,11 @@ def expected_update(update, mdp, pi, phi, mu):
         for s in range(S):
             for a in range(mdp.n_actions):
                 w = mu[s] * pi[s, a]
-                nxt = update(theta, phi[s], mdp.R[s, a], phi, np.zeros(S, bool))  # (S, d)
+                # one row per next state s', shape (S, d)
+                nxt = update(theta, phi[s], mdp.R[s, a], phi, np.zeros(S, bool))
                 end = update(theta, phi[s], mdp.R[s, a], phi[:1], np.ones(1, bool))
-                total += w * (mdp.P[s, a] @ (nxt - theta) + P_end[s, a] * (end[0] - theta))
+                total += w * (mdp.P[s, a] @ (nxt - theta)
+                              + P_end[s, a] * (end[0] - theta))
         return total
 
     b = mean_step(np.zeros(d))
@@ -209,7 +213,8 @@ def test_mc_expected_update_has_the_projection(mdp, seed, data):
     phi = full_rank_features(rng, mdp.n_states, data.draw(st.integers(1, mdp.n_states)))
     mu, v = on_policy_distribution(mdp, pi), v_pi(mdp, pi)
     # E[G_t | S_t = s] = v_pi(s): the expected MC step is the expected SGD step
-    steps = [gradient_mc_update(np.zeros(phi.shape[1]), phi[s], v[s], 1.0) for s in range(len(v))]
+    steps = [gradient_mc_update(np.zeros(phi.shape[1]), phi[s], v[s], 1.0)
+             for s in range(len(v))]
     b = mu @ np.array(steps)
     A = np.stack([b - mu @ (np.array([gradient_mc_update(e, phi[s], v[s], 1.0)
                                       for s in range(len(v))]) - e)
@@ -217,7 +222,8 @@ def test_mc_expected_update_has_the_projection(mdp, seed, data):
     theta_mc = projection_weights(phi, v, mu)
     tol = 1e-9 * np.linalg.cond(A) * max(1.0, np.abs(theta_mc).max())
     np.testing.assert_allclose(np.linalg.solve(A, b), theta_mc, atol=tol)
-    np.testing.assert_allclose(A, phi.T @ (mu[:, None] * phi), atol=1e-12)  # A = Phi^T D Phi
+    # A = Phi^T D Phi
+    np.testing.assert_allclose(A, phi.T @ (mu[:, None] * phi), atol=1e-12)
 # --8<-- [end:expected_updates]
 
 
@@ -225,8 +231,8 @@ def test_mc_expected_update_has_the_projection(mdp, seed, data):
 def test_sampled_td0_follows_its_expected_dynamics_to_the_fixed_point():
     """i.i.d. transitions s ~ mu, a ~ pi, s' ~ P, constant alpha, L independent lanes.
     Because the update is linear in theta and each sample is fresh,
-    E[theta_k] obeys theta_{k+1} = theta_k + alpha (b - A theta_k) exactly; the lane mean
-    matches it within 5 standard errors, and it ends at the TD fixed point."""
+    E[theta_k] obeys theta_{k+1} = theta_k + alpha (b - A theta_k) exactly; the lane
+    mean matches it within 5 standard errors, and it ends at the TD fixed point."""
     rng = np.random.default_rng(0)
     mdp = random_mdp(rng, 5, 2, gamma=0.9, terminate=0.1)
     pi = np.full((5, 2), 0.5)
@@ -236,22 +242,25 @@ def test_sampled_td0_follows_its_expected_dynamics_to_the_fixed_point():
     L, K, alpha = 2000, 800, 0.1
     s = rng.choice(5, size=(K, L), p=mu)
     a = (rng.random((K, L)) < 0.5).astype(int)
-    p_next = np.concatenate([mdp.P, 1 - mdp.P.sum(-1, keepdims=True)], -1)[s, a]  # (K, L, 6)
+    # next-state probabilities with "terminated" as a sixth state, shape (K, L, 6)
+    p_next = np.concatenate([mdp.P, 1 - mdp.P.sum(-1, keepdims=True)], -1)[s, a]
     s_next = (rng.random((K, L, 1)) > np.cumsum(p_next, -1)).sum(-1)  # 5 = terminated
     X = np.vstack([phi, np.zeros(3)])  # zero row 5: terminal (no bootstrap)
     sched = LaneSchedule(s, mdp.R[s, a], s_next, np.zeros((K, L), bool))
     theta, _ = run_lanes(X, sched, np.zeros((L, 3)), alpha, gamma_n=mdp.gamma)
     mean_theta = np.zeros(3)
     for _ in range(K):
-        mean_theta = mean_theta + alpha * (b - A @ mean_theta)  # the expected TD(0) step
+        # the expected TD(0) step
+        mean_theta = mean_theta + alpha * (b - A @ mean_theta)
     se = theta.std(0, ddof=1) / np.sqrt(L)
     assert np.all(np.abs(theta.mean(0) - mean_theta) <= 5 * se)
-    # theta_K - theta_TD = (I - alpha A)^K (0 - theta_TD): the distance left is bounded by
-    # the contraction, and it is small
+    # theta_K - theta_TD = (I - alpha A)^K (0 - theta_TD): the distance left is bounded
+    # by the contraction, and it is small
     theta_td = td_fixed_point(mdp, pi, phi, mu)
     left = np.linalg.norm(np.linalg.matrix_power(np.eye(3) - alpha * A, K), 2)
     assert left < 1e-2
-    assert np.linalg.norm(mean_theta - theta_td) <= left * np.linalg.norm(theta_td) + 1e-12
+    assert (np.linalg.norm(mean_theta - theta_td)
+            <= left * np.linalg.norm(theta_td) + 1e-12)
 
 
 def test_sampled_gradient_mc_follows_its_expected_dynamics_to_the_projection():
@@ -275,7 +284,8 @@ def test_sampled_gradient_mc_follows_its_expected_dynamics_to_the_projection():
     M = phi.T @ (mu[:, None] * phi)
     left = np.linalg.norm(np.linalg.matrix_power(np.eye(len(M)) - alpha * M, K), 2)
     assert left < 1e-2
-    assert np.linalg.norm(mean_theta - theta_mc) <= left * np.linalg.norm(theta_mc) + 1e-12
+    assert (np.linalg.norm(mean_theta - theta_mc)
+            <= left * np.linalg.norm(theta_mc) + 1e-12)
 # --8<-- [end:sampled_convergence]
 
 
@@ -316,7 +326,8 @@ def test_n_step_with_n_1_is_td0_and_large_n_is_mc(data, alpha, gamma):
         theta0 = rng.uniform(-1, 1, 3)
         np.testing.assert_allclose(
             n_step_td_episode(theta0, x, rewards, True, 1, alpha, gamma),
-            semi_gradient_td_episode(theta0, x, rewards, True, alpha, gamma), atol=1e-12)
+            semi_gradient_td_episode(theta0, x, rewards, True, alpha, gamma),
+            atol=1e-12)
         np.testing.assert_allclose(
             n_step_td_episode(theta0, x, rewards, True, len(rewards), alpha, gamma),
             gradient_mc_episode(theta0, x[:-1], rewards, alpha, gamma), atol=1e-12)
@@ -353,7 +364,8 @@ def test_lane_runner_equals_the_one_episode_loops(seed, n, gamma):
     X = np.vstack([rng.uniform(-1, 1, (S, d)), np.zeros(d)])  # last row: zeros
     alpha = rng.uniform(0.01, 0.3, L)
     sched = lane_schedule(ep, L, n, gamma, np.zeros(L, int), S)
-    theta, at_ends = run_lanes(X, sched, np.zeros((L, d)), alpha, gamma_n=gamma ** (n or 0))
+    theta, at_ends = run_lanes(X, sched, np.zeros((L, d)), alpha,
+                               gamma_n=gamma ** (n or 0))
     ends_lane = np.nonzero(sched.ends)[1]
     for lane in range(L):
         ref, path = np.zeros(d), []
@@ -420,7 +432,8 @@ def test_lstd_on_expected_statistics_is_the_td_fixed_point(mdp, seed, data):
     w = (mu[:, None, None] * pi[:, :, None] * p_next).ravel()
     s, a, s2 = s.ravel(), a.ravel(), s2.ravel()
     term = s2 == S
-    theta = lstd(phi[s], mdp.R[s, a], phi[np.minimum(s2, S - 1)], term, mdp.gamma, weights=w)
+    theta = lstd(phi[s], mdp.R[s, a], phi[np.minimum(s2, S - 1)], term, mdp.gamma,
+                 weights=w)
     theta_td = td_fixed_point(mdp, pi, phi, mu)
     A_mat, _ = td_matrices(mdp, pi, phi, mu)
     tol = 1e-9 * np.linalg.cond(A_mat) * max(1.0, np.abs(theta_td).max())
@@ -514,7 +527,8 @@ def test_divergence_names_the_step_and_the_step_size():
     # aggregation TD(0) fast path: alpha = 3 overshoots every update
     g = np.tile([0, 1], 2000)
     with pytest.raises(DivergenceError) as err:
-        semi_gradient_td0_onehot(np.array([1.0, 0.0]), g, np.zeros(g.size), 1 - g, 0.9, 3.0)
+        semi_gradient_td0_onehot(np.array([1.0, 0.0]), g, np.zeros(g.size), 1 - g, 0.9,
+                                 3.0)
     assert err.value.step_size == 3.0 and 0 <= err.value.step < g.size
     X = np.vstack([phi, np.zeros(6)])
     sched = lane_schedule(ep, 2, None, 1.0, np.zeros(2, int), 12)
