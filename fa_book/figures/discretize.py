@@ -146,10 +146,11 @@ def figure_discretize_curse(out_dir: Path, *, quick: bool = False) -> list[Path]
     ks = [5, 10, 20]
     budgets = [10**4, 10**6, 10**8]
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4))
+    n_long = np.arange(1, 201)
     for j, k in enumerate(ks):
-        ax0.semilogy(ns, [n_cells(k, int(n)) for n in ns], "o-", color=f"C{j}", ms=3,
-                     label=f"$k={k}$ bins per dimension")
-    ax0.axhline(10**170, color="0.5", ls=":", lw=1)
+        ax0.semilogy(n_long, [float(n_cells(k, int(n))) for n in n_long], "-",
+                     color=f"C{j}", label=f"$k={k}$ bins per dimension")
+    ax0.axhline(1e170, color="0.5", ls=":", lw=1, label="$10^{170}$ (Go positions)")
     ax0.set(xlabel="state dimensions $n$", ylabel="cells $k^n$",
             title="the curse of dimensionality")
     ax0.legend(fontsize=8)
