@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import inspect
+import math
 import textwrap
 
 __all__ = ["config_table", "field_docs"]
@@ -25,6 +26,15 @@ def field_docs(cls) -> dict[str, str]:
                 and isinstance(nxt.value.value, str)):
             docs[node.target.id] = " ".join(nxt.value.value.split())
     return docs
+
+
+def _show(value) -> str:
+    """A short, exact spelling: `2**-13` for small powers of two, else `repr`."""
+    if isinstance(value, float) and value > 0 and math.isfinite(value):
+        mantissa, exponent = math.frexp(value)
+        if mantissa == 0.5 and exponent - 1 <= -4:
+            return f"2**{exponent - 1}"
+    return repr(value)
 
 
 def config_table(config, columns: dict[str, dict[str, str]] | None = None) -> str:
@@ -49,6 +59,6 @@ def config_table(config, columns: dict[str, dict[str, str]] | None = None) -> st
         else:
             value = getattr(config, f.name)
         extra = [columns[c].get(f.name, "") for c in columns]
-        cells = [f"`{f.name}`", f"`{value!r}`", *extra, docs.get(f.name, "")]
+        cells = [f"`{f.name}`", f"`{_show(value)}`", *extra, docs.get(f.name, "")]
         rows.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
     return "\n".join(rows) + "\n"

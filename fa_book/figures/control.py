@@ -50,6 +50,14 @@ def _png(out_dir: Path, name: str) -> Path:
     return out / f"{name}.png"
 
 
+def _caption(out_dir: Path, name: str, text: str) -> Path:
+    """Write a figure's caption to `docs/results/<name>_caption.md`, so that the seeds and
+    run counts the page shows are the ones the figure function used."""
+    path = _results_dir(out_dir) / f"{name}_caption.md"
+    path.write_text(f"*{' '.join(text.split())}*\n", encoding="utf-8")
+    return path
+
+
 def _mean_band(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean over runs and the half-width of a normal 95% confidence interval."""
     runs = steps.shape[0]
@@ -78,27 +86,58 @@ def cost_to_go_grid(W: np.ndarray, config: MountainCarConfig, n: int = 40):
 
 def figure_control_cost_to_go(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """S&B Figure 10.1: the cost-to-go surface after episodes 1, 12, 104, 1000, 9000 of
-    one run (alpha = 0.3/8 as in the companion code, 8 tilings, epsilon = 0)."""
+    one run (alpha = 0.3/8 as in the companion code, 8 tilings, epsilon = 0), and that
+    run's steps per episode in the last panel."""
     episodes = (1, 12) if quick else (1, 12, 104, 1000, 9000)
     config = MountainCarConfig(alpha=0.3, episodes=episodes[-1])
     res = mountain_car_sarsa_single(config, np.random.default_rng(SEED),
                                     snapshot_episodes=episodes)
-    fig = plt.figure(figsize=(3.2 * len(episodes), 3.4))
+    fig = plt.figure(figsize=(10, 6.5))
     for k, e in enumerate(episodes):
-        ax = fig.add_subplot(1, len(episodes), k + 1, projection="3d")
+        ax = fig.add_subplot(2, 3, k + 1, projection="3d")
         x, v, cost = cost_to_go_grid(res.snapshots[e][0], config)
         ax.plot_surface(x, v, cost, cmap="viridis", linewidth=0, antialiased=True)
-        ax.set_title(f"episode {e}", fontsize=10)
-        ax.set_xlabel("position", fontsize=8)
-        ax.set_ylabel("velocity", fontsize=8)
-        ax.tick_params(labelsize=6)
+        ax.set_title(f"episode {e}", fontsize=11, pad=0)
+        ax.set_xlabel("position", fontsize=9, labelpad=2)
+        ax.set_ylabel("velocity", fontsize=9, labelpad=6)
+        ax.set_xticks([-1.2, -0.35, 0.5])
+        ax.set_yticks([-0.07, 0, 0.07])
+        ax.tick_params(labelsize=8, pad=0)
         ax.view_init(elev=35, azim=-125)
-    fig.suptitle(r"cost-to-go $-\max_a \hat q(s, a, \theta)$, one run of semi-gradient SARSA")
-    fig.tight_layout()
+        ax.set_box_aspect(None, zoom=0.85)
+    ax = fig.add_subplot(2, 3, 6)
+    steps = res.steps[0]
+    ep = np.arange(1, steps.size + 1)
+    ax.plot(ep, steps, lw=0.4, color="0.6", label="each episode")
+    w = min(100, steps.size)
+    ax.plot(ep[w - 1:], np.convolve(steps, np.ones(w) / w, "valid"), lw=1.2,
+            color="C0", label=f"mean of the last {w}")
+    for e in episodes:
+        ax.axvline(e, color="C3", lw=0.6, ls=":")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("episode (dotted: the surfaces)", fontsize=9)
+    ax.set_ylabel("steps per episode", fontsize=9)
+    ax.set_title("this run's learning curve", fontsize=11)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=8, loc="upper right")
+    fig.suptitle(r"cost-to-go $-\max_a \hat q(s, a, \theta)$, one run of semi-gradient "
+                 "SARSA")
+    fig.subplots_adjust(left=0.02, right=0.97, bottom=0.08, top=0.9, wspace=0.12,
+                        hspace=0.22)
     path = _png(out_dir, "control_cost_to_go")
     fig.savefig(path, dpi=110)
     plt.close(fig)
-    return [path]
+    listed = ", ".join(str(e) for e in episodes[:-1]) + f" and {episodes[-1]}"
+    caption = _caption(out_dir, "control_cost_to_go", rf"""
+        The cost-to-go $-\max_a \hat q(s, a, \boldsymbol\theta)$ over position $\times$
+        velocity after episodes {listed} of one run (seed {SEED}) of semi-gradient SARSA
+        with {config.n_tilings} tilings, $\alpha = {config.alpha}/{config.n_tilings}$ (the
+        companion code's value), $\varepsilon = {config.epsilon:g}$; S&B's first panel is
+        taken earlier, at step 428 of the first episode. Last panel: the same run's steps
+        per episode (grey) and their {w}-episode moving mean, log-log axes. Regenerate with
+        `python -m fa_book.figures control --only figure_control_cost_to_go`.""")
+    return [path, caption]
 
 
 def figure_control_step_sizes(out_dir: Path, *, quick: bool = False) -> list[Path]:
