@@ -746,7 +746,7 @@ class LaneSchedule(NamedTuple):
     """
 
     rows: np.ndarray
-    """Row of the feature table for $S_\tau$, shape `(K, L)`."""
+    r"""Row of the feature table for $S_\tau$, shape `(K, L)`."""
     c: np.ndarray
     """The part of the target that does not depend on $\\theta$, shape `(K, L)`."""
     boot_rows: np.ndarray | None

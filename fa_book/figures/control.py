@@ -100,11 +100,11 @@ def figure_control_cost_to_go(out_dir: Path, *, quick: bool = False) -> list[Pat
         ax.set_title(f"episode {e}", fontsize=11, pad=0)
         ax.set_xlabel("position", fontsize=9, labelpad=2)
         ax.set_ylabel("velocity", fontsize=9, labelpad=6)
-        ax.set_xticks([-1.2, -0.35, 0.5])
-        ax.set_yticks([-0.07, 0, 0.07])
+        ax.set_xticks([-1, -0.5, 0])
+        ax.set_yticks([-0.05, 0, 0.05])
         ax.tick_params(labelsize=8, pad=0)
         ax.view_init(elev=35, azim=-125)
-        ax.set_box_aspect(None, zoom=0.85)
+        ax.set_box_aspect(None, zoom=0.95)
     ax = fig.add_subplot(2, 3, 6)
     steps = res.steps[0]
     ep = np.arange(1, steps.size + 1)
@@ -123,8 +123,10 @@ def figure_control_cost_to_go(out_dir: Path, *, quick: bool = False) -> list[Pat
     ax.legend(fontsize=8, loc="upper right")
     fig.suptitle(r"cost-to-go $-\max_a \hat q(s, a, \theta)$, one run of semi-gradient "
                  "SARSA")
-    fig.subplots_adjust(left=0.02, right=0.97, bottom=0.08, top=0.9, wspace=0.12,
-                        hspace=0.22)
+    fig.subplots_adjust(left=0.0, right=0.99, bottom=0.07, top=0.91, wspace=0.02,
+                        hspace=0.17)
+    box = ax.get_position()                   # room for the 2-D panel's tick labels
+    ax.set_position([box.x0 + 0.06, box.y0 + 0.05, box.width - 0.07, box.height - 0.1])
     path = _png(out_dir, "control_cost_to_go")
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -180,7 +182,14 @@ def figure_control_step_sizes(out_dir: Path, *, quick: bool = False) -> list[Pat
         f"Mean steps per episode ± 95% half-width over {runs} runs (seed {SEED}; "
         f"`python -m fa_book.figures control --only figure_control_step_sizes`).\n\n"
         + "\n".join(rows) + "\n", encoding="utf-8")
-    return [path, table]
+    alphas_tex = ", ".join(str(a) for a in STEP_SIZES)
+    caption = _caption(out_dir, "control_step_sizes", rf"""
+        Steps per episode (log scale) of semi-gradient SARSA with {config.n_tilings}
+        tilings and $\alpha \in \{{{alphas_tex}\}}/{config.n_tilings}$, mean of {runs}
+        independent runs per step size (seed {SEED}), band: 95% normal confidence interval
+        of the mean. Regenerate with
+        `python -m fa_book.figures control --only figure_control_step_sizes`.""")
+    return [path, caption, table]
 
 
 TABULAR = ((8, 0.5), (25, 0.5), (25, 0.25))
@@ -191,7 +200,8 @@ def figure_control_vs_tabular(out_dir: Path, *, quick: bool = False) -> list[Pat
     """Tile-coded semi-gradient SARSA (8 tilings of 9 x 9 tiles, 648 weights per action)
     against tabular Q-learning on a grid (chapter 2), 8 x 8 and 25 x 25 cells (625
     weights per action), on gymnasium's MountainCar-v0 *with* its 200-step time limit
-    (without it the grid learners' first episodes last tens of thousands of steps), the
+    (without it the grid learners' first episodes last thousands of
+    steps or more), the
     same number of episodes and runs, epsilon = 0 and zero (optimistic) initial values
     for both."""
     runs, episodes = (2, 5) if quick else (50, 500)
@@ -231,7 +241,12 @@ def figure_control_vs_tabular(out_dir: Path, *, quick: bool = False) -> list[Pat
         f"Mean steps per episode ± 95% half-width over {runs} runs per learner (seed "
         f"{SEED}; `python -m fa_book.figures control --only figure_control_vs_tabular`)."
         "\n\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    return [path, table]
+    caption = _caption(out_dir, "control_vs_tabular", rf"""
+        Steps per episode (log scale, capped at 200 by the time limit) on
+        `MountainCar-v0`; mean of {runs} runs per learner (seed {SEED}), band: 95%
+        confidence interval of the mean. Regenerate with
+        `python -m fa_book.figures control --only figure_control_vs_tabular`.""")
+    return [path, caption, table]
 
 
 def _gpi_problem(seed: int):
@@ -251,30 +266,60 @@ def figure_control_gpi(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """Approximate policy iteration, exact (expected updates, no sampling), on one random
     MDP (6 states, 3 actions, gamma = 0.9, seed SEED): true J(pi_k) of each epsilon-greedy
     policy (epsilon = 0.1) against the total number of expected SARSA steps (alpha = 1)
-    spent on evaluation, for 1, 5, 25 or 125 steps per improvement; left one-hot
-    features, right 4 random features."""
+    spent on evaluation, for 1, 5, 25 or 125 steps per improvement (one column each);
+    top row one-hot features, bottom row 4 random features.
+
+    Each policy is drawn as a horizontal segment over the evaluation steps it was used
+    for, without the vertical risers of a step plot: a policy that flips every round then
+    shows as a few horizontal bands (the values it cycles through) instead of a solid
+    block."""
     budget = 250 if quick else 3000
     mdp, one_hot, coarse = _gpi_problem(SEED)
     best = approximate_policy_iteration(mdp, one_hot, epsilon=0.1, n_iterations=30,
                                         eval_steps=None).J[-1]
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
-    for ax, X, title in ((axes[0], one_hot, "one-hot features (tabular)"),
-                         (axes[1], coarse, "4 random features")):
-        for m in EVAL_STEPS:
+    fig, axes = plt.subplots(2, len(EVAL_STEPS), figsize=(10, 5.2), sharex=True,
+                             sharey=True)
+    rows = (("one-hot features\n(tabular)", one_hot), ("4 random features", coarse))
+    for i, (name, X) in enumerate(rows):
+        for j, m in enumerate(EVAL_STEPS):
+            ax = axes[i, j]
             J = approximate_policy_iteration(mdp, X, epsilon=0.1, n_iterations=budget // m,
                                              eval_steps=m, alpha=1.0).J
-            ax.step(m * np.arange(J.size), J, where="post", lw=1,
-                    label=f"{m} step{'s' if m > 1 else ''} per improvement")
-        ax.axhline(best, color="k", ls="--", lw=0.8, label=r"best $\varepsilon$-greedy")
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("expected SARSA steps spent on evaluation")
-    axes[0].set_ylabel(r"$J(\pi_k) = d_0^\top v_{\pi_k}$")
-    axes[1].legend(fontsize=7)
-    fig.tight_layout()
+            x0 = m * np.arange(J.size)
+            ax.hlines(J, x0, x0 + m, color=f"C{j}", lw=2, capstyle="projecting",
+                      label=r"$J(\pi_k)$ while $\pi_k$ is evaluated")
+            ax.axhline(best, color="k", ls="--", lw=0.8, label=r"best $\varepsilon$-greedy")
+            ax.set_xlim(0, budget)
+            ax.tick_params(labelsize=8)
+            ax.grid(alpha=0.3, lw=0.5)
+            if i == 0:
+                ax.set_title(f"{m} step{'s' if m > 1 else ''} per improvement", fontsize=10)
+            else:
+                ax.set_xlabel("evaluation steps", fontsize=9)
+        axes[i, 0].set_ylabel(name + "\n" + r"$J(\pi_k) = d_0^\top v_{\pi_k}$", fontsize=9)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    handles[0] = plt.Line2D([], [], color="0.3", lw=2)
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9, frameon=False)
+    fig.suptitle("approximate policy iteration on one random MDP, exact expected updates",
+                 fontsize=11)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     path = _png(out_dir, "control_gpi")
     fig.savefig(path, dpi=110)
     plt.close(fig)
-    return [path]
+    S, A = mdp.n_states, mdp.n_actions
+    caption = _caption(out_dir, "control_gpi", rf"""
+        True value $J(\pi_k)$ of the ε-greedy policies ($\varepsilon = 0.1$) produced by
+        the loop on one random MDP ({S} states, {A} actions, $\gamma = {mdp.gamma:g}$, seed
+        {SEED}), against the total number of expected SARSA steps ($\alpha = 1$) spent on
+        evaluation, when the policy is improved after every
+        {", ".join(map(str, EVAL_STEPS[:-1]))} or {EVAL_STEPS[-1]} of them (one column
+        each). Each policy is a horizontal segment over the steps spent evaluating it, so
+        a policy that flips every round shows as horizontal bands, the values it cycles
+        through. Top row: one-hot features (tabular); bottom row: {coarse.shape[-1]}
+        random features. Dashed: the best ε-greedy policy (tabular policy iteration with
+        exact evaluation). Exact computation, no runs to average. Regenerate with
+        `python -m fa_book.figures control --only figure_control_gpi`.""")
+    return [path, caption]
 
 
 def table_control_gpi(out_dir: Path, *, quick: bool = False) -> list[Path]:
