@@ -190,7 +190,7 @@ class QNetwork(nn.Module):
         generator: seeded torch generator for the initial weights.
     """
 
-    def __init__(self, obs_dim: int, n_actions: int, hidden: Sequence[int] = (256, 256),
+    def __init__(self, obs_dim: int, n_actions: int, hidden: Sequence[int] = (128, 128),
                  generator: torch.Generator | None = None):
         super().__init__()
         check_positive_int("obs_dim", obs_dim)
