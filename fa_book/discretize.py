@@ -813,3 +813,79 @@ def _run_numpy(config, rng, env_seeds) -> QLearningResult:
             _check_finite_q(Q[idx], total, config.alpha)
         s = s_next
     return QLearningResult(steps, returns, Q, grid)
+
+
+# ----------------------------------------------------------------------------------------
+# The discretized process is not Markov
+# ----------------------------------------------------------------------------------------
+
+# --8<-- [start:markov]
+def push_with_velocity(grid: Grid) -> np.ndarray:
+    r"""The Mountain Car policy "push in the direction you are moving", as a table on the
+    cells of `grid`: action 2 (right) where the cell's lower velocity bound is $\ge 0$,
+    else action 0 (left). Returns $\pi(a \mid \bar s)$, shape `(grid.d, 3)`, one-hot rows.
+    """
+    if grid.n_dims != 2:
+        raise ValueError(f"grid must be 2-D (position, velocity), got {grid.n_dims} dims")
+    lo, _ = grid.bounds(np.arange(grid.d))
+    pi = np.zeros((grid.d, 3))
+    pi[np.arange(grid.d), np.where(lo[:, 1] >= 0, 2, 0)] = 1.0
+    return pi
+
+
+def cell_transition_counts(grid: Grid, pi: np.ndarray, rng: np.random.Generator, *,
+                           cars: int = 1000, steps: int = 300) -> np.ndarray:
+    r"""Count the cell transitions of Mountain Car under a fixed cell policy, split by the
+    cell the car came from.
+
+    `cars` independent cars ([`MountainCarBatch`][fa_book.discretize.MountainCarBatch],
+    starts drawn from `rng`) are run for `steps` steps each with actions
+    $a \sim \pi(\cdot \mid \bar s)$; a car that reaches the flag starts a new episode.
+    Every step that has a predecessor in its episode adds one to
+
+    $$N[\bar p, \bar s, a, \bar s'] = \#\{t : \bar s_{t-1} = \bar p,\ \bar s_t = \bar s,\
+      a_t = a,\ \bar s_{t+1} = \bar s'\},$$
+
+    so $N[\bar p, \bar s, a, \cdot] / N[\bar p, \bar s, a, \cdot].\mathrm{sum}()$
+    estimates $P(\bar s' \mid \bar s, a, \bar s_{t-1} = \bar p)$. If the discretized
+    process were an MDP this would not depend on $\bar p$.
+
+    Args:
+        grid: a grid over $(x, \dot x)$.
+        pi: $\pi(a \mid \bar s)$, shape `(grid.d, 3)`, rows summing to 1.
+        rng: random generator (car starts and actions).
+        cars: number of cars, >= 1.
+        steps: steps per car, >= 2.
+
+    Returns:
+        int64 counts, shape `(grid.d, grid.d, 3, grid.d)`, indexed `[p, s, a, s_next]`.
+    """
+    check_positive_int("cars", cars)
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 2:
+        raise ValueError(f"steps must be an integer >= 2, got {steps!r}")
+    pi = np.asarray(pi, dtype=np.float64)
+    if pi.shape != (grid.d, 3) or (pi < 0).any() or not np.allclose(pi.sum(1), 1):
+        raise ValueError(f"pi must have shape ({grid.d}, 3) with rows of probabilities "
+                         f"summing to 1, got shape {pi.shape}")
+    cdf = np.cumsum(pi, axis=1)
+    car = MountainCarBatch(cars)
+    starts = [np.random.default_rng(s) for s in rng.integers(0, 2**31 - 1, size=cars)]
+    car.reset(np.arange(cars), starts)
+    N = np.zeros((grid.d, grid.d, 3, grid.d), dtype=np.int64)
+    s = grid.index(car.obs())
+    p = np.full(cars, -1)                           # -1: no predecessor in this episode
+    for _ in range(steps):
+        u = rng.random(cars)
+        a = np.minimum((u[:, None] >= cdf[s]).sum(1), 2)   # a ~ pi(.|s)
+        terminated = car.step(a)
+        s_next = grid.index(car.obs())
+        has_p = p >= 0
+        np.add.at(N, (p[has_p], s[has_p], a[has_p], s_next[has_p]), 1)  # (MARKOV)
+        p, s = s.copy(), s_next
+        if terminated.any():
+            idx = np.flatnonzero(terminated)
+            car.reset(idx, starts)
+            s[idx] = grid.index(car.obs()[idx])
+            p[idx] = -1
+    return N
+# --8<-- [end:markov]

@@ -22,8 +22,10 @@ from fa_book.discretize import (
     aggregate_by_key,
     aggregated_values,
     bucket_fit,
+    cell_transition_counts,
     cells_visited_fraction,
     n_cells,
+    push_with_velocity,
     q_learning_discretized,
     q_learning_update,
     staircase_rms,
@@ -62,9 +64,12 @@ def brute_force_cell(grid: Grid, x: np.ndarray) -> list[int]:
 @given(grids(), seeds, st.sampled_from([np.float64, np.float32]))
 def test_every_point_in_the_box_is_in_exactly_one_cell(grid, seed, dtype):
     rng = np.random.default_rng(seed)
-    # points drawn inside the box, plus every edge value (the box's upper edges too)
+    # points drawn inside the box, plus points whose j-th coordinates run through every
+    # edge value of dimension j (the box's upper edges too), in shuffled combinations
     x = rng.uniform(grid.low, grid.high, size=(20, grid.n_dims))
-    corners = np.stack([rng.choice(e, size=20) for e in grid.edges], axis=1)
+    m = max(e.size for e in grid.edges)
+    corners = np.stack([np.resize(rng.permutation(e), m) for e in grid.edges], axis=1)
+    assert all(np.isin(e, corners[:, j]).all() for j, e in enumerate(grid.edges))
     x = np.concatenate([x, corners]).astype(dtype)   # rounding keeps x in the box
     assert x.dtype == dtype
     idx = grid.index(x)
@@ -287,6 +292,71 @@ def test_q_learning_on_the_discretized_car_learns():
 # --8<-- [end:learns]
 
 
+# --------------------------------------------------------------------- not an MDP
+
+def test_transition_counts_match_a_gymnasium_loop():
+    """The counts N[p, s, a, s'] are those of the real environment, episode by episode:
+    same starts as env.reset(seed=...), a new episode after the flag, no predecessor at
+    an episode's first step."""
+    grid = Grid.for_space(MountainCarBatch.observation_space, (5, 4))
+    pi = push_with_velocity(grid)
+    cars, steps = 3, 400
+    N = cell_transition_counts(grid, pi, np.random.default_rng(7), cars=cars, steps=steps)
+    seeds = np.random.default_rng(7).integers(0, 2**31 - 1, size=cars)
+    ref = np.zeros_like(N)
+    env = gym.make("MountainCar-v0", max_episode_steps=None).unwrapped
+    episodes = 0
+    for seed in seeds:
+        obs, _ = env.reset(seed=int(seed))
+        p, s = None, int(grid.index(obs))
+        for _ in range(steps):
+            a = int(pi[s].argmax())
+            obs, _, terminated, _, _ = env.step(a)
+            s_next = int(grid.index(obs))
+            if p is not None:
+                ref[p, s, a, s_next] += 1
+            p, s = s, s_next
+            if terminated:
+                episodes += 1
+                obs, _ = env.reset()
+                p, s = None, int(grid.index(obs))
+    assert episodes >= cars                 # every car reached the flag at least once
+    assert np.array_equal(N, ref)
+
+
+def stay_rate(N, s, a, p):
+    """Estimate of P(s' = s | s, a, previous cell p), and its number of samples."""
+    n = int(N[p, s, a].sum())
+    return N[p, s, a, s] / n, n
+
+
+def z_two_rates(p1, n1, p2, n2):
+    """Difference of two estimated rates in standard errors (pooled, as under the
+    hypothesis that they are equal)."""
+    pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+    return (p1 - p2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+
+
+# --8<-- [start:not_markov]
+def test_discretized_mountain_car_is_not_markov():
+    """4 x 4 grid, policy "push with the velocity". In the corner cell (x < -0.75,
+    v < -0.035), pushing left, the chance of still being in that cell next step depends on
+    the cell the car came from: more than 5 standard errors apart. A control: the same
+    estimate from two independent data sets agrees within 5 standard errors."""
+    grid = Grid.for_space(MountainCarBatch.observation_space, 4)
+    pi = push_with_velocity(grid)
+    corner, right = 0, int(grid.index([-0.5, -0.05]))  # cells (0, 0) and (1, 0)
+    a = int(pi[corner].argmax())                        # 0: push left
+    N = cell_transition_counts(grid, pi, np.random.default_rng(0), cars=1000, steps=300)
+    (p_stayed, n_stayed), (p_came, n_came) = (stay_rate(N, corner, a, corner),
+                                              stay_rate(N, corner, a, right))
+    assert min(n_stayed, n_came) >= 100
+    assert abs(z_two_rates(p_stayed, n_stayed, p_came, n_came)) > 5
+    N2 = cell_transition_counts(grid, pi, np.random.default_rng(1), cars=1000, steps=300)
+    assert abs(z_two_rates(p_stayed, n_stayed, *stay_rate(N2, corner, a, corner))) < 5
+# --8<-- [end:not_markov]
+
+
 # --------------------------------------------------------------------- bad input
 
 def test_bad_input_names_the_problem():
@@ -319,6 +389,12 @@ def test_bad_input_names_the_problem():
         q_learning_discretized(DiscreteQConfig(alpha=0.0), np.random.default_rng(0))
     with pytest.raises(ValueError, match="epsilon"):
         q_learning_discretized(DiscreteQConfig(epsilon=1.5), np.random.default_rng(0))
+    grid = Grid.for_space(box, 4)
+    with pytest.raises(ValueError, match="pi must have shape"):
+        cell_transition_counts(grid, np.ones((16, 3)), np.random.default_rng(0))
+    with pytest.raises(ValueError, match="steps"):
+        cell_transition_counts(grid, push_with_velocity(grid), np.random.default_rng(0),
+                               steps=1)
     with pytest.raises(ValueError, match="backend"):
         q_learning_discretized(DiscreteQConfig(env_id="CartPole-v1"),
                                np.random.default_rng(0), backend="numpy")

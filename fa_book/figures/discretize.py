@@ -10,6 +10,8 @@ from pathlib import Path
 
 import gymnasium as gym
 import matplotlib.pyplot as plt
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 import numpy as np
 
 from fa_book._doc import config_table
@@ -307,15 +309,28 @@ def figure_discretize_learning(out_dir: Path, *, quick: bool = False) -> list[Pa
         if terminated or truncated:
             break
     raw = np.array(raw)
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    # a cell whose every Q is still exactly q_init was never left by any step: every
+    # update from it moves Q away from q_init (reward -1, Q <= 0), so these are unvisited
+    untouched = (Q == DiscreteQConfig().q_init)
+    never = untouched.all(axis=1).reshape(grid.bins)
+    partly = (untouched.any(axis=1) & ~untouched.all(axis=1)).reshape(grid.bins)
+    fig, ax = plt.subplots(figsize=(7, 4.8))
     (xe, ve) = grid.edges
     im = ax.pcolormesh(xe, ve, cost.T, cmap="magma_r", shading="flat")
     fig.colorbar(im, ax=ax, label=r"$-\max_a Q(\bar s, a)$ (steps to go)")
+    for mask, hatch, name in [(never, "xx", "never visited: every $Q$ still $0$"),
+                              (partly, "..", "some action never tried: max $Q$ still $0$")]:
+        for n_hit, (i, j) in enumerate(zip(*np.nonzero(mask), strict=True)):
+            ax.add_patch(Rectangle((xe[i], ve[j]), xe[i + 1] - xe[i], ve[j + 1] - ve[j],
+                                   fill=False, hatch=hatch, edgecolor="0.35", lw=0,
+                                   label=f"{name} ({int(mask.sum())} cells)"
+                                   if n_hit == 0 else None))
     ax.plot(raw[:, 0], raw[:, 1], "c.-", ms=2, lw=0.8,
             label=f"greedy episode, gymnasium, seed 0 ({len(raw) - 1} steps)")
     ax.set(xlabel="position $x$", ylabel="velocity $\\dot x$",
            title="learned cost-to-go on the 12x12 grid (run 0)")
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1,
+              framealpha=1)
     paths.append(_save(fig, out_dir, "discretize_value"))
     return paths
 
