@@ -24,6 +24,10 @@ features *is* a lookup table over buckets).
   Q-learning on a discretized gymnasium task; for `MountainCar-v0` it runs many
   independent runs at once on [`MountainCarBatch`][fa_book.discretize.MountainCarBatch],
   a numpy copy of gymnasium's dynamics that the tests check step for step.
+* [`cell_transition_counts`][fa_book.discretize.cell_transition_counts] counts cell
+  transitions of Mountain Car under a fixed cell policy (e.g.
+  [`push_with_velocity`][fa_book.discretize.push_with_velocity]), split by the previous
+  cell, to show that the discretized process is not Markov.
 """
 
 from __future__ import annotations
@@ -56,9 +60,11 @@ __all__ = [
     "aggregate_by_key",
     "aggregated_values",
     "bucket_fit",
+    "cell_transition_counts",
     "cells_visited_fraction",
     "epsilon_greedy",
     "n_cells",
+    "push_with_velocity",
     "q_learning_discretized",
     "q_learning_update",
     "staircase_rms",

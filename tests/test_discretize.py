@@ -324,6 +324,24 @@ def test_transition_counts_match_a_gymnasium_loop():
     assert np.array_equal(N, ref)
 
 
+def test_transition_counts_draw_actions_from_pi():
+    """With a stochastic cell policy, the action frequencies in each often-visited cell
+    match pi(a | s) within 5 standard errors; actions with pi = 0 never occur."""
+    grid = Grid.for_space(MountainCarBatch.observation_space, 4)
+    pi = np.tile([0.5, 0.0, 0.5], (grid.d, 1))
+    pi[::2] = [0.2, 0.3, 0.5]
+    N = cell_transition_counts(grid, pi, np.random.default_rng(3), cars=200, steps=100)
+    n_sa = N.sum(axis=(0, 3))                             # (s, a)
+    n_s = n_sa.sum(1)
+    checked = 0
+    for s in np.flatnonzero(n_s >= 200):
+        freq = n_sa[s] / n_s[s]
+        se = np.sqrt(pi[s] * (1 - pi[s]) / n_s[s])
+        assert np.all(np.abs(freq - pi[s]) <= 5 * se + 1e-12)
+        checked += 1
+    assert checked >= 3
+
+
 def stay_rate(N, s, a, p):
     """Estimate of P(s' = s | s, a, previous cell p), and its number of samples."""
     n = int(N[p, s, a].sum())

@@ -10,21 +10,24 @@ from pathlib import Path
 
 import gymnasium as gym
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullFormatter, ScalarFormatter
-import numpy as np
 
 from fa_book._doc import config_table
 from fa_book.discretize import (
     DiscreteQConfig,
     DiscretizeObservation,
     Grid,
+    MountainCarBatch,
     aggregate_by_clustering,
     aggregate_by_key,
     aggregated_values,
     bucket_fit,
+    cell_transition_counts,
     cells_visited_fraction,
     n_cells,
+    push_with_velocity,
     q_learning_discretized,
     staircase_rms,
 )
@@ -233,23 +236,43 @@ def figure_discretize_buckets(out_dir: Path, *, quick: bool = False) -> list[Pat
         agg = aggregate_by_clustering(dist, kk, rng)
         res["k-means on distance"].append((agg.d, err(agg)))
 
-    fig, (ax0, ax1, ax2) = plt.subplots(1, 3, figsize=(15, 4), layout="constrained")
-    im = ax0.imshow(v.reshape(n, n).T, origin="lower", cmap="viridis")
-    fig.colorbar(im, ax=ax0, shrink=0.8)
-    ax0.set(title="$v_\\pi$: drift to the goal (top right)", xlabel="x", ylabel="y")
-    agg = aggregate_by_clustering(xy.astype(float), 16, np.random.default_rng(1))
-    w = aggregated_values(agg, v, mu)
-    im = ax1.imshow(w[agg.groups].reshape(n, n).T, origin="lower", cmap="viridis",
-                    vmin=v.min(), vmax=v.max())
-    ax1.set(title="16 buckets from k-means on (x, y)", xlabel="x", ylabel="y")
-    for j, (name, pts) in enumerate(res.items()):
-        d, e = np.array(pts).T
-        order = np.argsort(d)
-        ax2.loglog(d[order], e[order], "o-", color=f"C{j}", ms=3, label=name)
-    ax2.set(xlabel="number of buckets $d$", ylabel="$\\mu$-weighted RMS error",
-            title="best fit, one value per bucket")
-    ax2.legend(fontsize=8)
-    paths = [_save(fig, out_dir, "discretize_buckets")]
+    # two figures of about 11 x 4.2 inches, so that the text stays legible when the page
+    # scales them to its width (~700 px)
+    with plt.rc_context({"font.size": 12}):
+        fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+        im = ax0.imshow(v.reshape(n, n).T, origin="lower", cmap="viridis")
+        ax0.set(title="$v_\\pi$: drift to the goal (top right)", xlabel="x", ylabel="y")
+        agg = aggregate_by_clustering(xy.astype(float), 16, np.random.default_rng(1))
+        w = aggregated_values(agg, v, mu)
+        ax1.imshow(w[agg.groups].reshape(n, n).T, origin="lower", cmap="viridis",
+                   vmin=v.min(), vmax=v.max())
+        ax1.set(title="16 buckets from k-means on (x, y)", xlabel="x", ylabel="y")
+        fig.colorbar(im, ax=[ax0, ax1], shrink=0.9, label="value (same scale)")
+        paths = [_save(fig, out_dir, "discretize_buckets")]
+
+        fig, ax2 = plt.subplots(figsize=(11, 4.2), layout="constrained")
+        for j, (name, pts) in enumerate(res.items()):
+            d, e = np.array(pts).T
+            order = np.argsort(d)
+            ax2.loglog(d[order], e[order], "o-", color=f"C{j}", ms=4, label=name)
+        ticks = []
+        for d in sorted({d for pts in res.values() for d, _ in pts}):
+            if not ticks or d > 1.1 * ticks[-1]:      # 59 and 60 would overprint
+                ticks.append(int(d))
+        ax2.set_xticks(ticks)
+        lo_e = min(e for pts in res.values() for _, e in pts)
+        hi_e = max(e for pts in res.values() for _, e in pts)
+        ax2.set_yticks([y for y in [0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5]
+                        if lo_e / 1.2 <= y <= hi_e * 1.2])
+        for axis in (ax2.xaxis, ax2.yaxis):          # plain numbers, not 10^x, on log axes
+            axis.set_major_formatter(ScalarFormatter())
+            axis.set_minor_formatter(NullFormatter())
+        ax2.set_xlabel("number of buckets $d$ (log scale)", labelpad=6)
+        ax2.set_ylabel("$\\mu$-weighted RMS error (log scale)", labelpad=8)
+        ax2.set_title("best fit, one value per bucket (AGG)")
+        ax2.grid(True, which="major", color="0.9")
+        ax2.legend()
+        paths.append(_save(fig, out_dir, "discretize_buckets_error"))
     rows = ["| bucketing | buckets $d$ | $\\mu$-weighted RMS error |", "|---|---|---|"]
     for name, pts in res.items():
         for d, e in sorted(set(pts)):
@@ -320,10 +343,11 @@ def figure_discretize_learning(out_dir: Path, *, quick: bool = False) -> list[Pa
     fig.colorbar(im, ax=ax, label=r"$-\max_a Q(\bar s, a)$ (steps to go)")
     for mask, hatch, name in [(never, "xx", "never visited: every $Q$ still $0$"),
                               (partly, "..", "some action never tried: max $Q$ still $0$")]:
+        n_mask = int(mask.sum())
         for n_hit, (i, j) in enumerate(zip(*np.nonzero(mask), strict=True)):
             ax.add_patch(Rectangle((xe[i], ve[j]), xe[i + 1] - xe[i], ve[j + 1] - ve[j],
                                    fill=False, hatch=hatch, edgecolor="0.35", lw=0,
-                                   label=f"{name} ({int(mask.sum())} cells)"
+                                   label=f"{name} ({n_mask} cell{'s' * (n_mask != 1)})"
                                    if n_hit == 0 else None))
     ax.plot(raw[:, 0], raw[:, 1], "c.-", ms=2, lw=0.8,
             label=f"greedy episode, gymnasium, seed 0 ({len(raw) - 1} steps)")
@@ -376,3 +400,63 @@ def table_discretize_resolution(out_dir: Path, *, quick: bool = False) -> list[P
             "`default_rng(100 + k)`.\n")
     paths.append(_write(out_dir, "discretize_resolution", "\n".join(rows) + "\n" + note))
     return paths
+
+
+# ---------------------------------------------------------------------------- not Markov
+
+def _stay(N: np.ndarray, s: int, a: int, p: int) -> tuple[float, int]:
+    """Estimate of P(s' = s | s, a, previous cell p) and its number of samples."""
+    n = int(N[p, s, a].sum())
+    return (N[p, s, a, s] / n if n else math.nan), n
+
+
+def _z(p1: float, n1: int, p2: float, n2: int) -> float:
+    """Difference of two rates in standard errors, pooled as under 'they are equal'."""
+    q = (p1 * n1 + p2 * n2) / (n1 + n2)
+    se = math.sqrt(q * (1 - q) * (1 / n1 + 1 / n2))
+    return (p1 - p2) / se if se > 0 else 0.0
+
+
+def table_discretize_markov(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    r"""The discretized Mountain Car is not Markov: on a 4 x 4 grid under the fixed policy
+    "push with the velocity", the chance of staying in a cell depends on the cell the car
+    came from. With a control: the same estimate from an independent second data set."""
+    cars, steps, min_n = (50, 150, 20) if quick else (1000, 300, 100)
+    grid = Grid.for_space(MountainCarBatch.observation_space, 4)
+    pi = push_with_velocity(grid)
+    N = cell_transition_counts(grid, pi, np.random.default_rng(0), cars=cars, steps=steps)
+    N2 = cell_transition_counts(grid, pi, np.random.default_rng(1), cars=cars, steps=steps)
+    lo, hi = grid.bounds(np.arange(grid.d))
+    arrow = {0: "left", 1: "none", 2: "right"}
+    rows = ["| cell $(i_x, i_{\\dot x})$: $x$, $\\dot x$ | push | came from | "
+            "$P(\\text{stay} \\mid \\text{came from})$ (samples) | "
+            "from the same cell (samples) | difference in SE | "
+            "control: same cell, 2nd data set, in SE |",
+            "|---|---|---|---|---|---|---|"]
+    for s in range(grid.d):
+        a = int(pi[s].argmax())
+        before = N[:, s, a].sum(1)
+        before[s] = 0
+        other = int(before.argmax())
+        (p_same, n_same), (p_other, n_other) = _stay(N, s, a, s), _stay(N, s, a, other)
+        p_ctrl, n_ctrl = _stay(N2, s, a, s)
+        if min(n_same, n_other, n_ctrl) < min_n:
+            continue
+        ix, iv = grid.unravel(s)
+        jx, jv = grid.unravel(other)
+        rows.append(
+            f"| $({ix}, {iv})$: $[{lo[s, 0]:.2f}, {hi[s, 0]:.2f})$, "
+            f"$[{lo[s, 1]:.3f}, {hi[s, 1]:.3f})$ | {arrow[a]} | $({jx}, {jv})$ | "
+            f"{p_other:.3f} ({n_other}) | {p_same:.3f} ({n_same}) | "
+            f"{_z(p_other, n_other, p_same, n_same):+.1f} | "
+            f"{_z(p_ctrl, n_ctrl, p_same, n_same):+.1f} |")
+    note = (f"\nMountain Car dynamics (`MountainCarBatch`, identical to gymnasium's), "
+            f"{cars} cars x {steps} steps, starts and actions from `default_rng(0)` "
+            f"(second data set for the control: `default_rng(1)`); a car that reaches the "
+            f"flag starts a new episode. 4 x 4 uniform grid over the observation box, "
+            f"cells $(i_x, i_{{\\dot x}})$ counted from the bottom left; fixed policy: "
+            f"push right in the upper half of the velocities, left in the lower half. "
+            f"\"came from\" is the most frequent other cell before the current one; only "
+            f"cells where every estimate has at least {min_n} samples are listed. "
+            f"SE: pooled standard error of a difference of two rates.\n")
+    return [_write(out_dir, "discretize_markov", "\n".join(rows) + "\n" + note)]

@@ -145,6 +145,7 @@ def figure_dqn_ablations(out_dir: Path, *, quick: bool = False) -> list[Path]:
     ax_q.set_xlabel("environment steps")
     ax_q.set_ylabel("mean of max_a Q(s, a) over the last 1000 states")
     ax_q.set_yscale("symlog", linthresh=10)
+    ax_q.set_ylim(bottom=0)
     ax_q.set_title("Q-values (the true ones are below the dotted line)")
     fig.tight_layout()
     png = out_dir / "dqn_ablations.png"
