@@ -61,6 +61,7 @@ from fa_book._validate import (
 __all__ = [
     "Batch",
     "DQNConfig",
+    "NStepAccumulator",
     "NatureQNetwork",
     "NumpyQ",
     "QNetwork",
@@ -135,13 +136,19 @@ class DQNConfig:
     """Episodes per greedy evaluation (run side by side in a vector env)."""
     seed: int = 0
     """Seeds the network, the replay sampling, exploration and the environments."""
+    n_step: int = 1
+    """n-step return target: n rewards, then gamma^n max_a' Q(s_{t+n}, a'; theta^-)."""
+    max_grad_norm: float | None = None
+    """Clip the gradient's global L2 norm to this before each step (None: no clipping)."""
 # --8<-- [end:config]
 
     def __post_init__(self) -> None:
         for name in ("total_steps", "buffer_size", "batch_size", "train_freq",
                      "gradient_steps", "target_update", "eps_duration", "eval_every",
-                     "eval_episodes"):
+                     "eval_episodes", "n_step"):
             check_positive_int(name, getattr(self, name))
+        if self.max_grad_norm is not None:
+            check_positive("max_grad_norm", self.max_grad_norm)
         if self.learning_starts < 0 or not isinstance(self.learning_starts, int):
             raise ValueError(f"learning_starts must be an integer >= 0, "
                              f"got {self.learning_starts!r}")
@@ -304,7 +311,10 @@ class Batch(NamedTuple):
     r"""A minibatch of transitions $(s, a, r, s', \text{terminated})$ as torch tensors.
 
     Shapes: `s`, `s_next` `(B, *obs_shape)`; `a` `(B,)` int64; `r`, `terminated`
-    `(B,)` float32 (`terminated` is 1.0 where $s'$ is terminal).
+    `(B,)` float32 (`terminated` is 1.0 where $s'$ is terminal). For n-step transitions
+    (see [`NStepAccumulator`][fa_book.dqn.NStepAccumulator]) `r` is the discounted sum of
+    the rewards, `s_next` the state reached after them and `steps` `(B,)` float32 their
+    number $m$, so the bootstrap is discounted by $\gamma^m$; `steps=None` means $m = 1$.
     """
 
     s: torch.Tensor
@@ -312,6 +322,7 @@ class Batch(NamedTuple):
     r: torch.Tensor
     s_next: torch.Tensor
     terminated: torch.Tensor
+    steps: torch.Tensor | None = None
 
 
 # --8<-- [start:replay]
@@ -335,6 +346,7 @@ class ReplayBuffer:
         self.a = np.zeros(capacity, dtype=np.int64)
         self.r = np.zeros(capacity, dtype=np.float32)
         self.terminated = np.zeros(capacity, dtype=np.float32)
+        self.steps = np.ones(capacity, dtype=np.float32)
         self.pos = 0  # next slot to write
         self.size = 0  # number of filled slots
 
@@ -342,11 +354,14 @@ class ReplayBuffer:
         return self.size
 
     def add(self, s: np.ndarray, a: int, r: float, s_next: np.ndarray,
-            terminated: bool) -> None:
-        """Store one transition, overwriting the oldest when full."""
+            terminated: bool, steps: int = 1) -> None:
+        """Store one transition, overwriting the oldest when full.
+
+        `steps` is the number of rewards summed in `r` (1 for an ordinary transition).
+        """
         i = self.pos
         self.s[i], self.a[i], self.r[i] = s, a, r
-        self.s_next[i], self.terminated[i] = s_next, terminated
+        self.s_next[i], self.terminated[i], self.steps[i] = s_next, terminated, steps
         self.pos = (i + 1) % self.capacity
         self.size = min(self.size + 1, self.capacity)
 
@@ -366,8 +381,63 @@ class ReplayBuffer:
         """The transitions at `idx` as torch tensors (no copy beyond numpy's gather)."""
         return Batch(torch.from_numpy(self.s[idx]), torch.from_numpy(self.a[idx]),
                      torch.from_numpy(self.r[idx]), torch.from_numpy(self.s_next[idx]),
-                     torch.from_numpy(self.terminated[idx]))
+                     torch.from_numpy(self.terminated[idx]),
+                     torch.from_numpy(self.steps[idx]))
 # --8<-- [end:replay]
+
+
+# --8<-- [start:nstep]
+class NStepAccumulator:
+    r"""Turns the stream of one-step transitions into n-step ones for the replay memory.
+
+    The transition stored for time $t$ is
+    $(s_t, a_t, R_t^{(m)}, s_{t+m}, \text{terminated}, m)$ with
+    $R_t^{(m)} = \sum_{k=0}^{m-1} \gamma^k r_{t+k}$, so its target is
+    $y = R_t^{(m)} + \gamma^m \max_{a'} Q(s_{t+m}, a'; \theta^-)$ (Sutton & Barto 2018,
+    eq. 7.1, with a max; Hessel et al. 2018, "multi-step learning"). Normally $m = n$; at
+    the end of an episode the pending steps are flushed with $m$ = the steps left:
+
+    - `terminated`: the return stops at the terminal state, no bootstrap;
+    - `truncated` (time limit): $s_{t+m}$ is the state reached, and it bootstraps.
+
+    The rewards $r_{t+1}, \dots$ came from the behaviour ($\varepsilon$-greedy) policy,
+    not the greedy one, and no correction is made: for $n > 1$ the target is biased toward
+    the behaviour policy's return, as in Rainbow. With $n = 1$ each step is stored as is.
+
+    Args:
+        n: the number of rewards $n \ge 1$ before bootstrapping.
+        gamma: discount $\gamma$.
+    """
+
+    def __init__(self, n: int, gamma: float):
+        self.n = check_positive_int("n", n)
+        self.gamma = check_discount("gamma", gamma)
+        self.pending: list[tuple[np.ndarray, int, float]] = []
+
+    def _emit(self, s_next: np.ndarray, terminated: bool
+              ) -> tuple[np.ndarray, int, float, np.ndarray, bool, int]:
+        s, a, _ = self.pending[0]
+        R = sum(self.gamma ** k * r for k, (_, _, r) in enumerate(self.pending))  # (NSTEP)
+        steps = len(self.pending)
+        self.pending.pop(0)
+        return s, a, R, s_next, terminated, steps
+
+    def push(self, s: np.ndarray, a: int, r: float, s_next: np.ndarray, terminated: bool,
+             truncated: bool) -> list[tuple[np.ndarray, int, float, np.ndarray, bool, int]]:
+        """Add the step $(s, a, r, s')$; return the transitions now complete.
+
+        Each is `(s, a, R, s_next, terminated, steps)`, ready for
+        [`ReplayBuffer.add`][fa_book.dqn.ReplayBuffer.add].
+        """
+        self.pending.append((s, a, float(r)))
+        out = []
+        if terminated or truncated:
+            while self.pending:
+                out.append(self._emit(s_next, bool(terminated)))
+        elif len(self.pending) == self.n:
+            out.append(self._emit(s_next, False))
+        return out
+# --8<-- [end:nstep]
 
 
 # ---------------------------------------------------------------------------------------
@@ -383,7 +453,8 @@ def dqn_target(target_net: nn.Module, batch: Batch, gamma: float,
     into $\theta^-$ (or into $\theta$ when the target network is switched off).
     With `q_net` given, the Double-DQN target (van Hasselt et al. 2016, not the paper's):
     $a^* = \arg\max_{a'} Q(s', a'; \theta)$ is chosen by the online network and
-    evaluated by the target network, $Q(s', a^*; \theta^-)$.
+    evaluated by the target network, $Q(s', a^*; \theta^-)$. For n-step transitions
+    (`batch.steps` = $m$) the bootstrap is discounted by $\gamma^m$ instead of $\gamma$.
 
     Returns:
         $y$, shape `(B,)`.
@@ -395,7 +466,8 @@ def dqn_target(target_net: nn.Module, batch: Batch, gamma: float,
         else:
             a_star = q_net(batch.s_next).argmax(dim=1, keepdim=True)
             q_next = q_next_all.gather(1, a_star).squeeze(1)  # (DOUBLE)
-        return batch.r + gamma * (1.0 - batch.terminated) * q_next  # (TARGET)
+        discount = gamma if batch.steps is None else gamma ** batch.steps
+        return batch.r + discount * (1.0 - batch.terminated) * q_next  # (TARGET)
 
 
 def dqn_loss(q_net: nn.Module, target_net: nn.Module, batch: Batch, gamma: float,
@@ -531,7 +603,8 @@ def gradient_step(q_net: nn.Module, target_net: nn.Module, optimizer: torch.opti
         target_net: target network $\theta^-$ (changed only on sync steps).
         optimizer: the optimizer over `q_net`'s parameters.
         batch: a minibatch from $U(D)$.
-        config: supplies $\gamma$, the loss, $C$ (`target_update`) and $\tau$.
+        config: supplies $\gamma$, the loss, $C$ (`target_update`), $\tau$ and
+            `max_grad_norm`.
         update: the index $i \ge 1$ of this update.
 
     Returns:
@@ -543,6 +616,8 @@ def gradient_step(q_net: nn.Module, target_net: nn.Module, optimizer: torch.opti
     loss = dqn_loss(q_net, target_net, batch, config.gamma, config.loss, config.double)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
+    if config.max_grad_norm is not None:  # rescale g to norm <= max_grad_norm
+        torch.nn.utils.clip_grad_norm_(q_net.parameters(), config.max_grad_norm)
     optimizer.step()
     value = loss.item()
     if not math.isfinite(value):
@@ -578,6 +653,7 @@ def train(config: DQNConfig, *, progress: bool = False,
     optimizer = torch.optim.Adam(q_net.parameters(), lr=cfg.learning_rate)
     q_act = NumpyQ(q_net)
     buffer = ReplayBuffer(cfg.buffer_size, (obs_dim,))
+    n_step = NStepAccumulator(cfg.n_step, cfg.gamma)
     n_rounds = max(1, (cfg.total_steps - cfg.learning_starts) // cfg.train_freq)
 
     history: list[dict[str, float]] = []
@@ -598,7 +674,9 @@ def train(config: DQNConfig, *, progress: bool = False,
         else:
             a = int(q_act(s).argmax())
         s_next, r, terminated, truncated, _ = env.step(a)
-        buffer.add(s, a, r, s_next, terminated)  # truncated: s_next still bootstraps
+        # truncated: s_next still bootstraps; n_step > 1 stores n-step transitions
+        for transition in n_step.push(s, a, r, s_next, terminated, truncated):
+            buffer.add(*transition)
         G += float(r)
         s = s_next
         if terminated or truncated:
@@ -780,6 +858,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         if isinstance(default, bool):
             parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction,
                                 default=default, help=doc)
+        elif default is None:  # an optional number: the type from the annotation
+            parser.add_argument(flag, dest=f.name, type=float if "float" in str(f.type)
+                                else int, default=None, help=doc)
         elif isinstance(default, tuple):
             parser.add_argument(flag, dest=f.name, type=int, nargs="+", default=default,
                                 help=doc)

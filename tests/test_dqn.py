@@ -18,6 +18,7 @@ from fa_book.dqn import (
     Batch,
     DQNConfig,
     NatureQNetwork,
+    NStepAccumulator,
     NumpyQ,
     QNetwork,
     ReplayBuffer,
@@ -215,6 +216,12 @@ def test_bad_arguments_name_the_argument():
         DQNConfig(buffer_size=10, batch_size=32)
     with pytest.raises(ValueError, match="tau"):
         DQNConfig(tau=0.0)
+    with pytest.raises(ValueError, match="n_step"):
+        DQNConfig(n_step=0)
+    with pytest.raises(ValueError, match="max_grad_norm"):
+        DQNConfig(max_grad_norm=0.0)
+    with pytest.raises(ValueError, match="gamma"):
+        NStepAccumulator(3, 1.5)
 
 
 def test_numpy_q_is_the_torch_network_and_follows_optimizer_steps():
@@ -357,3 +364,109 @@ def test_same_seed_same_numbers_and_logs(tmp_path):
     assert config.total_steps == 1200
     for p, q in zip(a.parameters(), b.parameters(), strict=True):
         assert torch.equal(p, q)
+
+
+# --8<-- [start:nstep_by_hand]
+@pytest.mark.parametrize("end", ["terminated", "truncated"])
+def test_n_step_transitions_and_targets_by_hand(end):
+    """n = 3, gamma = 1/2, rewards 1, 2, 4, 8, 16 on states s_0..s_5 (s_k = [k, -k]):
+    R_0 = 1 + 2/2 + 4/4 = 3, R_1 = 6, R_2 = 12, then the episode ends after r_4 and the
+    last two are flushed with m = 2 and m = 1 rewards: R_3 = 8 + 16/2 = 16, R_4 = 16.
+    The last three reach s_5: terminated, no bootstrap; truncated, they bootstrap from
+    s_5 with gamma^3, gamma^2, gamma."""
+    acc, buffer = NStepAccumulator(3, 0.5), ReplayBuffer(10, (2,))
+    states = [np.array([k, -k], dtype=np.float32) for k in range(6)]
+    rewards = [1.0, 2.0, 4.0, 8.0, 16.0]
+    emitted = []
+    for k in range(5):
+        last = k == 4
+        out = acc.push(states[k], k % 2, rewards[k], states[k + 1],
+                       terminated=last and end == "terminated",
+                       truncated=last and end == "truncated")
+        emitted.append(len(out))
+        for transition in out:
+            buffer.add(*transition)
+    assert emitted == [0, 0, 1, 1, 3] and acc.pending == []
+    b = buffer.batch(np.arange(5))
+    assert b.r.tolist() == [3.0, 6.0, 12.0, 16.0, 16.0]
+    assert b.steps.tolist() == [3.0, 3.0, 3.0, 2.0, 1.0]
+    assert b.s[:, 0].tolist() == [0, 1, 2, 3, 4] and b.a.tolist() == [0, 1, 0, 1, 0]
+    assert b.s_next[:, 0].tolist() == [3, 4, 5, 5, 5]
+    terminal = 1.0 if end == "terminated" else 0.0
+    assert b.terminated.tolist() == [0.0, 0.0, terminal, terminal, terminal]
+    # the target: R + gamma^m max_a' Q(s_{t+m}, a'; theta^-), no bootstrap if terminated
+    target_net = _net(2, obs_dim=2)
+    Q_minus = NumpyQ(target_net)
+    by_hand = [3 + 0.5 ** 3 * max(Q_minus(states[3])),
+               6 + 0.5 ** 3 * max(Q_minus(states[4])),
+               12 + (0.0 if terminal else 0.5 ** 3 * max(Q_minus(states[5]))),
+               16 + (0.0 if terminal else 0.5 ** 2 * max(Q_minus(states[5]))),
+               16 + (0.0 if terminal else 0.5 * max(Q_minus(states[5])))]
+    y = dqn_target(target_net, b, 0.5)
+    assert y.tolist() == pytest.approx(by_hand, rel=1e-6)
+# --8<-- [end:nstep_by_hand]
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_n_step_transitions_on_real_cartpole_episodes(n):
+    """Episodes of CartPole-v1, one ending by the pole falling (terminated) and one cut by
+    a 12-step time limit (truncated): every stored transition is (s_t, a_t,
+    sum_k gamma^k r_{t+k}, s_{t+m}, terminated, m) of the recorded trajectory, with
+    m = min(n, T - t); only the last min(n, T) of a terminated episode are terminal."""
+    gamma = 0.9
+    for max_steps, action in [(500, lambda t: 0), (12, lambda t: t % 2)]:
+        env = gym.make("CartPole-v1", max_episode_steps=max_steps)
+        acc, stored, traj = NStepAccumulator(n, gamma), [], []
+        s, _ = env.reset(seed=0)
+        done, t = False, 0
+        while not done:
+            s_next, r, terminated, truncated, _ = env.step(action(t))
+            traj.append((s, action(t), r, s_next))
+            stored += acc.push(s, action(t), r, s_next, terminated, truncated)
+            s, done, t = s_next, terminated or truncated, t + 1
+        env.close()
+        T = len(traj)
+        assert (T < 12) == terminated and (T == 12) == truncated
+        assert len(stored) == T
+        for t, (s_t, a_t, R, s_m, term, m) in enumerate(stored):
+            assert m == min(n, T - t)
+            assert np.array_equal(s_t, traj[t][0]) and a_t == traj[t][1]
+            assert R == pytest.approx(sum(gamma ** k * traj[t + k][2] for k in range(m)))
+            assert np.array_equal(s_m, traj[t + m - 1][3])
+            assert term == (terminated and t + m == T)
+
+
+def test_gradient_clipping_rescales_the_gradient_to_the_maximum_norm():
+    """With max_grad_norm c the step uses g * min(1, c / |g|): same direction, norm <= c."""
+    rng = np.random.default_rng(6)
+    batch = _batch(rng, B=16)
+    batch = batch._replace(r=batch.r * 100)  # a large TD error: |g| far above c
+    for c, clipped in [(0.1, True), (1e6, False)]:
+        q_net, target_net = _net(1), _net(2)
+        dqn_loss(q_net, target_net, batch, 0.9, "mse").backward()
+        g = [p.grad.clone() for p in q_net.parameters()]
+        norm = torch.sqrt(sum((x ** 2).sum() for x in g)).item()
+        q_net.zero_grad()
+        config = DQNConfig(loss="mse", gamma=0.9, max_grad_norm=c)
+        optimizer = torch.optim.SGD(q_net.parameters(), lr=0.0)
+        gradient_step(q_net, target_net, optimizer, batch, config, update=1)
+        got = [p.grad for p in q_net.parameters()]
+        scale = c / norm if clipped else 1.0
+        assert (norm > c) == clipped
+        for a, b in zip(got, g, strict=True):
+            assert torch.allclose(a, scale * b, rtol=1e-4, atol=1e-7)
+
+
+def test_new_options_reach_the_command_line_and_the_config_table(tmp_path):
+    from fa_book._doc import config_table
+
+    main(["--total-steps", "600", "--learning-starts", "200", "--eval-every", "600",
+          "--eval-episodes", "2", "--hidden", "16", "--n-step", "3",
+          "--max-grad-norm", "2.5", "--no-progress", "--out", str(tmp_path)])
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["config"]["n_step"] == 3 and summary["config"]["max_grad_norm"] == 2.5
+    _, config = load_checkpoint(tmp_path / "model.pt")
+    assert config.n_step == 3 and config.max_grad_norm == 2.5
+    table = config_table(DQNConfig)
+    assert "| `n_step` | `1` |" in table and "| `max_grad_norm` | `None` |" in table
+    assert "gamma^n" in table and "norm" in table
