@@ -16,17 +16,18 @@ $\theta$ refreshed every $C$ updates. The pieces:
 | $Q(s, \cdot\,; \theta)$ for vector observations | [`QNetwork`][fa_book.dqn.QNetwork] |
 | the Nature network for 4 stacked 84x84 frames | [`NatureQNetwork`][fa_book.dqn.NatureQNetwork] |
 | replay memory $D$, uniform sampling $U(D)$ | [`ReplayBuffer`][fa_book.dqn.ReplayBuffer] |
-| target $y$ and loss $L_i$ | [`dqn_target`][fa_book.dqn.dqn_target],
-[`dqn_loss`][fa_book.dqn.dqn_loss] |
+| target $y$ | [`dqn_target`][fa_book.dqn.dqn_target] |
+| loss $L_i$ | [`dqn_loss`][fa_book.dqn.dqn_loss] |
+| $n$-step transitions (our default $n = 5$) | [`NStepAccumulator`][fa_book.dqn.NStepAccumulator] |
 | $\theta^- \leftarrow \theta$ (or Polyak) | [`sync_target`][fa_book.dqn.sync_target] |
 | $\varepsilon$ schedule | [`epsilon_schedule`][fa_book.dqn.epsilon_schedule] |
 | greedy evaluation | [`evaluate`][fa_book.dqn.evaluate] |
 | the loop | [`train`][fa_book.dqn.train], CLI [`main`][fa_book.dqn.main] (`fa-book-dqn`) |
 
-Acting and evaluating do not go through torch at all: [`NumpyQ`][fa_book.dqn.NumpyQ] reads
-the MLP's weights as numpy arrays that *share memory* with the torch parameters, so every
-optimizer step is seen at once and a single-observation forward pass costs microseconds
-instead of the 50-90 us of a torch call.
+Acting does not go through torch: [`NumpyQ`][fa_book.dqn.NumpyQ] reads the MLP's weights
+as numpy arrays that *share memory* with the torch parameters, so every optimizer step is
+seen at once and a single-observation forward pass costs microseconds instead of the tens
+of microseconds of a torch call. (Evaluation batches its 20 episodes through torch.)
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ class DQNConfig:
     """Episodes per greedy evaluation (run side by side in a vector env)."""
     seed: int = 0
     """Seeds the network, the replay sampling, exploration and the environments."""
-    n_step: int = 1
+    n_step: int = 5
     """n-step return target: n rewards, then gamma^n max_a' Q(s_{t+n}, a'; theta^-)."""
     max_grad_norm: float | None = None
     """Clip the gradient's global L2 norm to this before each step (None: no clipping)."""
