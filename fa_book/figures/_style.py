@@ -27,6 +27,13 @@ def mean_band(values: np.ndarray, axis: int = 0, z: float = 1.96):
     return mean, mean - z * se, mean + z * se
 
 
+def png_path(out_dir: Path, name: str) -> Path:
+    """`out_dir/name.png`, creating `out_dir`; for figures saved by the caller."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir / f"{name}.png"
+
+
 def save(fig, out_dir: Path, name: str) -> Path:
     """Save `fig` as `out_dir/name.png` and close it."""
     out_dir = Path(out_dir)

@@ -29,6 +29,7 @@ from fa_book.control import (
     mountain_car_sarsa_single,
 )
 from fa_book.discretize import DiscreteQConfig, q_learning_discretized
+from fa_book.figures._style import png_path, results_dir
 from fa_book.oracles import random_mdp
 
 SEED = 2024
@@ -38,22 +39,10 @@ STEP_SIZES = (0.1, 0.2, 0.5)
 """S&B Figure 10.2's step sizes, per tiling (the weight step is alpha / 8)."""
 
 
-def _results_dir(out_dir: Path) -> Path:
-    d = Path(out_dir).parent / "results"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
-
-
-def _png(out_dir: Path, name: str) -> Path:
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    return out / f"{name}.png"
-
-
 def _caption(out_dir: Path, name: str, text: str) -> Path:
     """Write a figure's caption to `docs/results/<name>_caption.md`, so that the seeds and
     run counts the page shows are the ones the figure function used."""
-    path = _results_dir(out_dir) / f"{name}_caption.md"
+    path = results_dir(out_dir) / f"{name}_caption.md"
     path.write_text(f"*{' '.join(text.split())}*\n", encoding="utf-8")
     return path
 
@@ -127,7 +116,7 @@ def figure_control_cost_to_go(out_dir: Path, *, quick: bool = False) -> list[Pat
                         hspace=0.17)
     box = ax.get_position()                   # room for the 2-D panel's tick labels
     ax.set_position([box.x0 + 0.06, box.y0 + 0.05, box.width - 0.07, box.height - 0.1])
-    path = _png(out_dir, "control_cost_to_go")
+    path = png_path(out_dir, "control_cost_to_go")
     fig.savefig(path, dpi=110)
     plt.close(fig)
     listed = ", ".join(str(e) for e in episodes[:-1]) + f" and {episodes[-1]}"
@@ -174,10 +163,10 @@ def figure_control_step_sizes(out_dir: Path, *, quick: bool = False) -> list[Pat
     ax.set_title(f"Mountain Car, semi-gradient SARSA, 8 tilings; mean of {runs} runs")
     ax.legend()
     fig.tight_layout()
-    path = _png(out_dir, "control_step_sizes")
+    path = png_path(out_dir, "control_step_sizes")
     fig.savefig(path, dpi=110)
     plt.close(fig)
-    table = _results_dir(out_dir) / "control_step_sizes.md"
+    table = results_dir(out_dir) / "control_step_sizes.md"
     table.write_text(
         f"Mean steps per episode ± 95% half-width over {runs} runs (seed {SEED}; "
         f"`python -m fa_book.figures control --only figure_control_step_sizes`).\n\n"
@@ -233,10 +222,10 @@ def figure_control_vs_tabular(out_dir: Path, *, quick: bool = False) -> list[Pat
     ax.set_title(f"MountainCar-v0 (200-step limit): tile coding vs a grid, {runs} runs")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    path = _png(out_dir, "control_vs_tabular")
+    path = png_path(out_dir, "control_vs_tabular")
     fig.savefig(path, dpi=110)
     plt.close(fig)
-    table = _results_dir(out_dir) / "control_vs_tabular.md"
+    table = results_dir(out_dir) / "control_vs_tabular.md"
     table.write_text(
         f"Mean steps per episode ± 95% half-width over {runs} runs per learner (seed "
         f"{SEED}; `python -m fa_book.figures control --only figure_control_vs_tabular`)."
@@ -303,7 +292,7 @@ def figure_control_gpi(out_dir: Path, *, quick: bool = False) -> list[Path]:
     fig.suptitle("approximate policy iteration on one random MDP, exact expected updates",
                  fontsize=11)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
-    path = _png(out_dir, "control_gpi")
+    path = png_path(out_dir, "control_gpi")
     fig.savefig(path, dpi=110)
     plt.close(fig)
     S, A = mdp.n_states, mdp.n_actions
@@ -338,7 +327,7 @@ def table_control_gpi(out_dir: Path, *, quick: bool = False) -> list[Path]:
             counts[name] += bool((np.diff(J) < -1e-9).any())
     rows = ["| features | MDPs where some improvement step lowered J |", "|---|---|"]
     rows += [f"| {k} | {v} of {n} |" for k, v in counts.items()]
-    path = _results_dir(out_dir) / "control_gpi.md"
+    path = results_dir(out_dir) / "control_gpi.md"
     path.write_text("\n".join(rows) + "\n\n(`python -m fa_book.figures control --only "
                     "table_control_gpi`; 6 rounds each, exact evaluation.)\n",
                     encoding="utf-8")
@@ -352,6 +341,6 @@ def table_control_config(out_dir: Path, *, quick: bool = False) -> list[Path]:
         "alpha": "0.1, 0.2, 0.5 (Fig. 10.2); 0.3 in the companion code's Fig. 10.1",
         "epsilon": "0", "gamma": "1", "episodes": "500 (Fig. 10.2), 9000 (Fig. 10.1)",
         "max_episode_steps": "none"}})
-    path = _results_dir(out_dir) / "control_config.md"
+    path = results_dir(out_dir) / "control_config.md"
     path.write_text(text, encoding="utf-8")
     return [path]

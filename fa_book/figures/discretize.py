@@ -31,16 +31,11 @@ from fa_book.discretize import (
     q_learning_discretized,
     staircase_rms,
 )
+from fa_book.figures._style import write_table
 from fa_book.oracles import FiniteMDP, on_policy_distribution, v_pi
 
 Z95 = 1.96
 """Normal quantile for the 95% bands (mean +- 1.96 standard errors over runs)."""
-
-
-def _results_dir(out_dir: Path) -> Path:
-    d = Path(out_dir).parent / "results"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
 
 
 def _save(fig, out_dir: Path, name: str) -> Path:
@@ -49,12 +44,6 @@ def _save(fig, out_dir: Path, name: str) -> Path:
     path = out_dir / f"{name}.png"
     fig.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(fig)
-    return path
-
-
-def _write(out_dir: Path, name: str, text: str) -> Path:
-    path = _results_dir(out_dir) / f"{name}.md"
-    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -68,7 +57,7 @@ def _smooth(x: np.ndarray, w: int) -> np.ndarray:
 
 def table_discretize_config(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """The hyperparameters of tabular Q-learning on the discretized Mountain Car."""
-    return [_write(out_dir, "discretize_config", config_table(DiscreteQConfig()))]
+    return [write_table(out_dir, "discretize_config", config_table(DiscreteQConfig()))]
 
 
 # ---------------------------------------------------------------------------- staircase
@@ -139,7 +128,7 @@ def figure_discretize_staircase(out_dir: Path, *, quick: bool = False) -> list[P
     note = (f"\nTrue value $v(s) = s$ on $[0, 1]$, targets with Gaussian noise "
             f"$\\sigma = {sigma}$, uniform sample states; RMS error against $v$ over $[0,1]$, "
             f"mean of {reps} repetitions (seed 0). An empty bucket predicts 0.\n")
-    paths.append(_write(out_dir, "discretize_staircase", "\n".join(rows) + "\n" + note))
+    paths.append(write_table(out_dir, "discretize_staircase", "\n".join(rows) + "\n" + note))
     return paths
 
 
@@ -174,7 +163,7 @@ def figure_discretize_curse(out_dir: Path, *, quick: bool = False) -> list[Path]
         cells = [f"{n_cells(k, n):.3g}" for k in ks]
         frac = [f"{cells_visited_fraction(n_cells(10, n), N):.3g}" for N in budgets]
         rows.append(f"| {n} | " + " | ".join(cells + frac) + " |")
-    paths.append(_write(out_dir, "discretize_curse", "\n".join(rows) + "\n"))
+    paths.append(write_table(out_dir, "discretize_curse", "\n".join(rows) + "\n"))
     return paths
 
 
@@ -281,7 +270,7 @@ def figure_discretize_buckets(out_dir: Path, *, quick: bool = False) -> list[Pat
             f"down/left 0.1 each), reward -1 per step, $\\gamma = {mdp.gamma}$; exact "
             "$v_\\pi$ and on-policy $\\mu$ from "
             "`fa_book.oracles`; k-means seeded with `default_rng(0)`.\n")
-    paths.append(_write(out_dir, "discretize_buckets", "\n".join(rows) + "\n" + note))
+    paths.append(write_table(out_dir, "discretize_buckets", "\n".join(rows) + "\n" + note))
     return paths
 
 
@@ -398,7 +387,7 @@ def table_discretize_resolution(out_dir: Path, *, quick: bool = False) -> list[P
     note = (f"\nMountainCar-v0 with a {limit}-step limit; hyperparameters as in the table "
             f"above except `bins` and `episodes={episodes}`; {runs} runs per row, seeds "
             "`default_rng(100 + k)`.\n")
-    paths.append(_write(out_dir, "discretize_resolution", "\n".join(rows) + "\n" + note))
+    paths.append(write_table(out_dir, "discretize_resolution", "\n".join(rows) + "\n" + note))
     return paths
 
 
@@ -459,4 +448,4 @@ def table_discretize_markov(out_dir: Path, *, quick: bool = False) -> list[Path]
             f"\"came from\" is the most frequent other cell before the current one; only "
             f"cells where every estimate has at least {min_n} samples are listed. "
             f"SE: pooled standard error of a difference of two rates.\n")
-    return [_write(out_dir, "discretize_markov", "\n".join(rows) + "\n" + note)]
+    return [write_table(out_dir, "discretize_markov", "\n".join(rows) + "\n" + note)]

@@ -9,6 +9,7 @@ import numpy as np
 
 from fa_book._doc import config_table
 from fa_book.dqn import DQNConfig, steps_to_stay, train
+from fa_book.figures._style import results_dir
 
 SEEDS = (0, 1, 2)
 """Seeds of the full-size figures (the settings were tuned on seeds 100-102)."""
@@ -99,15 +100,9 @@ def _settings(quick: bool) -> tuple[tuple[int, ...], dict]:
     return SEEDS, {}
 
 
-def _results_dir(out_dir: Path) -> Path:
-    d = Path(out_dir).parent / "results"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
-
-
 def table_dqn_config(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """The paper's settings / ours / why, rendered from `DQNConfig`'s defaults."""
-    path = _results_dir(out_dir) / "dqn_config.md"
+    path = results_dir(out_dir) / "dqn_config.md"
     path.write_text(config_table(DQNConfig(), {"paper (Nature 2015)": PAPER,
                                                "why ours differs": WHY}))
     return [path]
@@ -156,7 +151,7 @@ def figure_dqn_ablations(out_dir: Path, *, quick: bool = False) -> list[Path]:
     png = out_dir / "dqn_ablations.png"
     fig.savefig(png)
     plt.close(fig)
-    table = _results_dir(out_dir) / "dqn_ablations.md"
+    table = results_dir(out_dir) / "dqn_ablations.md"
     table.write_text("\n".join(rows) + "\n\n"
                      f"Seeds {', '.join(map(str, seeds))}; settings: `DQNConfig()` defaults "
                      f"with the variant's switches{' (quick run)' if quick else ''}.\n")

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book._doc import config_table
+from fa_book.figures._style import png_path, results_dir
 from fa_book.oracles import FiniteMDP
 from fa_book.policies import SoftmaxLinearPolicy
 from fa_book.policy_gradient import (
@@ -45,17 +46,6 @@ __all__ = [
     "table_policy_gradient_theorem",
     "table_policy_gradient_variance",
 ]
-
-
-def _figure_path(out_dir: Path, name: str) -> Path:
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    return Path(out_dir) / f"{name}.png"
-
-
-def _results_dir(out_dir: Path) -> Path:
-    res = Path(out_dir).parent / "results"
-    res.mkdir(parents=True, exist_ok=True)
-    return res
 
 
 def example_one_step(offset: float = 0.0):
@@ -99,7 +89,7 @@ def table_policy_gradient_variance(out_dir: Path, *, quick: bool = False) -> lis
             measured = ((g - g.mean(0)) ** 2).sum(1).mean()
             rows.append(f"| {offset:g} | {name} | {exact:.4f} | {measured:.4f} | "
                         f"{grad_norm:.4f} |")
-    path = _results_dir(out_dir) / "policy_gradient_variance.md"
+    path = results_dir(out_dir) / "policy_gradient_variance.md"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return [path]
 
@@ -129,7 +119,7 @@ def figure_policy_gradient_variance(out_dir: Path, *, quick: bool = False) -> li
                  fontsize=10)
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
-    path = _figure_path(out_dir, "policy_gradient_variance")
+    path = png_path(out_dir, "policy_gradient_variance")
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return [path]
@@ -137,7 +127,7 @@ def figure_policy_gradient_variance(out_dir: Path, *, quick: bool = False) -> li
 
 def table_policy_gradient_config(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """The hyperparameters of the learning-curve figure, rendered from `AscentConfig`."""
-    path = _results_dir(out_dir) / "policy_gradient_config.md"
+    path = results_dir(out_dir) / "policy_gradient_config.md"
     path.write_text(config_table(AscentConfig()), encoding="utf-8")
     return [path]
 
@@ -167,7 +157,7 @@ def figure_policy_gradient_learning(out_dir: Path, *, quick: bool = False) -> li
                  f"batch {base.batch}, $\\alpha$ = {base.alpha}", fontsize=9)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    path = _figure_path(out_dir, "policy_gradient_learning")
+    path = png_path(out_dir, "policy_gradient_learning")
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return [path]
@@ -216,7 +206,7 @@ def table_policy_gradient_theorem(out_dir: Path, *, quick: bool = False) -> list
     for (obj, task, name), e in errs.items():
         rows.append(f"| ${obj.replace('J_', 'J_{')}}}$ | {task} | {name} | "
                     f"{np.median(e):.1e} | {np.max(e):.1e} |")
-    path = _results_dir(out_dir) / "policy_gradient_theorem.md"
+    path = results_dir(out_dir) / "policy_gradient_theorem.md"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return [path]
 
@@ -253,7 +243,7 @@ def figure_policy_gradient_objectives(out_dir: Path, *, quick: bool = False) -> 
                      fontsize=9)
         ax.legend(fontsize=7)
     fig.tight_layout()
-    path = _figure_path(out_dir, "policy_gradient_objectives")
+    path = png_path(out_dir, "policy_gradient_objectives")
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return [path]
