@@ -114,7 +114,11 @@ def test_tabular_td_converges_to_v_pi():
 def test_table_arithmetic():
     assert grid_table_size(10, 3) == 1000
     assert table_bytes(10, 4, 8) == 320
-    assert go_positions_log10(19) == pytest.approx(361 * np.log10(3))
+    # against exact integer arithmetic: 3^361 has floor(log10) + 1 decimal digits
+    exact = 3 ** (19 * 19)
+    assert int(go_positions_log10(19)) == len(str(exact)) - 1 == 172
+    assert go_positions_log10(19) == pytest.approx(np.log10(float(exact)))
+    assert grid_table_size(7, 5) == len([c for c in np.ndindex(*(7,) * 5)])
     assert go_positions_log10(19) > 170  # the notes' 10^170 is below the 3^361 bound
 
 
