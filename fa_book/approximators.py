@@ -21,13 +21,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from fa_book._validate import (
+from fa_book.features import FeatureMap
+from fa_book.validate import (
     DivergenceError,
     check_finite,
     check_positive_int,
     check_step_size,
 )
-from fa_book.features import FeatureMap
 
 __all__ = [
     "KNN",

@@ -36,7 +36,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from fa_book._validate import (
+from fa_book.discretize import MountainCarBatch
+from fa_book.oracles import FiniteMDP, check_policy, on_policy_distribution, v_pi
+from fa_book.tiles import TileCoder
+from fa_book.validate import (
     DivergenceError,
     check_discount,
     check_positive,
@@ -44,9 +47,6 @@ from fa_book._validate import (
     check_probability,
     check_step_size,
 )
-from fa_book.discretize import MountainCarBatch
-from fa_book.oracles import FiniteMDP, check_policy, on_policy_distribution, v_pi
-from fa_book.tiles import TileCoder
 
 __all__ = [
     "APIResult",

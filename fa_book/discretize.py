@@ -41,7 +41,7 @@ import gymnasium as gym
 import numpy as np
 from numpy.typing import ArrayLike
 
-from fa_book._validate import (
+from fa_book.validate import (
     DivergenceError,
     check_discount,
     check_positive_int,

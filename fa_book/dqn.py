@@ -50,7 +50,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from fa_book._validate import (
+from fa_book.validate import (
     DivergenceError,
     check_discount,
     check_in_range,

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from fa_book import discretize
-from fa_book._validate import check_finite, check_positive, check_positive_int
+from fa_book.validate import check_finite, check_positive, check_positive_int
 
 __all__ = [
     "RBF",

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fa_book._validate import check_discount, check_finite, check_positive_int
+from fa_book.validate import check_discount, check_finite, check_positive_int
 
 __all__ = [
     "FiniteMDP",
@@ -34,7 +34,6 @@ __all__ = [
     "projection_weights",
     "q_pi",
     "random_mdp",
-    "random_walk_mrp",
     "random_policy",
     "rmsve",
     "td_fixed_point",
@@ -409,32 +408,3 @@ def td_fixed_point(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
                           "columns of phi linearly independent on the states where "
                           "mu > 0")  # (TDfp)
 # --8<-- [end:td_fixed_point]
-
-
-def random_walk_mrp(n_states: int = 1000, max_jump: int = 100) -> FiniteMDP:
-    r"""The $n$-state random walk of Sutton & Barto (2018, Example 9.1) as a one-action MDP.
-
-    State index $i$ is the book's state $i + 1$; episodes start in the middle (index
-    `n_states // 2 - 1`, the book's state 500).  Each step jumps to one of the `max_jump`
-    neighbours on the left or on the right, each with probability `1 / (2 max_jump)`; a
-    jump past an edge ends the episode with reward $-1$ (left) or $+1$ (right), all other
-    rewards are 0, and $\gamma = 1$.
-
-    Returns:
-        A `FiniteMDP` with `n_states` states and one action (use `pi = np.ones((S, 1))`).
-    """
-    n = check_positive_int("n_states", n_states)
-    k = check_positive_int("max_jump", max_jump)
-    p = 1.0 / (2 * k)
-    P = np.zeros((n, n))
-    r = np.zeros(n)
-    for i in range(n):
-        for j in range(1, k + 1):
-            for target, edge_reward in ((i - j, -1.0), (i + j, 1.0)):
-                if 0 <= target < n:
-                    P[i, target] += p
-                else:
-                    r[i] += p * edge_reward
-    d0 = np.zeros(n)
-    d0[n // 2 - 1] = 1.0
-    return mrp(P, r, 1.0, d0)

@@ -35,7 +35,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from fa_book._validate import check_finite, check_positive_int
+from fa_book.validate import check_finite, check_positive_int
 
 __all__ = [
     "CategoricalMLP",

@@ -27,14 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from fa_book._validate import (
+from fa_book.oracles import FiniteMDP, discounted_visitation, on_policy_distribution, q_pi
+from fa_book.policies import SoftmaxLinearPolicy, check_probabilities
+from fa_book.validate import (
     DivergenceError,
     check_finite,
     check_positive_int,
     check_step_size,
 )
-from fa_book.oracles import FiniteMDP, discounted_visitation, on_policy_distribution, q_pi
-from fa_book.policies import SoftmaxLinearPolicy, check_probabilities
 
 __all__ = [
     "AscentConfig",

@@ -23,7 +23,7 @@ The module has three layers:
    per time step for all lanes.
 
 The random walk is the registered environment `fa_book/RandomWalk1000-v0`
-([`RandomWalk`][fa_book.prediction.RandomWalk]); `random_walk_mdp` gives its exact
+([`RandomWalk`][fa_book.envs.RandomWalk]); `random_walk_mdp` gives its exact
 model for the oracles in [`fa_book.oracles`][fa_book.oracles].
 """
 
@@ -37,14 +37,15 @@ from typing import Any, NamedTuple
 import gymnasium as gym
 import numpy as np
 
-from fa_book._validate import (
+from fa_book.envs.random_walk import random_walk_mdp, walk_start
+from fa_book.oracles import FiniteMDP
+from fa_book.validate import (
     DivergenceError,
     check_discount,
     check_finite,
     check_positive_int,
     check_step_size,
 )
-from fa_book.oracles import FiniteMDP
 
 __all__ = [
     "DIVERGENCE_LIMIT",
@@ -54,7 +55,6 @@ __all__ = [
     "GradientMCConfig",
     "LaneSchedule",
     "NStepSweepConfig",
-    "RandomWalk",
     "SemiGradientTDConfig",
     "gradient_mc_aggregation",
     "gradient_mc_env",
@@ -71,7 +71,6 @@ __all__ = [
     "walk_truth",
     "n_step_return",
     "n_step_td_episode",
-    "random_walk_mdp",
     "returns",
     "run_lanes",
     "sample_episodes",
@@ -86,7 +85,6 @@ __all__ = [
 DIVERGENCE_LIMIT = 1e10
 """A run whose weights leave $[-10^{10}, 10^{10}]$ (or stop being finite) has diverged."""
 
-LEFT, RIGHT = 0, 1
 
 
 # ============================================================================================
@@ -94,95 +92,6 @@ LEFT, RIGHT = 0, 1
 # ============================================================================================
 
 
-# --8<-- [start:random_walk]
-class RandomWalk(gym.Env):
-    r"""The 1000-state random walk of Sutton & Barto (2018, Example 9.1).
-
-    States are numbered $1 \dots 1000$ in the book; here the observation is the index
-    `s = book_state - 1` in `0 .. n_states - 1`, so the start state 500 is `s = 499`.
-    An action picks a direction (`0` left, `1` right); the walker then jumps a
-    distance drawn uniformly from $1 \dots$ `max_jump` in that direction.  A jump past
-    the left edge ends the episode with reward $-1$, past the right edge with $+1$;
-    every other reward is 0.
-    The book's process is this environment under the uniformly random policy.
-
-    The terminal states are not observations: on termination the observation is the last
-    non-terminal state and `info["side"]` is $-1$ or $+1$.  Its value is never used,
-    because `terminated` zeroes the bootstrap.
-
-    Args:
-        n_states: number of non-terminal states (1000 in the book).
-        max_jump: largest jump (100 in the book).
-        start: start index; defaults to `n_states // 2 - 1` (the book's state 500).
-    """
-
-    metadata = {"render_modes": []}
-
-    def __init__(self, n_states: int = 1000, max_jump: int = 100,
-                 start: int | None = None):
-        self.n_states = check_positive_int("n_states", n_states)
-        self.max_jump = check_positive_int("max_jump", max_jump)
-        self.start = _check_start(start, n_states)
-        self.observation_space = gym.spaces.Discrete(n_states)
-        self.action_space = gym.spaces.Discrete(2)
-        self._s = self.start
-
-    def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
-        self._s = self.start
-        return np.int64(self._s), {}
-
-    def step(self, action):
-        if not self.action_space.contains(action):
-            raise ValueError(f"action must be 0 (left) or 1 (right), got {action!r}")
-        jump = int(self.np_random.integers(1, self.max_jump + 1))
-        s = self._s + (jump if int(action) == RIGHT else -jump)
-        if s < 0 or s >= self.n_states:
-            side = -1 if s < 0 else 1
-            return np.int64(self._s), float(side), True, False, {"side": side}
-        self._s = s
-        return np.int64(s), 0.0, False, False, {}
-# --8<-- [end:random_walk]
-
-
-def _check_start(start, n_states: int) -> int:
-    if start is None:
-        return max(n_states // 2 - 1, 0)
-    if isinstance(start, bool) or not isinstance(start, (int, np.integer)) or not (
-            0 <= start < n_states):
-        raise ValueError(f"start must be an integer in [0, {n_states - 1}], got {start!r}")
-    return int(start)
-
-
-def random_walk_mdp(n_states: int = 1000, max_jump: int = 100,
-                    start: int | None = None) -> FiniteMDP:
-    r"""The exact model of [`RandomWalk`][fa_book.prediction.RandomWalk] as a finite MDP.
-
-    Action `a` moves to each of the `max_jump` states on its side with probability
-    `1 / max_jump`; jumps past an edge are the missing mass of the row (termination), and
-    their reward goes into $r(s, a)$: $r(s, \text{left}) = -\Pr(\text{exit left})$,
-    $r(s, \text{right}) = +\Pr(\text{exit right})$.  $\gamma = 1$, $d_0$ is the start state.
-    Evaluate it with the uniform policy `np.full((n_states, 2), 0.5)`.
-
-    Returns:
-        A `FiniteMDP` with `P` of shape `(n_states, 2, n_states)`.
-    """
-    check_positive_int("n_states", n_states)
-    check_positive_int("max_jump", max_jump)
-    start = _check_start(start, n_states)
-    s = np.arange(n_states)[:, None]
-    j = np.arange(1, max_jump + 1)[None, :]
-    P = np.zeros((n_states, 2, n_states))
-    R = np.zeros((n_states, 2))
-    for a, sign in ((LEFT, -1), (RIGHT, 1)):
-        target = s + sign * j  # (S, max_jump)
-        inside = (target >= 0) & (target < n_states)
-        rows = np.broadcast_to(s, target.shape)
-        np.add.at(P[:, a, :], (rows[inside], target[inside]), 1.0 / max_jump)
-        R[:, a] = sign * (~inside).sum(1) / max_jump
-    d0 = np.zeros(n_states)
-    d0[start] = 1.0
-    return FiniteMDP(P, R, 1.0, d0)
 
 
 # ============================================================================================
@@ -623,7 +532,7 @@ def sample_episodes(rng: np.random.Generator, n_episodes: int, n_states: int = 1
     check_positive_int("n_states", n_states)
     check_positive_int("max_jump", max_jump)
     if start is None or np.ndim(start) == 0:
-        s = np.full(E, _check_start(start, n_states), dtype=np.int64)
+        s = np.full(E, walk_start(start, n_states), dtype=np.int64)
     else:
         s = np.asarray(start)
         if (s.shape != (E,) or s.dtype.kind not in "iu" or s.min() < 0

@@ -8,8 +8,8 @@ Three pieces, in the order of the page:
    Its expectation, computed by enumerating every trajectory of a short-horizon MDP,
    equals the exact gradient $\nabla J(\theta)$ (tests).
 2. **The short-corridor gridworld** of Example 13.1, as a gymnasium environment
-   ([`ShortCorridor`][fa_book.reinforce.ShortCorridor]), as an exact finite MDP
-   ([`short_corridor_mdp`][fa_book.reinforce.short_corridor_mdp]) and with a vectorized
+   ([`ShortCorridor`][fa_book.envs.ShortCorridor]), as an exact finite MDP
+   ([`short_corridor_mdp`][fa_book.envs.short_corridor_mdp]) and with a vectorized
    numpy REINFORCE ([`corridor_reinforce`][fa_book.reinforce.corridor_reinforce]) that runs
    all trials of Figures 13.1 and 13.2 in lockstep.
 3. **CartPole-v1** with a torch policy network
@@ -29,7 +29,10 @@ import numpy as np
 import torch
 from scipy.optimize import minimize_scalar
 
-from fa_book._validate import (
+from fa_book.envs.short_corridor import GOAL, NEXT, RIGHT, short_corridor_mdp
+from fa_book.oracles import FiniteMDP, v_pi
+from fa_book.policies import CategoricalMLP, SoftmaxLinearPolicy
+from fa_book.validate import (
     DivergenceError,
     check_discount,
     check_finite,
@@ -37,15 +40,12 @@ from fa_book._validate import (
     check_probability,
     check_step_size,
 )
-from fa_book.oracles import FiniteMDP, v_pi
-from fa_book.policies import CategoricalMLP, SoftmaxLinearPolicy
 
 __all__ = [
     "CartPoleConfig",
     "CartPoleRun",
     "CorridorConfig",
     "CorridorRun",
-    "ShortCorridor",
     "corridor_reinforce",
     "discounted_returns",
     "enumerate_episodes",
@@ -56,7 +56,6 @@ __all__ = [
     "reinforce_loss",
     "reinforce_update",
     "sample_corridor_updates",
-    "short_corridor_mdp",
 ]
 
 
@@ -209,58 +208,6 @@ def expected_reinforce_update(mdp: FiniteMDP, policy: SoftmaxLinearPolicy,
 # 2. The short corridor with switched actions (Sutton & Barto 2018, Example 13.1)
 # ----------------------------------------------------------------------------------------
 
-LEFT, RIGHT = 0, 1
-GOAL = 3
-# NEXT[s, a]: state 1 has its actions switched; LEFT in state 0 bumps into the wall.
-_NEXT = np.array([[0, 1], [2, 0], [1, GOAL], [GOAL, GOAL]])
-
-
-# --8<-- [start:short_corridor]
-class ShortCorridor(gym.Env[np.int64, np.int64]):
-    r"""The short corridor with switched actions (Sutton & Barto 2018, Example 13.1).
-
-    States 0, 1, 2 and the goal 3; the episode starts in 0.  `RIGHT` (1) moves right and
-    `LEFT` (0) moves left, except in state 1 where they are switched; `LEFT` in state 0
-    stays put.  Every step gives reward $-1$, including the step into the goal.  The
-    observation is the state, but the book's agent sees the same features
-    $\mathbf x(s, \text{right}) = (1, 0)^\top$, $\mathbf x(s, \text{left}) = (0, 1)^\top$ in
-    every state, so it must choose one probability of going right for all three.
-    """
-
-    metadata = {"render_modes": []}
-
-    def __init__(self):
-        self.observation_space = gym.spaces.Discrete(4)
-        self.action_space = gym.spaces.Discrete(2)
-        self.state = 0
-
-    def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
-        self.state = 0
-        return np.int64(self.state), {}
-
-    def step(self, action):
-        if not self.action_space.contains(action):
-            raise ValueError(f"action must be 0 (left) or 1 (right), got {action!r}")
-        if self.state == GOAL:
-            raise RuntimeError("step() called after the episode ended; call reset()")
-        self.state = int(_NEXT[self.state, int(action)])
-        return np.int64(self.state), -1.0, self.state == GOAL, False, {}
-# --8<-- [end:short_corridor]
-
-
-def short_corridor_mdp(gamma: float = 1.0) -> FiniteMDP:
-    r"""The short corridor as an exact [`FiniteMDP`][fa_book.oracles.FiniteMDP].
-
-    Three non-terminal states; a step into the goal is the missing probability mass of its
-    row.  Reward $r(s, a) = -1$ everywhere; start state 0.
-    """
-    P = np.zeros((3, 2, 3))
-    for s in range(3):
-        for a in (LEFT, RIGHT):
-            if _NEXT[s, a] != GOAL:
-                P[s, a, _NEXT[s, a]] = 1.0
-    return FiniteMDP(P, -np.ones((3, 2)), gamma, np.array([1.0, 0.0, 0.0]))
 
 
 def _corridor_pi(p_right: float) -> np.ndarray:
@@ -450,7 +397,7 @@ def corridor_reinforce(configs: CorridorConfig | list[CorridorConfig],
             a = (rng.random(B) < p).astype(np.int64)
             acts.append(a)
             alive.append(running)
-            state = np.where(running, _NEXT[state, a], GOAL)
+            state = np.where(running, NEXT[state, a], GOAL)
         A = np.array(acts)  # (T_max, B)
         M = np.array(alive, dtype=float)  # 1 while the trial's episode is running
         T_max = len(acts)

@@ -19,7 +19,7 @@ gradient* differentiates both.  This module has
 * the exact minimizers of the mean-squared Bellman error and of the mean-squared TD error;
 * Baird's counterexample (Sutton & Barto 2018, §11.2) as a gymnasium environment, and the
   off-policy semi-gradient runs that diverge on it, reported as
-  [`DivergenceError`][fa_book._validate.DivergenceError] or as a recorded divergence step.
+  [`DivergenceError`][fa_book.validate.DivergenceError] or as a recorded divergence step.
 
 Sources: Sutton & Barto, *Reinforcement Learning: An Introduction*, 2nd ed. (2018), §9.3
 (semi-gradient methods), §9.4 (the TD fixed point), §11.2-11.5 (off-policy divergence,
@@ -38,13 +38,13 @@ import gymnasium as gym
 import numpy as np
 import torch
 
-from fa_book._validate import (
-    DivergenceError,
-    check_discount,
-    check_finite,
-    check_positive,
-    check_positive_int,
-    check_step_size,
+from fa_book.envs.baird import (
+    BAIRD_BEHAVIOUR,
+    BAIRD_FEATURES,
+    BAIRD_TARGET,
+    BAIRD_W0,
+    SOLID,
+    BairdCounterexample,
 )
 from fa_book.oracles import (
     FiniteMDP,
@@ -53,17 +53,19 @@ from fa_book.oracles import (
     policy_matrices,
     td_matrices,
 )
+from fa_book.validate import (
+    DivergenceError,
+    check_discount,
+    check_finite,
+    check_positive,
+    check_positive_int,
+    check_step_size,
+)
 
 __all__ = [
-    "BAIRD_BEHAVIOUR",
-    "BAIRD_FEATURES",
-    "BAIRD_TARGET",
-    "BAIRD_W0",
-    "BairdCounterexample",
     "ExpectedRun",
     "Method",
     "SampledRun",
-    "baird_mdp",
     "a_split",
     "baird_off_policy_td",
     "bellman_error_minimizer",
@@ -515,7 +517,7 @@ def expected_run(A: np.ndarray, b: np.ndarray, w0: np.ndarray, alpha: float, n_s
         max_norm: the run counts as diverged once $\lVert\mathbf w_k\rVert >$ `max_norm`
             (or is not finite).
         on_divergence: `"raise"` a
-            [`DivergenceError`][fa_book._validate.DivergenceError] naming the step and
+            [`DivergenceError`][fa_book.validate.DivergenceError] naming the step and
             step size, or `"stop"` and record the step in `diverged_at`.
     """
     alpha = check_step_size("alpha", alpha)
@@ -594,7 +596,7 @@ def sampled_linear_td(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: M
         record_every: keep the weights every this many steps.
         average_from: first step of the Polyak-Ruppert average `w_avg`.
         max_norm: a run whose $\lVert\mathbf w\rVert$ exceeds this raises
-            [`DivergenceError`][fa_book._validate.DivergenceError].
+            [`DivergenceError`][fa_book.validate.DivergenceError].
     """
     method = _check_method(method)
     pi = check_policy(mdp, pi)
@@ -649,74 +651,6 @@ def sampled_linear_td(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: M
 # Baird's counterexample (Sutton & Barto 2018, §11.2, Figure 11.1)
 # ----------------------------------------------------------------------------------------
 
-# --8<-- [start:baird]
-DASHED, SOLID = 0, 1
-"""Baird's two actions: dashed (to a random upper state) and solid (to the lower one)."""
-
-BAIRD_FEATURES = np.zeros((7, 8))
-r"""Features $\mathbf x(s)$ of Baird's counterexample, shape `(7, 8)`: the six upper
-states have $\hat v(i) = 2w_i + w_8$, the lower state $\hat v(7) = w_7 + 2w_8$
-(Sutton & Barto 2018, Figure 11.1; here 0-based)."""
-BAIRD_FEATURES[np.arange(6), np.arange(6)] = 2.0
-BAIRD_FEATURES[:6, 7] = 1.0
-BAIRD_FEATURES[6, 6], BAIRD_FEATURES[6, 7] = 1.0, 2.0
-
-BAIRD_W0 = np.array([1.0, 1, 1, 1, 1, 1, 10, 1])
-"""The initial weights of Sutton & Barto's Figure 11.2."""
-
-BAIRD_BEHAVIOUR = np.tile([6 / 7, 1 / 7], (7, 1))
-r"""Behaviour policy $b$: dashed with probability 6/7, solid with 1/7, shape `(7, 2)`;
-the next state is then uniform over the seven states."""
-
-BAIRD_TARGET = np.tile([0.0, 1.0], (7, 1))
-r"""Target policy $\pi$: always solid (to the lower state), shape `(7, 2)`."""
-
-
-class BairdCounterexample(gym.Env[np.int64, np.int64]):
-    r"""Baird's counterexample: 7 states, 2 actions, every reward 0, $\gamma = 0.99$.
-
-    Action 0 (*dashed*) moves to one of the six upper states (0-5) with equal
-    probability; action 1 (*solid*) moves to the lower state 6.  The task is
-    continuing (never `terminated`); the registered id `fa_book/Baird-v0` truncates
-    after 1000 steps.  Observations are state indices; the features of state `s` are
-    `BAIRD_FEATURES[s]`.  $v_\pi = 0$ for every policy, which
-    $\mathbf w = 0$ represents exactly, yet off-policy semi-gradient TD diverges.
-    """
-
-    metadata = {"render_modes": []}
-    gamma = 0.99
-    """discount used in Sutton & Barto's experiments."""
-    features = BAIRD_FEATURES
-
-    def __init__(self):
-        self.observation_space = gym.spaces.Discrete(7)
-        self.action_space = gym.spaces.Discrete(2)
-        self._s = 0
-
-    def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
-        self._s = int(self.np_random.integers(7))  # uniform start state
-        return np.int64(self._s), {}
-
-    def step(self, action):
-        if not self.action_space.contains(action):
-            raise ValueError(f"action must be 0 (dashed) or 1 (solid), got {action!r}")
-        if int(action) == DASHED:
-            self._s = int(self.np_random.integers(6))
-        else:
-            self._s = 6
-        return np.int64(self._s), 0.0, False, False, {}
-# --8<-- [end:baird]
-
-
-def baird_mdp(gamma: float = BairdCounterexample.gamma) -> FiniteMDP:
-    r"""Baird's counterexample as arrays, for the oracles: `P` of shape `(7, 2, 7)`,
-    zero rewards, uniform $d_0$."""
-    check_discount("gamma", gamma)
-    P = np.zeros((7, 2, 7))
-    P[:, DASHED, :6] = 1 / 6
-    P[:, SOLID, 6] = 1.0
-    return FiniteMDP(P, np.zeros((7, 2)), gamma, np.full(7, 1 / 7))
 
 
 # --8<-- [start:baird_td]
@@ -737,7 +671,7 @@ def baird_off_policy_td(alpha: float = 0.01, n_steps: int = 1000, *, seed: int =
         w0: initial weights (default `BAIRD_W0`).
         max_norm: the run counts as diverged once $\lVert\mathbf w\rVert$ exceeds this.
         on_divergence: `"raise"` a
-            [`DivergenceError`][fa_book._validate.DivergenceError], or `"stop"` and
+            [`DivergenceError`][fa_book.validate.DivergenceError], or `"stop"` and
             record the step in `diverged_at`.
         env: an environment to use instead of `gym.make("fa_book/Baird-v0")`.
 

@@ -11,24 +11,21 @@ pays $0$; moving into a wall or off the board leaves the agent where it is.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import gymnasium as gym
 import numpy as np
-from gymnasium import spaces
 
-from fa_book._validate import (
+from fa_book.envs.grid_maze import GridMaze
+from fa_book.oracles import FiniteMDP
+from fa_book.validate import (
     DivergenceError,
     check_discount,
     check_positive_int,
     check_probability,
     check_step_size,
 )
-from fa_book.oracles import FiniteMDP
 
 __all__ = [
-    "DYNA_MAZE",
-    "GridMaze",
     "block_features",
     "epsilon_greedy_optimal_policy",
     "go_positions_log10",
@@ -40,93 +37,6 @@ __all__ = [
     "value_iteration",
 ]
 
-DYNA_MAZE: tuple[str, ...] = (
-    ".......#G",
-    "..#....#.",
-    "S.#....#.",
-    "..#......",
-    ".....#...",
-    ".........",
-)
-"""Sutton & Barto's Dyna maze: `.` free, `#` wall, `S` start, `G` goal."""
-
-MOVES = np.array([(-1, 0), (0, 1), (1, 0), (0, -1)])
-"""Actions 0–3: up, right, down, left, as (row, column) steps."""
-
-
-class GridMaze(gym.Env[np.int64, np.int64]):
-    r"""A deterministic grid maze; registered as `fa_book/GridMaze-v0`.
-
-    The observation is the cell index $s = \text{row} \cdot \text{cols} + \text{col}$
-    (`Discrete(rows * cols)`; wall cells are never observed). Actions: 0 up, 1 right,
-    2 down, 3 left. Reward $+1$ on entering the goal, which terminates the episode.
-
-    Args:
-        layout: rows of the maze, using `.`, `#`, `S` (one start) and `G` (one goal).
-    """
-
-    metadata = {"render_modes": []}
-
-    def __init__(self, layout: Sequence[str] = DYNA_MAZE):
-        rows = [str(r) for r in layout]
-        if not rows or any(len(r) != len(rows[0]) for r in rows):
-            raise ValueError("layout must be a non-empty list of equal-length rows")
-        text = "".join(rows)
-        if set(text) - set(".#SG"):
-            raise ValueError(f"layout may only use '.', '#', 'S', 'G', got {set(text)}")
-        if text.count("S") != 1 or text.count("G") != 1:
-            raise ValueError("layout must contain exactly one 'S' and one 'G'")
-        self.layout = tuple(rows)
-        self.rows, self.cols = len(rows), len(rows[0])
-        self.wall = np.array([[c == "#" for c in r] for r in rows])
-        self.start = text.index("S")
-        self.goal = text.index("G")
-        self.observation_space = spaces.Discrete(self.rows * self.cols)
-        self.action_space = spaces.Discrete(4)
-        self._s = self.start
-
-    def next_state(self, s: int, a: int) -> int:
-        """The cell reached from cell `s` by action `a` (walls and edges block)."""
-        r, c = divmod(int(s), self.cols)
-        nr, nc = r + MOVES[a][0], c + MOVES[a][1]
-        if 0 <= nr < self.rows and 0 <= nc < self.cols and not self.wall[nr, nc]:
-            return int(nr * self.cols + nc)
-        return int(s)
-
-    def reset(self, *, seed: int | None = None, options=None):
-        super().reset(seed=seed)
-        self._s = self.start
-        return np.int64(self._s), {}
-
-    def step(self, action):
-        if not self.action_space.contains(action):
-            raise ValueError(f"action must be in {{0, 1, 2, 3}}, got {action!r}")
-        self._s = self.next_state(self._s, int(action))
-        terminated = self._s == self.goal
-        return np.int64(self._s), float(terminated), bool(terminated), False, {}
-
-    @property
-    def free_cells(self) -> np.ndarray:
-        """Indices of the cells that are not walls, shape `(n_free,)`."""
-        return np.flatnonzero(~self.wall.ravel())
-
-    def to_finite_mdp(self, gamma: float) -> FiniteMDP:
-        r"""The maze as exact arrays: $P(s' \mid s, a)$ deterministic, the goal terminal
-        (its rows are zero), wall cells unreachable, $d_0$ on the start cell."""
-        check_discount("gamma", gamma)
-        S = self.rows * self.cols
-        P = np.zeros((S, 4, S))
-        R = np.zeros((S, 4))
-        for s in self.free_cells:
-            if s == self.goal:
-                continue
-            for a in range(4):
-                s2 = self.next_state(s, a)
-                P[s, a, s2] = 1.0
-                R[s, a] = float(s2 == self.goal)
-        d0 = np.zeros(S)
-        d0[self.start] = 1.0
-        return FiniteMDP(P, R, gamma, d0)
 
 
 # --8<-- [start:td0_update]

@@ -63,7 +63,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from fa_book._validate import check_positive_int
+from fa_book.validate import check_positive_int
 
 __all__ = ["TileCoder"]
 

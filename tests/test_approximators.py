@@ -7,7 +7,6 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fa_book._validate import DivergenceError
 from fa_book.approximators import (
     KNN,
     MLP,
@@ -24,6 +23,7 @@ from fa_book.approximators import (
 )
 from fa_book.features import Polynomial
 from fa_book.oracles import on_policy_distribution, projection_weights, v_pi
+from fa_book.validate import DivergenceError
 from tests.strategies import finite_mdps, full_rank_features, policies_for, seeds
 
 

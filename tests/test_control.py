@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fa_book._validate import DivergenceError
 from fa_book.control import (
     MountainCarConfig,
     approximate_policy_iteration,
@@ -31,6 +30,7 @@ from fa_book.control import (
 from fa_book.discretize import MountainCarBatch
 from fa_book.figures import figure_functions
 from fa_book.oracles import on_policy_distribution, q_pi, random_mdp, v_pi
+from fa_book.validate import DivergenceError
 from tests.strategies import finite_mdps, logits, policies_for, seeds
 
 epsilons = st.floats(0.0, 1.0)

@@ -9,7 +9,6 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fa_book._validate import DivergenceError
 from fa_book.oracles import FiniteMDP, discounted_visitation, on_policy_distribution, v_pi
 from fa_book.policies import SoftmaxLinearPolicy
 from fa_book.policy_gradient import (
@@ -37,6 +36,7 @@ from fa_book.policy_gradient import (
     supervised_gradient,
     weighted_nll,
 )
+from fa_book.validate import DivergenceError
 from tests.strategies import finite_mdps, seeds, small_sizes
 
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import fa_book  # noqa: F401  (registers the environments)
-from fa_book._validate import DivergenceError
+from fa_book.envs import RandomWalk, random_walk_mdp
 from fa_book.features import Fourier, OneHot, StateAggregation
 from fa_book.oracles import (
     discounted_visitation,
@@ -19,7 +19,6 @@ from fa_book.oracles import (
     policy_matrices,
     projection_weights,
     random_mdp,
-    random_walk_mrp,
     td_fixed_point,
     td_matrices,
     v_pi,
@@ -27,7 +26,6 @@ from fa_book.oracles import (
 from fa_book.prediction import (
     Episodes,
     LaneSchedule,
-    RandomWalk,
     grad_v_hat,
     gradient_mc_aggregation,
     gradient_mc_env,
@@ -37,7 +35,6 @@ from fa_book.prediction import (
     lstd,
     n_step_return,
     n_step_td_episode,
-    random_walk_mdp,
     run_lanes,
     sample_episodes,
     semi_gradient_td0_onehot,
@@ -47,6 +44,7 @@ from fa_book.prediction import (
     v_hat,
     value_errors,
 )
+from fa_book.validate import DivergenceError
 from tests.strategies import finite_mdps, full_rank_features, policies_for, seeds
 
 SMALL = dict(n_states=12, max_jump=3)  # a small random walk: same code, fast tests
@@ -88,7 +86,7 @@ def test_env_transitions_match_the_exact_model():
             counts = np.zeros(n + 1)  # last slot: termination
             reward = 0.0
             for _ in range(N):
-                env._s = s
+                env.reset(options={"start": s})
                 s2, r, term, trunc, _ = env.step(a)
                 counts[n if term else s2] += 1
                 reward += r
@@ -112,17 +110,6 @@ def test_sampler_visits_match_the_exact_visitation():
     v = v_pi(mdp, pi)
     p_right = (v[mdp.d0.argmax()] + 1) / 2
     assert abs((ep.final_reward > 0).mean() - p_right) <= 5 * np.sqrt(p_right * (1 - p_right) / E)
-
-
-def test_env_model_agrees_with_the_oracles_random_walk_mrp():
-    """Two independent constructions of Example 9.1: the env's two-action model under the
-    uniform policy, and chapter 3's one-action Markov reward process."""
-    mdp, pi, _, _ = walk_truth(30, 7)
-    P_pi, r_pi = policy_matrices(mdp, pi)
-    other = random_walk_mrp(30, 7)
-    np.testing.assert_allclose(P_pi, other.P[:, 0, :], atol=1e-15)
-    np.testing.assert_allclose(r_pi, other.R[:, 0], atol=1e-15)
-    np.testing.assert_array_equal(mdp.d0, other.d0)
 
 
 def test_terminal_bootstrap_is_zero_whatever_x_next_says():

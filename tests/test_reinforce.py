@@ -12,14 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import fa_book  # noqa: F401  (registers fa_book/ShortCorridor-v0)
-from fa_book._validate import DivergenceError
+from fa_book.envs import ShortCorridor, short_corridor_mdp
 from fa_book.oracles import FiniteMDP, v_pi
 from fa_book.policies import SoftmaxLinearPolicy, tabular_features
 from fa_book.policy_gradient import dropped_discount_direction, exact_gradient, j_start
 from fa_book.reinforce import (
     CartPoleConfig,
     CorridorConfig,
-    ShortCorridor,
     corridor_reinforce,
     discounted_returns,
     expected_reinforce_update,
@@ -29,8 +28,8 @@ from fa_book.reinforce import (
     reinforce_loss,
     reinforce_update,
     sample_corridor_updates,
-    short_corridor_mdp,
 )
+from fa_book.validate import DivergenceError
 from tests.strategies import seeds
 
 
@@ -134,15 +133,14 @@ def test_short_corridor_env_matches_its_mdp():
     mdp = short_corridor_mdp()
     for s in range(3):
         for a in range(2):
-            env.reset(seed=0)
-            env.state = s
+            env.reset(seed=0, options={"start": s})
             s_next, r, terminated, truncated, _ = env.step(a)
             assert r == mdp.R[s, a] and not truncated
             if terminated:
                 assert s_next == 3 and mdp.P[s, a].sum() == 0.0
             else:
                 assert mdp.P[s, a, s_next] == 1.0
-    assert gym.make("fa_book/ShortCorridor-v0").spec.max_episode_steps == 1000
+    assert gym.make("fa_book/ShortCorridor-v0").unwrapped.max_episode_steps == 1000
 # --8<-- [end:corridor_env]
 
 

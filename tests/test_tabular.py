@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import fa_book  # noqa: F401  (registers the environments)
+from fa_book.envs import GridMaze
 from fa_book.oracles import on_policy_distribution, v_pi
 from fa_book.tabular import (
-    GridMaze,
     block_features,
     epsilon_greedy_optimal_policy,
     go_positions_log10,
@@ -41,7 +41,7 @@ def test_env_matches_its_exact_mdp_step_for_step():
         if s == MAZE.goal:
             continue
         for a in range(4):
-            env._s = int(s)
+            env.reset(options={"start": int(s)})
             s2, r, terminated, truncated, _ = env.step(a)
             assert mdp.P[s, a, s2] == 1.0
             assert r == mdp.R[s, a]
@@ -138,8 +138,10 @@ def test_bad_arguments_name_themselves():
         run_td0(env, pi, np.eye(S), 1, 0.1, 1.5, np.random.default_rng(0))
     with pytest.raises(ValueError, match="features"):
         run_td0(env, pi, np.eye(S - 1), 1, 0.1, 0.9, np.random.default_rng(0))
+    maze = GridMaze()
+    maze.reset(seed=0)
     with pytest.raises(ValueError, match="action"):
-        GridMaze().step(7)
+        maze.step(7)
     with pytest.raises(ValueError, match="k"):
         grid_table_size(0, 3)
 

@@ -1,8 +1,8 @@
 r"""Figures and tables of chapter 3, "Parametric value functions".
 
 The target throughout is the exact value function $v_\pi$ of the 1000-state random walk
-(Sutton & Barto 2018, Example 9.1), from `fa_book.oracles.random_walk_mrp`, weighted by
-its on-policy distribution $\mu$.
+(Sutton & Barto 2018, Example 9.1), from `fa_book.envs.random_walk_mdp` under the uniform
+policy, weighted by its on-policy distribution $\mu$.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from fa_book.approximators import (
     TreeConfig,
     sgd_step,
 )
+from fa_book.envs import random_walk_mdp
 from fa_book.features import RBF, Fourier, Polynomial, StateAggregation
 from fa_book.figures._style import mean_band, save, write_table
-from fa_book.oracles import on_policy_distribution, projection_weights, random_walk_mrp, rmsve, v_pi
+from fa_book.oracles import on_policy_distribution, projection_weights, rmsve, v_pi
 
 N_STATES = 1000
 SEED = 0
@@ -37,8 +38,8 @@ SEED = 0
 @functools.lru_cache(maxsize=1)
 def random_walk_truth() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""States 1..1000 (as floats), their exact values $v_\pi$ and on-policy weights $\mu$."""
-    mdp = random_walk_mrp(N_STATES, 100)
-    pi = np.ones((N_STATES, 1))
+    mdp = random_walk_mdp(N_STATES, 100)
+    pi = np.full((N_STATES, 2), 0.5)  # the uniformly random policy
     return np.arange(1.0, N_STATES + 1), v_pi(mdp, pi), on_policy_distribution(mdp, pi)
 
 

@@ -9,15 +9,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book._doc import config_table
-from fa_book._validate import DivergenceError
+from fa_book.envs import BAIRD_FEATURES, BAIRD_TARGET, BAIRD_W0, baird_mdp
 from fa_book.figures._style import mean_band, save, write_table
 from fa_book.oracles import on_policy_distribution, projection_weights, td_fixed_point, v_pi
 from fa_book.semi_gradient import (
-    BAIRD_FEATURES,
-    BAIRD_TARGET,
-    BAIRD_W0,
     a_split,
-    baird_mdp,
     baird_off_policy_td,
     bellman_error_minimizer,
     expected_matrices,
@@ -27,6 +23,7 @@ from fa_book.semi_gradient import (
     sampled_linear_td,
     td_error_minimizer,
 )
+from fa_book.validate import DivergenceError
 
 METHODS = {  # method -> (label, colour)
     "semi-gradient": ("semi-gradient TD (detach)", "C0"),

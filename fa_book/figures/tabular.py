@@ -8,10 +8,10 @@ import gymnasium as gym
 import matplotlib.pyplot as plt
 import numpy as np
 
+from fa_book.envs import GridMaze
 from fa_book.figures._style import mean_band, save, write_table
 from fa_book.oracles import on_policy_distribution, v_pi
 from fa_book.tabular import (
-    GridMaze,
     block_features,
     epsilon_greedy_optimal_policy,
     go_positions_log10,
