@@ -19,10 +19,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fa_book.validate import check_discount, check_finite, check_positive_int
+from fa_book.validate import (
+    check_discount,
+    check_features,
+    check_finite,
+    check_positive_int,
+    check_weighting,
+)
 
 __all__ = [
     "FiniteMDP",
+    "checked_solve",
     "check_policy",
     "discounted_visitation",
     "mrp",
@@ -125,8 +132,9 @@ def policy_matrices(mdp: FiniteMDP, pi: np.ndarray) -> tuple[np.ndarray, np.ndar
 # --8<-- [end:policy_matrices]
 
 
-def _checked_solve(M: np.ndarray, rhs: np.ndarray, message: str) -> np.ndarray:
-    """Solve `M x = rhs`, raising ValueError(message) if M is (numerically) singular.
+def checked_solve(M: np.ndarray, rhs: np.ndarray, message: str) -> np.ndarray:
+    r"""Solve `M x = rhs`, raising `ValueError(message)` if `M` is (numerically) singular
+    (1-norm condition number above $10^{12}$).
 
     The 1-norm condition number comes from the inverse, several times cheaper than the
     SVD behind `np.linalg.cond` on the 1000-state random walk; one step of iterative
@@ -146,7 +154,7 @@ def _solve(mdp: FiniteMDP, P_pi: np.ndarray, rhs: np.ndarray, transpose=False) -
     M = np.eye(mdp.n_states) - mdp.gamma * P_pi
     if transpose:
         M = M.T
-    return _checked_solve(M, rhs, "I - gamma * P_pi is singular: with gamma = 1 every "
+    return checked_solve(M, rhs, "I - gamma * P_pi is singular: with gamma = 1 every "
                           "state must reach termination with probability one")
 
 
@@ -190,7 +198,7 @@ def on_policy_distribution(mdp: FiniteMDP, pi: np.ndarray) -> np.ndarray:
     S = mdp.n_states
     if (P_pi.sum(1) < 1 - _TOL).any():
         M = np.eye(S) - P_pi
-        eta = _checked_solve(M.T, mdp.d0, "some state never terminates under pi: the "
+        eta = checked_solve(M.T, mdp.d0, "some state never terminates under pi: the "
                              "expected number of visits is infinite")
         return eta / eta.sum()
     # stationary: solve [P_pi^T - I; 1^T] mu = [0; 1] in the least-squares sense
@@ -263,16 +271,6 @@ def mrp(P: np.ndarray, r: np.ndarray, gamma: float, d0: np.ndarray) -> FiniteMDP
     return FiniteMDP(P[:, None, :], r[:, None], gamma, d0)
 
 
-def _check_mu(mu, n: int) -> np.ndarray:
-    mu = check_finite("mu", np.asarray(mu, dtype=float))
-    if mu.shape != (n,):
-        raise ValueError(f"mu must have shape (S,) = ({n},), got {mu.shape}")
-    if (mu < 0).any() or mu.sum() <= 0:
-        raise ValueError("mu must be a non-negative weighting of the states with positive "
-                         "total mass")
-    return mu
-
-
 # --8<-- [start:msve]
 def mu_norm_sq(err: np.ndarray, mu: np.ndarray) -> float:
     r"""The squared $\mu$-weighted norm $\lVert e \rVert_\mu^2 = \sum_s \mu(s)\, e(s)^2$.
@@ -284,7 +282,7 @@ def mu_norm_sq(err: np.ndarray, mu: np.ndarray) -> float:
     err = check_finite("err", np.asarray(err, dtype=float))
     if err.ndim != 1:
         raise ValueError(f"err must have shape (S,), got {err.shape}")
-    mu = _check_mu(mu, err.shape[0])
+    mu = check_weighting("mu", mu, err.shape[0])
     return float(mu @ err**2)
 
 
@@ -311,14 +309,6 @@ def rmsve(v_hat: np.ndarray, v: np.ndarray, mu: np.ndarray) -> float:
     return float(np.sqrt(msve(v_hat, v, mu)))
 
 
-def _check_phi(phi, n: int | None = None) -> np.ndarray:
-    phi = check_finite("phi", np.asarray(phi, dtype=float))
-    if phi.ndim != 2 or (n is not None and phi.shape[0] != n):
-        want = "(S, d)" if n is None else f"(S, d) = ({n}, d)"
-        raise ValueError(f"phi must have shape {want}, got {phi.shape}")
-    return phi
-
-
 # --8<-- [start:projection]
 def projection_weights(phi: np.ndarray, v: np.ndarray, mu: np.ndarray) -> np.ndarray:
     r"""Best weights in the $\mu$-norm: $\theta^\star = \arg\min_\theta \lVert \Phi\theta -
@@ -337,11 +327,11 @@ def projection_weights(phi: np.ndarray, v: np.ndarray, mu: np.ndarray) -> np.nda
     Returns:
         $\theta^\star$, shape `(d,)`.
     """
-    phi = _check_phi(phi)
+    phi = check_features("phi", phi)
     v = check_finite("v", np.asarray(v, dtype=float))
     if v.shape != (phi.shape[0],):
         raise ValueError(f"v must have shape (S,) = ({phi.shape[0]},), got {v.shape}")
-    sw = np.sqrt(_check_mu(mu, phi.shape[0]))
+    sw = np.sqrt(check_weighting("mu", mu, phi.shape[0]))
     # weighted least squares: minimize || sqrt(D) (Phi theta - v) ||^2
     theta, *_ = np.linalg.lstsq(sw[:, None] * phi, sw * v, rcond=None)  # (proj)
     return theta
@@ -351,8 +341,8 @@ def projection_weights(phi: np.ndarray, v: np.ndarray, mu: np.ndarray) -> np.nda
 def projection_matrix(phi: np.ndarray, mu: np.ndarray) -> np.ndarray:
     r"""The $\mu$-weighted projection $\Pi = \Phi(\Phi^\top D\Phi)^{-1}\Phi^\top D$ onto
     the span of the features, shape `(S, S)`; $\Pi v = \Phi\theta^\star$."""
-    phi = _check_phi(phi)
-    mu = _check_mu(mu, phi.shape[0])
+    phi = check_features("phi", phi)
+    mu = check_weighting("mu", mu, phi.shape[0])
     sw = np.sqrt(mu)
     return phi @ np.linalg.pinv(sw[:, None] * phi) * sw[None, :]
 
@@ -377,8 +367,8 @@ def td_matrices(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
         `(A, b)` of shapes `(d, d)` and `(d,)`.
     """
     P_pi, r_pi = policy_matrices(mdp, pi)
-    phi = _check_phi(phi, mdp.n_states)
-    mu = on_policy_distribution(mdp, pi) if mu is None else _check_mu(mu, mdp.n_states)
+    phi = check_features("phi", phi, mdp.n_states)
+    mu = on_policy_distribution(mdp, pi) if mu is None else check_weighting("mu", mu, mdp.n_states)
     D_phi = mu[:, None] * phi
     A = D_phi.T @ (phi - mdp.gamma * P_pi @ phi)  # (A)
     b = D_phi.T @ r_pi  # (b)
@@ -404,7 +394,7 @@ def td_fixed_point(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
             weighting that puts no mass where the features differ).
     """
     A, b = td_matrices(mdp, pi, phi, mu)
-    return _checked_solve(A, b, "A = Phi^T D (I - gamma P_pi) Phi is singular: make the "
+    return checked_solve(A, b, "A = Phi^T D (I - gamma P_pi) Phi is singular: make the "
                           "columns of phi linearly independent on the states where "
                           "mu > 0")  # (TDfp)
 # --8<-- [end:td_fixed_point]

@@ -225,7 +225,7 @@ def check_features(name: str, phi, n_states: int | None = None) -> np.ndarray:
     given), one row $\mathbf x(s)^\top$ per state."""
     phi = check_finite(name, np.asarray(phi, dtype=float))
     if phi.ndim != 2 or phi.shape[1] < 1 or (n_states is not None and phi.shape[0] != n_states):
-        want = f"({'S' if n_states is None else n_states}, d)"
+        want = "(S, d)" if n_states is None else f"(S, d) = ({n_states}, d)"
         raise ValueError(f"{name} must have shape {want} with d >= 1, got {phi.shape}")
     return phi
 
@@ -233,9 +233,11 @@ def check_features(name: str, phi, n_states: int | None = None) -> np.ndarray:
 def check_weighting(name: str, mu, n: int) -> np.ndarray:
     r"""Require a state weighting $\mu$: shape `(n,)`, finite, $\ge 0$, positive mass."""
     mu = check_finite(name, np.asarray(mu, dtype=float))
-    if mu.shape != (n,) or (mu < 0).any() or mu.sum() <= 0:
-        raise ValueError(f"{name} must be a non-negative weighting of shape ({n},) with "
-                         f"positive mass, got shape {mu.shape}")
+    if mu.shape != (n,):
+        raise ValueError(f"{name} must have shape (S,) = ({n},), got {mu.shape}")
+    if (mu < 0).any() or mu.sum() <= 0:
+        raise ValueError(f"{name} must be a non-negative weighting of the states with "
+                         "positive total mass")
     return mu
 
 

@@ -137,9 +137,11 @@ def test_features_and_weighting():
         with pytest.raises(ValueError, match="phi must have shape"):
             V.check_features("phi", bad, 3)
     V.check_weighting("mu", [0.0, 1.0], 2)
-    for bad in ([0.0, 0.0], [-1.0, 2.0], [1.0]):
+    for bad in ([0.0, 0.0], [-1.0, 2.0]):
         with pytest.raises(ValueError, match="mu must be a non-negative weighting"):
             V.check_weighting("mu", bad, 2)
+    with pytest.raises(ValueError, match=r"mu must have shape \(S,\) = \(2,\)"):
+        V.check_weighting("mu", [1.0], 2)
 
 
 @given(values=st.lists(FINITE, max_size=5), scale=st.floats(1.0, 1e12))
