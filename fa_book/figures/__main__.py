@@ -19,10 +19,20 @@ def main(argv=None) -> None:
     parser.add_argument("--only", default=None, help="run only the function with this name")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # small networks: a second thread only adds overhead
-    chapters = args.chapters or chapters_present()
+    present = chapters_present()
+    unknown = [c for c in args.chapters if c not in present]
+    if unknown:
+        parser.error(f"unknown chapter {', '.join(map(repr, unknown))}; "
+                     f"choose from {', '.join(present)}")
+    chapters = args.chapters or present
+    funcs = {c: figure_functions(c) for c in chapters}
+    names = sorted(f.__name__ for fs in funcs.values() for f in fs)
+    if args.only is not None and args.only not in names:
+        parser.error(f"--only {args.only!r} names no figure or table function of "
+                     f"{', '.join(chapters)}; choose from {', '.join(names)}")
     args.out.mkdir(parents=True, exist_ok=True)
     for chapter in chapters:
-        for func in figure_functions(chapter):
+        for func in funcs[chapter]:
             if args.only and func.__name__ != args.only:
                 continue
             t0 = time.perf_counter()
