@@ -49,6 +49,7 @@ from fa_book.validate import (
 
 __all__ = [
     "check_env_run",
+    "check_float_array",
     "check_episode_run",
     "check_lstd_matrix",
     "check_mc_step",
@@ -386,11 +387,21 @@ def lstd(x: np.ndarray, r: np.ndarray, x_next: np.ndarray, terminated: np.ndarra
 # ============================================================================================
 
 
+def check_float_array(name: str, value) -> np.ndarray:
+    """`value` as a float array with only finite entries, or a `ValueError` naming `name`
+    (also when `value` is not numbers at all, e.g. a string)."""
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of finite numbers, got {value!r}") from None
+    return check_finite(name, a)
+
+
 def check_rewards(rewards, gamma: float) -> np.ndarray:
     r"""Check the rewards $R_1 \dots R_T$ of one episode (finite, shape `(T,)`) and the
     discount $\gamma \in [0, 1]$; returns the rewards as a float array."""
     check_discount("gamma", gamma)
-    rewards = check_finite("rewards", np.asarray(rewards, dtype=float))
+    rewards = check_float_array("rewards", rewards)
     if rewards.ndim != 1:
         raise ValueError(f"rewards must have shape (T,), got {rewards.shape}")
     return rewards
@@ -410,8 +421,8 @@ def check_mc_step(theta, x, G, alpha: float) -> tuple[np.ndarray, np.ndarray, np
     broadcasts against `x.shape[:-1]`, and a step size $\alpha > 0$; returns
     `(theta, x, G)` as float arrays."""
     check_step_size("alpha", alpha)
-    theta, x = check_theta_x(theta, x)
-    G = check_finite("G", np.asarray(G, dtype=float))
+    theta, x = check_theta_x(check_float_array("theta", theta), check_float_array("x", x))
+    G = check_float_array("G", G)
     _broadcast("G and x.shape[:-1]", G.shape, x.shape[:-1])
     return theta, x, G
 
@@ -424,9 +435,9 @@ def check_td_step(theta, x, r, x_next, terminated, gamma: float, alpha: float
     $\alpha > 0$; returns `(theta, x, r, x_next)` as float arrays."""
     check_step_size("alpha", alpha)
     check_discount("gamma", gamma)
-    theta, x = check_theta_x(theta, x)
-    _, x_next = check_theta_x(theta, x_next)
-    r = check_finite("r", np.asarray(r, dtype=float))
+    theta, x = check_theta_x(check_float_array("theta", theta), check_float_array("x", x))
+    _, x_next = check_theta_x(theta, check_float_array("x_next", x_next))
+    r = check_float_array("r", r)
     term = np.asarray(terminated)
     if term.dtype != bool:
         raise ValueError(f"terminated must be a bool or a bool array, got {terminated!r}")
@@ -459,7 +470,8 @@ def check_episode_run(theta, x, rewards, alpha: float, gamma: float, step: int,
         raise ValueError(f"terminated must be a bool, got {terminated!r}")
     if n is not None:
         check_positive_int("n", n)
-    return check_episode(theta, x, rewards, n_rows_extra)
+    return check_episode(check_float_array("theta", theta), check_float_array("x", x),
+                         check_float_array("rewards", rewards), n_rows_extra)
 
 
 def check_env_run(env, x, theta, n_episodes: int, alpha: float, gamma: float,
@@ -475,7 +487,7 @@ def check_env_run(env, x, theta, n_episodes: int, alpha: float, gamma: float,
                         f"got {env!r}")
     if not callable(x):
         raise TypeError(f"x must be a feature map (callable on one observation), got {x!r}")
-    theta = check_finite("theta", np.array(theta, dtype=float))
+    theta = check_float_array("theta", theta).copy()
     if theta.ndim != 1:
         raise ValueError(f"theta must have shape (d,), got {theta.shape}")
     check_size("n_episodes", n_episodes)
@@ -498,12 +510,12 @@ def check_transitions(x, r, x_next, terminated, gamma: float, epsilon: float,
     $\gamma \in [0, 1]$, a finite ridge $\epsilon \ge 0$ and optional non-negative
     weights `(N,)`; returns `(x, r, x_next, terminated, weights)` as arrays (weights of
     ones by default)."""
-    x = check_finite("x", np.asarray(x, dtype=float))
+    x = check_float_array("x", x)
     if x.ndim != 2:
         raise ValueError(f"x must have shape (N, d), got {x.shape}")
     N, d = x.shape
-    r = check_finite("r", np.asarray(r, dtype=float))
-    x_next = check_finite("x_next", np.asarray(x_next, dtype=float))
+    r = check_float_array("r", r)
+    x_next = check_float_array("x_next", x_next)
     term = np.asarray(terminated)
     for name, a, shape in (("r", r, (N,)), ("x_next", x_next, (N, d)),
                            ("terminated", term, (N,))):
@@ -515,8 +527,7 @@ def check_transitions(x, r, x_next, terminated, gamma: float, epsilon: float,
     if not (isinstance(epsilon, (int, float, np.integer, np.floating))
             and np.isfinite(epsilon) and epsilon >= 0):
         raise ValueError(f"epsilon must be a finite number >= 0, got {epsilon!r}")
-    w = np.ones(N) if weights is None else check_finite("weights",
-                                                        np.asarray(weights, float))
+    w = np.ones(N) if weights is None else check_float_array("weights", weights)
     if w.shape != (N,) or (w < 0).any():
         raise ValueError(f"weights must be non-negative with shape ({N},), "
                          f"got {w.shape}")

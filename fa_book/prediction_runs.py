@@ -40,6 +40,7 @@ from fa_book.oracles import (
     td_fixed_point,
     v_pi,
 )
+from fa_book.prediction import check_float_array
 from fa_book.validate import (
     check_choice,
     check_discount,
@@ -383,7 +384,11 @@ def run_lanes(X: np.ndarray, schedule: LaneSchedule, theta: np.ndarray,
 def check_lanes(theta: np.ndarray, step: int, alpha: np.ndarray) -> None:
     r"""[`check_diverged`][fa_book.validate.check_diverged] for a batch of lanes: raise
     `DivergenceError` naming the first lane whose weights (a row of `theta`, shape
-    `(L, d)`) are not finite or left the bound, with that lane's step size."""
+    `(L, d)`) are not finite or left the bound, with that lane's step size (`alpha`,
+    shape `(L,)`)."""
+    if np.ndim(theta) != 2 or np.shape(alpha) != (np.shape(theta)[0],):
+        raise ValueError(f"theta must have shape (L, d) and alpha shape (L,), got "
+                         f"{np.shape(theta)} and {np.shape(alpha)}")
     if diverged(theta):
         lane = next(i for i in range(theta.shape[0]) if diverged(theta[i]))
         check_diverged(f"lane {lane} of a batched linear TD/MC run", theta[lane], step,
@@ -768,7 +773,7 @@ def check_episodes(episodes) -> Episodes:
             or lengths.sum() != states.size):
         raise ValueError("episodes.lengths must be integers >= 1, shape (E,), summing to "
                          f"len(states) = {states.size}")
-    reward = check_finite("episodes.final_reward", np.asarray(episodes.final_reward, float))
+    reward = check_float_array("episodes.final_reward", episodes.final_reward)
     if reward.shape != lengths.shape:
         raise ValueError(f"episodes.final_reward must have shape {lengths.shape}, "
                          f"got {reward.shape}")
@@ -786,7 +791,7 @@ def check_aggregation_run(theta, groups, episodes, alpha: float, step: int
     if alpha > 1:
         raise ValueError(f"alpha must be in (0, 1] for this closed form, got {alpha!r}")
     check_nonneg_int("step", step)
-    theta = check_finite("theta", np.array(theta, dtype=float))
+    theta = check_float_array("theta", theta).copy()
     if theta.ndim != 1 or theta.size < 1:
         raise ValueError(f"theta must have shape (n_groups,), got {theta.shape}")
     groups = check_index("groups", groups, theta.shape[0])
@@ -804,13 +809,13 @@ def check_onehot_transitions(theta, g, r, g_next, gamma: float, alpha: float
     $\gamma \in [0, 1]$; $\alpha > 0$.  Returns `(theta, g, r, g_next)` as arrays."""
     check_step_size("alpha", alpha)
     check_discount("gamma", gamma)
-    theta = check_finite("theta", np.asarray(theta, dtype=float))
+    theta = check_float_array("theta", theta)
     if theta.ndim != 1 or theta.size < 1:
         raise ValueError(f"theta must have shape (n_groups,), got {theta.shape}")
     n_groups = theta.shape[0]
     g = check_index("g", g, n_groups)
     g_next = check_index("g_next (or -1)", np.asarray(g_next) + 1, n_groups + 1) - 1
-    r = check_finite("r", np.asarray(r, dtype=float))
+    r = check_float_array("r", r)
     if not (g.ndim == 1 and g.shape == r.shape == g_next.shape):
         raise ValueError(f"g, r and g_next must have one shape (N,), got {g.shape}, "
                          f"{r.shape} and {g_next.shape}")
@@ -852,7 +857,7 @@ def check_lane_run(X, schedule, theta, alpha, gamma_n: float, step: int,
     updated in place); step sizes `(L,)` (or one), finite and $\ge 0$;
     $\gamma^n \in [0, 1]$; `step` $\ge 0$; `check_every` $\ge 1$.  Returns `(X, alpha)`
     as float arrays."""
-    X = check_features("X", X)
+    X = check_features("X", check_float_array("X", X))
     if not isinstance(schedule, LaneSchedule):
         raise TypeError(f"schedule must be a LaneSchedule, got {type(schedule).__name__}")
     if schedule.rows.ndim != 2:
@@ -863,7 +868,7 @@ def check_lane_run(X, schedule, theta, alpha, gamma_n: float, step: int,
         if rows is not None:
             _check_kl(f"schedule.{name}", rows, (K, L))
             check_index(f"schedule.{name}", rows, X.shape[0])
-    _check_kl("schedule.c", check_finite("schedule.c", schedule.c), (K, L))
+    _check_kl("schedule.c", check_float_array("schedule.c", schedule.c), (K, L))
     _check_kl("schedule.ends", schedule.ends, (K, L))
     if not (isinstance(theta, np.ndarray) and theta.dtype == np.float64
             and theta.flags.c_contiguous):
@@ -874,7 +879,7 @@ def check_lane_run(X, schedule, theta, alpha, gamma_n: float, step: int,
     check_finite("theta", theta)
     if np.any(X[-1] != 0):
         raise ValueError("the last row of X must be all zeros (padding)")
-    alpha = check_finite("alpha", np.asarray(alpha, dtype=float))
+    alpha = check_float_array("alpha", alpha)
     if alpha.shape not in ((), (L,)) or (alpha < 0).any():
         raise ValueError(f"alpha must be step sizes >= 0, one or one per lane ({L},), "
                          f"got shape {alpha.shape}")
@@ -894,13 +899,13 @@ def check_value_errors(theta, X, v, weights) -> tuple[np.ndarray, ...]:
     ([`check_features`][fa_book.validate.check_features]), values `(S,)` finite and a
     state weighting `(S,)` ([`check_weighting`][fa_book.validate.check_weighting]).
     Returns them as float arrays."""
-    X = check_features("X", X)
+    X = check_features("X", check_float_array("X", X))
     S, d = X.shape
-    theta = check_finite("theta", np.asarray(theta, dtype=float))
+    theta = check_float_array("theta", theta)
     if theta.ndim != 2 or theta.shape[1] != d:
         raise ValueError(f"theta must have shape (N, {d}), got {theta.shape}")
-    v = check_finite("v", np.asarray(v, dtype=float))
+    v = check_float_array("v", v)
     if v.shape != (S,):
         raise ValueError(f"v must have shape ({S},), got {v.shape}")
-    return theta, X, v, check_weighting("weights", weights, S)
+    return theta, X, v, check_weighting("weights", check_float_array("weights", weights), S)
 

@@ -62,6 +62,15 @@ def _aggregation_run(cfg, quick: bool, run, color: str, label: str, limit: str,
     return cfg, truth, ex, out, fig, ax
 
 
+def _run_table(cfg, truth, values: np.ndarray, rows: str) -> str:
+    """The table under Figure 9.1 or 9.2 (left): the run's error, `rows`, its settings."""
+    return ("| quantity | value |\n|---|---|\n"
+            f"| $\\sqrt{{\\overline{{VE}}}}$ of this run | {_fmt(rmsve(values, *truth[2:]))} |\n"
+            + rows +
+            f"| episodes, runs, $\\alpha$, seed | {cfg.n_episodes:,}, 1, {cfg.alpha:g}, "
+            f"{cfg.seed} |\n")
+
+
 # --------------------------------------------------------------------------- Figure 9.1
 
 
@@ -89,15 +98,11 @@ def figure_prediction_mc(out_dir: Path, *, quick: bool = False) -> list[Path]:
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, fontsize=8, loc="upper left")
-    table = (
-        "| quantity | value |\n|---|---|\n"
-        f"| $\\sqrt{{\\overline{{VE}}}}$ of this run | {_fmt(rmsve(X @ theta, *truth[2:]))} |\n"
+    table = _run_table(cfg, truth, X @ theta, (
         f"| $\\sqrt{{\\overline{{VE}}}}$ of the exact gradient-MC limit | "
         f"{_fmt(rmsve(ex['v_mc'], truth.v, truth.mu))} |\n"
         f"| $\\lVert \\hat v - \\Pi v_\\pi \\rVert_\\mu$ (distance of this run to the limit) | "
-        f"{_fmt(rmsve(X @ theta, ex['v_mc'], truth.mu))} |\n"
-        f"| episodes, runs, $\\alpha$, seed | {cfg.n_episodes:,}, 1, {cfg.alpha:g}, "
-        f"{cfg.seed} |\n")
+        f"{_fmt(rmsve(X @ theta, ex['v_mc'], truth.mu))} |\n"))
     return [save(fig, out_dir, "prediction_mc"), write_table(out_dir, "prediction_mc", table)]
 
 
@@ -116,16 +121,12 @@ def figure_prediction_td(out_dir: Path, *, quick: bool = False) -> list[Path]:
     ax.legend(fontsize=8, loc="upper left")
     e_td = rmsve(ex["v_td"], truth.v, truth.mu)
     e_mc = rmsve(ex["v_mc"], truth.v, truth.mu)
-    table = (
-        "| quantity | value |\n|---|---|\n"
-        f"| $\\sqrt{{\\overline{{VE}}}}$ of this run | {_fmt(rmsve(X @ theta, *truth[2:]))} |\n"
+    table = _run_table(cfg, truth, X @ theta, (
         f"| $\\sqrt{{\\overline{{VE}}}}$ of the exact TD fixed point | {_fmt(e_td)} |\n"
         f"| $\\sqrt{{\\overline{{VE}}}}$ of the exact gradient-MC limit | {_fmt(e_mc)} |\n"
         f"| ratio TD / MC | {e_td / e_mc:.2f} |\n"
         f"| $\\lVert \\hat v - \\Phi\\theta_{{TD}} \\rVert_\\mu$ (distance of this run to the "
-        f"fixed point) | {_fmt(rmsve(X @ theta, ex['v_td'], truth.mu))} |\n"
-        f"| episodes, runs, $\\alpha$, seed | {cfg.n_episodes:,}, 1, {cfg.alpha:g}, "
-        f"{cfg.seed} |\n")
+        f"fixed point) | {_fmt(rmsve(X @ theta, ex['v_td'], truth.mu))} |\n"))
     return [save(fig, out_dir, "prediction_td"), write_table(out_dir, "prediction_td", table)]
 
 
