@@ -53,6 +53,7 @@ __all__ = [
     "check_episode_run",
     "check_lstd_matrix",
     "check_mc_step",
+    "check_n_step_episode",
     "check_n_step_return",
     "check_rewards",
     "check_td_step",
@@ -328,8 +329,8 @@ def n_step_td_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray,
         gamma: discount $\gamma \in [0, 1]$.
         step: index of the first update (for the divergence message).
     """
-    theta, x, rewards = check_episode_run(theta, x, rewards, alpha, gamma, step, 1,
-                                          terminated=terminated, n=n)
+    theta, x, rewards = check_n_step_episode(theta, x, rewards, terminated, n, alpha,
+                                             gamma, step)
     T = rewards.shape[0]
     for tau in range(T):
         end = min(tau + n, T)
@@ -417,13 +418,15 @@ def _broadcast(names: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
 
 def check_mc_step(theta, x, G, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""Check one gradient Monte Carlo step: $\theta$ `(d,)` and $\mathbf x$ `(..., d)`
-    ([`check_theta_x`][fa_book.validate.check_theta_x]), a finite return $G$ that
-    broadcasts against `x.shape[:-1]`, and a step size $\alpha > 0$; returns
+    ([`check_theta_x`][fa_book.validate.check_theta_x]), a finite return $G$ of shape
+    `x.shape[:-1]` (or one that broadcasts to it), and a step size $\alpha > 0$; returns
     `(theta, x, G)` as float arrays."""
     check_step_size("alpha", alpha)
     theta, x = check_theta_x(check_float_array("theta", theta), check_float_array("x", x))
     G = check_float_array("G", G)
-    _broadcast("G and x.shape[:-1]", G.shape, x.shape[:-1])
+    if _broadcast("G and x.shape[:-1]", G.shape, x.shape[:-1]) != x.shape[:-1]:
+        raise ValueError(f"G must have shape {x.shape[:-1]} (one return per row of x), "
+                         f"got {G.shape}")
     return theta, x, G
 
 
@@ -431,18 +434,24 @@ def check_td_step(theta, x, r, x_next, terminated, gamma: float, alpha: float
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     r"""Check one semi-gradient TD(0) step: $\theta$ with $\mathbf x(S_t)$ and with
     $\mathbf x(S_{t+1})$ ([`check_theta_x`][fa_book.validate.check_theta_x]), a finite
-    reward, `terminated` bool, all broadcasting together, $\gamma \in [0, 1]$ and
-    $\alpha > 0$; returns `(theta, x, r, x_next)` as float arrays."""
+    reward and `terminated` bool, each broadcasting to the transitions' shape,
+    $\gamma \in [0, 1]$ and $\alpha > 0$; returns `(theta, x, r, x_next)` as float arrays."""
     check_step_size("alpha", alpha)
     check_discount("gamma", gamma)
     theta, x = check_theta_x(check_float_array("theta", theta), check_float_array("x", x))
-    _, x_next = check_theta_x(theta, check_float_array("x_next", x_next))
+    x_next = check_float_array("x_next", x_next)
+    if x_next.ndim < 1 or x_next.shape[-1] != theta.shape[-1]:
+        raise ValueError(f"x_next must have shape (..., d) with d = {theta.shape[-1]} (the "
+                         f"length of theta), got {x_next.shape}")
     r = check_float_array("r", r)
     term = np.asarray(terminated)
     if term.dtype != bool:
         raise ValueError(f"terminated must be a bool or a bool array, got {terminated!r}")
-    _broadcast("x, x_next (without the feature axis), r and terminated", x.shape[:-1],
-               x_next.shape[:-1], r.shape, term.shape)
+    batch = _broadcast("x and x_next", x.shape[:-1], x_next.shape[:-1])
+    for name, a in (("r", r), ("terminated", term)):
+        if _broadcast(f"{name} and the transitions", a.shape, batch) != batch:
+            raise ValueError(f"{name} must have shape {batch} (one per transition), "
+                             f"got {a.shape}")
     return theta, x, r, x_next
 
 
@@ -451,25 +460,34 @@ def check_n_step_return(rewards, gamma: float, v_boot) -> np.ndarray:
     [`check_rewards`][fa_book.prediction.check_rewards]) and the bootstrap value
     $\hat v(S_{t+n})$: a finite number, or `None`; returns the rewards."""
     rewards = check_rewards(rewards, gamma)
-    if v_boot is not None and not (np.ndim(v_boot) == 0 and np.isfinite(v_boot)):
+    if v_boot is not None and not (isinstance(v_boot, (int, float, np.integer, np.floating))
+                                   and np.isfinite(v_boot)):
         raise ValueError(f"v_boot must be a finite number or None, got {v_boot!r}")
     return rewards
 
 
+def check_n_step_episode(theta, x, rewards, terminated: bool, n: int, alpha: float,
+                         gamma: float, step: int
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Check the arguments of `n_step_td_episode`: $n \ge 1$ and the rest as
+    [`check_episode_run`][fa_book.prediction.check_episode_run] (with the state after
+    the last step); returns `(theta, x, rewards)`, `theta` a copy."""
+    check_positive_int("n", n)
+    return check_episode_run(theta, x, rewards, alpha, gamma, step, 1, terminated)
+
+
 def check_episode_run(theta, x, rewards, alpha: float, gamma: float, step: int,
-                      n_rows_extra: int, terminated: bool = True, n: int | None = None
+                      n_rows_extra: int, terminated: bool = True
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""Check the arguments of a one-episode loop: the episode's arrays
     ([`check_episode`][fa_book.validate.check_episode]), $\alpha > 0$,
-    $\gamma \in [0, 1]$, `step` an integer $\ge 0$, `terminated` a bool and (n-step TD)
-    $n \ge 1$; returns `(theta, x, rewards)`, `theta` a copy."""
+    $\gamma \in [0, 1]$, `step` an integer $\ge 0$ and `terminated` a bool; returns
+    `(theta, x, rewards)`, `theta` a copy."""
     check_step_size("alpha", alpha)
     check_discount("gamma", gamma)
     check_nonneg_int("step", step)
     if not isinstance(terminated, (bool, np.bool_)):
         raise ValueError(f"terminated must be a bool, got {terminated!r}")
-    if n is not None:
-        check_positive_int("n", n)
     return check_episode(check_float_array("theta", theta), check_float_array("x", x),
                          check_float_array("rewards", rewards), n_rows_extra)
 

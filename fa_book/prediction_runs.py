@@ -49,6 +49,7 @@ from fa_book.validate import (
     check_finite,
     check_in_range,
     check_index,
+    check_int_range,
     check_nonneg_int,
     check_positive_int,
     check_size,
@@ -118,7 +119,7 @@ class Episodes(NamedTuple):
 
     def episode(self, e: int) -> np.ndarray:
         """The states of episode `e` (an integer in `0 .. E - 1`), shape `(T,)`."""
-        e = int(check_index("e", e, self.lengths.shape[0]))
+        e = check_int_range("e", e, 0, self.lengths.shape[0] - 1)
         start = int(self.starts[e])
         return self.states[start:start + int(self.lengths[e])]
 
@@ -814,7 +815,11 @@ def check_onehot_transitions(theta, g, r, g_next, gamma: float, alpha: float
         raise ValueError(f"theta must have shape (n_groups,), got {theta.shape}")
     n_groups = theta.shape[0]
     g = check_index("g", g, n_groups)
-    g_next = check_index("g_next (or -1)", np.asarray(g_next) + 1, n_groups + 1) - 1
+    g_next = np.asarray(g_next)
+    if (g_next.dtype.kind not in "iu"
+            or (g_next.size and (g_next.min() < -1 or g_next.max() >= n_groups))):
+        raise ValueError(f"g_next must be integer group indices in [0, {n_groups - 1}] "
+                         f"or -1 (terminal), got {g_next!r}")
     r = check_float_array("r", r)
     if not (g.ndim == 1 and g.shape == r.shape == g_next.shape):
         raise ValueError(f"g, r and g_next must have one shape (N,), got {g.shape}, "

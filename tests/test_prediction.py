@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import fa_book  # noqa: F401  (registers the environments)
+from fa_book.approximators import grad_v_hat, v_hat
 from fa_book.envs import RandomWalk, random_walk_mdp
 from fa_book.features import Fourier, OneHot, StateAggregation
 from fa_book.oracles import (
@@ -23,7 +24,6 @@ from fa_book.oracles import (
     td_matrices,
     v_pi,
 )
-from fa_book.approximators import grad_v_hat, v_hat
 from fa_book.prediction import (
     gradient_mc_env,
     gradient_mc_episode,

@@ -118,6 +118,7 @@ def random_walk_mdp(n_states: int = 1000, max_jump: int = 100,
     check_positive_int("n_states", n_states)
     check_positive_int("max_jump", max_jump)
     check_size("n_states * n_states * 2", 2 * n_states * n_states)
+    check_size("n_states * max_jump", n_states * max_jump)
     start = walk_start(start, n_states)
     s = np.arange(n_states)[:, None]
     j = np.arange(1, max_jump + 1)[None, :]
