@@ -21,28 +21,26 @@ from pathlib import Path
 
 import numpy as np
 
-from fa_book.figures.prediction import (
-    MAX_JUMP,
-    N_STATES,
-    aggregation_features,
-    basis_features,
-    exact_limits,
-)
 from fa_book.oracles import projection_weights, rmsve
-from fa_book.prediction import (
+from fa_book.prediction import gradient_mc_episode, semi_gradient_td_episode
+from fa_book.prediction_runs import (
     BasisSweepConfig,
     GradientMCConfig,
     NStepSweepConfig,
     SemiGradientTDConfig,
-    gradient_mc_episode,
+    aggregation_features,
+    basis_features,
+    exact_limits,
     run_basis_sweep,
     run_gradient_mc,
     run_n_step_sweep,
     run_semi_gradient_td,
     sample_episodes,
-    semi_gradient_td_episode,
     walk_truth,
 )
+
+N_STATES, MAX_JUMP = 1000, 100
+"""The book's random walk (Example 9.1)."""
 
 REFERENCE_CPU_S = {"9.1": 65.0, "9.2 left": 75.0, "9.2 right": 290.0, "9.5": 600.0}
 """Companion code (pure-Python loops), full size, CPU seconds on this kind of machine."""

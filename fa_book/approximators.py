@@ -49,6 +49,7 @@ __all__ = [
 
 
 # --8<-- [start:linear]
+# --8<-- [start:v_hat]
 def v_hat(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
     r"""Linear value $\hat v(s,\theta) = \theta^\top \mathbf x(s)$.
 
@@ -66,6 +67,7 @@ def grad_v_hat(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
     r"""$\nabla_\theta \hat v(s,\theta) = \mathbf x(s)$ for a linear $\hat v$, whatever
     $\theta$ is.  Shape of `x`."""
     return np.broadcast_to(x, np.broadcast_shapes(np.shape(x), np.shape(theta))).copy()
+# --8<-- [end:v_hat]
 
 
 def sgd_step(theta: np.ndarray, x: np.ndarray, target: np.ndarray,

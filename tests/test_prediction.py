@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import fa_book  # noqa: F401  (registers the environments)
+from fa_book.approximators import grad_v_hat, v_hat
 from fa_book.envs import RandomWalk, random_walk_mdp
 from fa_book.features import Fourier, OneHot, StateAggregation
 from fa_book.oracles import (
@@ -24,24 +25,24 @@ from fa_book.oracles import (
     v_pi,
 )
 from fa_book.prediction import (
-    Episodes,
-    LaneSchedule,
-    grad_v_hat,
-    gradient_mc_aggregation,
     gradient_mc_env,
     gradient_mc_episode,
     gradient_mc_update,
-    lane_schedule,
     lstd,
     n_step_return,
     n_step_td_episode,
-    run_lanes,
-    sample_episodes,
-    semi_gradient_td0_onehot,
     semi_gradient_td_env,
     semi_gradient_td_episode,
     semi_gradient_td_update,
-    v_hat,
+)
+from fa_book.prediction_runs import (
+    Episodes,
+    LaneSchedule,
+    gradient_mc_aggregation,
+    lane_schedule,
+    run_lanes,
+    sample_episodes,
+    semi_gradient_td0_onehot,
     value_errors,
 )
 from fa_book.validate import DivergenceError
@@ -463,7 +464,22 @@ def test_env_driven_loops_are_seeded_and_agree_with_the_one_hot_table():
     assert np.all(np.abs(theta) <= 1)  # values of a +-1 exit stay in [-1, 1]
     short = gym.wrappers.TimeLimit(RandomWalk(**SMALL), max_episode_steps=1)
     with pytest.raises(ValueError, match="truncated"):
-        gradient_mc_env(short, x, np.zeros(n), 50, 0.1, 1.0, np.random.default_rng(0), 0)
+        gradient_mc_env(short, x, np.zeros(n), 50, 0.1, 1.0, np.random.default_rng(1), 0)
+
+
+def test_env_and_policy_streams_must_differ():
+    """gymnasium seeds env.reset(seed=k) with the bits of np.random.default_rng(k): a
+    policy generator built from the same integer is refused, one from [k, 1] is not, and
+    the two streams really are the same bits (the reason for the rule)."""
+    n = SMALL["n_states"]
+    env = RandomWalk(**SMALL)
+    env.reset(seed=7)
+    np.testing.assert_array_equal(env.np_random.integers(0, 2**31, 5),
+                                  np.random.default_rng(7).integers(0, 2**31, 5))
+    for run in (gradient_mc_env, semi_gradient_td_env):
+        with pytest.raises(ValueError, match=r"rng must not be np.random.default_rng\(seed\)"):
+            run(env, OneHot(n), np.zeros(n), 2, 0.1, 1.0, np.random.default_rng(7), 7)
+        run(env, OneHot(n), np.zeros(n), 2, 0.1, 1.0, np.random.default_rng([7, 1]), 7)
 
 
 # ------------------------------------------------------------------ bad input, divergence
@@ -477,7 +493,7 @@ def test_bad_inputs_name_the_argument_and_range():
     with pytest.raises(ValueError, match="gamma"):
         semi_gradient_td_update(np.zeros(3), np.ones(3), 0.0, np.ones(3), False, 1.5, 0.1)
     with pytest.raises(ValueError, match="theta must contain only finite"):
-        v_hat(np.array([np.nan, 0.0]), np.ones(2))
+        gradient_mc_update(np.array([np.nan, 0.0]), np.ones(2), 1.0, 0.1)
     with pytest.raises(ValueError, match="n must be an integer >= 1"):
         n_step_td_episode(np.zeros(2), np.ones((3, 2)), np.zeros(2), True, 0, 0.1)
     with pytest.raises(ValueError, match=r"x must have shape \(T \+ 1, d\) = \(3, 2\)"):

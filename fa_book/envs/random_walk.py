@@ -8,7 +8,7 @@ import numpy as np
 
 from fa_book.envs.episode import EpisodeMixin, start_option
 from fa_book.oracles import FiniteMDP
-from fa_book.validate import check_int_range, check_positive_int, check_size
+from fa_book.validate import check_int_range, check_nonneg_int, check_positive_int, check_size
 
 LEFT, RIGHT = 0, 1
 
@@ -16,6 +16,7 @@ LEFT, RIGHT = 0, 1
 def walk_start(start: int | None, n_states: int) -> int:
     """The start index: `start` checked to lie in `0 .. n_states - 1`, or by default
     `n_states // 2 - 1` (the book's state 500 of 1000)."""
+    check_size("n_states", n_states)
     if start is None:
         return max(n_states // 2 - 1, 0)
     return check_int_range("start", start, 0, n_states - 1)
@@ -78,6 +79,8 @@ class RandomWalk(EpisodeMixin, gym.Env[np.int64, np.int64]):
         self._s = self.start
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        if seed is not None:
+            check_nonneg_int("seed", seed)
         super().reset(seed=seed)
         self._s = start_option(options, self.start, range(self.n_states),
                                f"a state index in [0, {self.n_states - 1}]")
@@ -115,6 +118,7 @@ def random_walk_mdp(n_states: int = 1000, max_jump: int = 100,
     check_positive_int("n_states", n_states)
     check_positive_int("max_jump", max_jump)
     check_size("n_states * n_states * 2", 2 * n_states * n_states)
+    check_size("n_states * max_jump", n_states * max_jump)
     start = walk_start(start, n_states)
     s = np.arange(n_states)[:, None]
     j = np.arange(1, max_jump + 1)[None, :]

@@ -13,13 +13,15 @@ from matplotlib.ticker import FuncFormatter
 
 from fa_book._doc import config_table
 from fa_book.figures._style import mean_band, save, write_table
-from fa_book.oracles import projection_weights, rmsve, td_fixed_point
-from fa_book.prediction import (
+from fa_book.oracles import projection_weights, rmsve
+from fa_book.prediction_runs import (
     BasisSweepConfig,
     GradientMCConfig,
     NStepSweepConfig,
     SemiGradientTDConfig,
+    aggregation_features,
     basis_features,
+    exact_limits,
     run_basis_sweep,
     run_gradient_mc,
     run_n_step_sweep,
@@ -30,22 +32,6 @@ from fa_book.prediction import (
 N_STATES, MAX_JUMP = 1000, 100
 
 
-def aggregation_features(n_groups: int, n_states: int = N_STATES) -> np.ndarray:
-    """One-hot group features of every state, shape `(n_states, n_groups)`."""
-    return np.eye(n_groups)[np.arange(n_states) * n_groups // n_states]
-
-
-def exact_limits(n_groups: int = 10) -> dict[str, np.ndarray]:
-    """The exact answers for state aggregation: the gradient-MC limit (mu-projection of
-    v_pi) and the TD fixed point, as weights and as values."""
-    truth = walk_truth(N_STATES, MAX_JUMP)
-    X = aggregation_features(n_groups)
-    theta_mc = projection_weights(X, truth.v, truth.mu)
-    theta_td = td_fixed_point(truth.mdp, truth.pi, X, truth.mu)
-    return {"X": X, "theta_mc": theta_mc, "theta_td": theta_td,
-            "v_mc": X @ theta_mc, "v_td": X @ theta_td}
-
-
 def _fmt(x: float) -> str:
     return f"{x:.4f}"
 
@@ -54,28 +40,47 @@ def _states():
     return np.arange(1, N_STATES + 1)  # the book's numbering on the x axis
 
 
+def _aggregation_run(cfg, quick: bool, run, color: str, label: str, limit: str,
+                     limit_label: str):
+    """Run Figure 9.1's or 9.2 (left)'s state-aggregation experiment (a short one with a
+    larger step size if `quick`) and start its plot: v_pi, the learned values and the
+    exact limit `ex[limit]`.  Returns `(cfg, truth, ex, run's output, fig, ax)`."""
+    if quick:
+        cfg = dataclasses.replace(cfg, n_episodes=2000, alpha=2e-3)
+    truth = walk_truth(N_STATES, MAX_JUMP)
+    ex = exact_limits(cfg.n_groups)
+    out = run(cfg, N_STATES, MAX_JUMP)
+    theta = out[0] if isinstance(out, tuple) else out
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    ax.plot(_states(), truth.v, color="k", lw=1.2, label=r"true value $v_\pi$")
+    ax.plot(_states(), ex["X"] @ theta, color=color, lw=2,
+            label=f"{label}, {cfg.n_episodes:,} episodes")
+    ax.plot(_states(), ex[limit], "--", color="C3", lw=1.2, label=limit_label)
+    ax.set_xlabel("state")
+    ax.set_ylabel("value")
+    ax.set_ylim(-1, 1)
+    return cfg, truth, ex, out, fig, ax
+
+
+def _run_table(cfg, truth, values: np.ndarray, rows: str) -> str:
+    """The table under Figure 9.1 or 9.2 (left): the run's error, `rows`, its settings."""
+    return ("| quantity | value |\n|---|---|\n"
+            f"| $\\sqrt{{\\overline{{VE}}}}$ of this run | {_fmt(rmsve(values, *truth[2:]))} |\n"
+            + rows +
+            f"| episodes, runs, $\\alpha$, seed | {cfg.n_episodes:,}, 1, {cfg.alpha:g}, "
+            f"{cfg.seed} |\n")
+
+
 # --------------------------------------------------------------------------- Figure 9.1
 
 
 def figure_prediction_mc(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """Figure 9.1: gradient Monte Carlo with state aggregation, next to v_pi, the exact
     gradient-MC limit and the on-policy distribution mu."""
-    cfg = GradientMCConfig()
-    if quick:
-        cfg = dataclasses.replace(cfg, n_episodes=2000, alpha=2e-3)
-    truth = walk_truth(N_STATES, MAX_JUMP)
-    ex = exact_limits(cfg.n_groups)
-    theta, visits = run_gradient_mc(cfg, N_STATES, MAX_JUMP)
+    cfg, truth, ex, (theta, visits), fig, ax = _aggregation_run(
+        GradientMCConfig(), quick, run_gradient_mc, "C0", "gradient MC", "v_mc",
+        r"exact limit $\Pi v_\pi$ ($\mu$-projection)")
     X = ex["X"]
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    ax.plot(_states(), truth.v, color="k", lw=1.2, label=r"true value $v_\pi$")
-    ax.plot(_states(), X @ theta, color="C0", lw=2,
-            label=f"gradient MC, {cfg.n_episodes:,} episodes")
-    ax.plot(_states(), ex["v_mc"], "--", color="C3", lw=1.2,
-            label=r"exact limit $\Pi v_\pi$ ($\mu$-projection)")
-    ax.set_xlabel("state")
-    ax.set_ylabel("value")
-    ax.set_ylim(-1, 1)
     ax2 = ax.twinx()
     ax2.fill_between(_states(), visits / visits.sum(), color="0.8", alpha=0.6, step="mid",
                      label=r"visit frequency (this run)")
@@ -93,15 +98,11 @@ def figure_prediction_mc(out_dir: Path, *, quick: bool = False) -> list[Path]:
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, fontsize=8, loc="upper left")
-    table = (
-        "| quantity | value |\n|---|---|\n"
-        f"| $\\sqrt{{\\overline{{VE}}}}$ of this run | {_fmt(rmsve(X @ theta, *truth[2:]))} |\n"
+    table = _run_table(cfg, truth, X @ theta, (
         f"| $\\sqrt{{\\overline{{VE}}}}$ of the exact gradient-MC limit | "
         f"{_fmt(rmsve(ex['v_mc'], truth.v, truth.mu))} |\n"
         f"| $\\lVert \\hat v - \\Pi v_\\pi \\rVert_\\mu$ (distance of this run to the limit) | "
-        f"{_fmt(rmsve(X @ theta, ex['v_mc'], truth.mu))} |\n"
-        f"| episodes, runs, $\\alpha$, seed | {cfg.n_episodes:,}, 1, {cfg.alpha:g}, "
-        f"{cfg.seed} |\n")
+        f"{_fmt(rmsve(X @ theta, ex['v_mc'], truth.mu))} |\n"))
     return [save(fig, out_dir, "prediction_mc"), write_table(out_dir, "prediction_mc", table)]
 
 
@@ -111,37 +112,21 @@ def figure_prediction_mc(out_dir: Path, *, quick: bool = False) -> list[Path]:
 def figure_prediction_td(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """Figure 9.2 (left): semi-gradient TD(0) with state aggregation, next to v_pi, the
     exact TD fixed point and the exact gradient-MC limit."""
-    cfg = SemiGradientTDConfig()
-    if quick:
-        cfg = dataclasses.replace(cfg, n_episodes=2000, alpha=2e-3)
-    truth = walk_truth(N_STATES, MAX_JUMP)
-    ex = exact_limits(cfg.n_groups)
-    theta = run_semi_gradient_td(cfg, N_STATES, MAX_JUMP)
+    cfg, truth, ex, theta, fig, ax = _aggregation_run(
+        SemiGradientTDConfig(), quick, run_semi_gradient_td, "C2", "semi-gradient TD(0)",
+        "v_td", r"exact TD fixed point $\Phi A^{-1} b$")
     X = ex["X"]
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    ax.plot(_states(), truth.v, color="k", lw=1.2, label=r"true value $v_\pi$")
-    ax.plot(_states(), X @ theta, color="C2", lw=2,
-            label=f"semi-gradient TD(0), {cfg.n_episodes:,} episodes")
-    ax.plot(_states(), ex["v_td"], "--", color="C3", lw=1.2,
-            label=r"exact TD fixed point $\Phi A^{-1} b$")
     ax.plot(_states(), ex["v_mc"], ":", color="C0", lw=1.2,
             label=r"exact gradient-MC limit $\Pi v_\pi$")
-    ax.set_xlabel("state")
-    ax.set_ylabel("value")
-    ax.set_ylim(-1, 1)
     ax.legend(fontsize=8, loc="upper left")
     e_td = rmsve(ex["v_td"], truth.v, truth.mu)
     e_mc = rmsve(ex["v_mc"], truth.v, truth.mu)
-    table = (
-        "| quantity | value |\n|---|---|\n"
-        f"| $\\sqrt{{\\overline{{VE}}}}$ of this run | {_fmt(rmsve(X @ theta, *truth[2:]))} |\n"
+    table = _run_table(cfg, truth, X @ theta, (
         f"| $\\sqrt{{\\overline{{VE}}}}$ of the exact TD fixed point | {_fmt(e_td)} |\n"
         f"| $\\sqrt{{\\overline{{VE}}}}$ of the exact gradient-MC limit | {_fmt(e_mc)} |\n"
         f"| ratio TD / MC | {e_td / e_mc:.2f} |\n"
         f"| $\\lVert \\hat v - \\Phi\\theta_{{TD}} \\rVert_\\mu$ (distance of this run to the "
-        f"fixed point) | {_fmt(rmsve(X @ theta, ex['v_td'], truth.mu))} |\n"
-        f"| episodes, runs, $\\alpha$, seed | {cfg.n_episodes:,}, 1, {cfg.alpha:g}, "
-        f"{cfg.seed} |\n")
+        f"fixed point) | {_fmt(rmsve(X @ theta, ex['v_td'], truth.mu))} |\n"))
     return [save(fig, out_dir, "prediction_td"), write_table(out_dir, "prediction_td", table)]
 
 
