@@ -23,6 +23,7 @@ import numpy as np
 
 from fa_book.oracles import projection_weights, rmsve
 from fa_book.prediction import gradient_mc_episode, semi_gradient_td_episode
+from fa_book.prediction_engine import sample_episodes
 from fa_book.prediction_runs import (
     BasisSweepConfig,
     GradientMCConfig,
@@ -35,7 +36,6 @@ from fa_book.prediction_runs import (
     run_gradient_mc,
     run_n_step_sweep,
     run_semi_gradient_td,
-    sample_episodes,
     walk_truth,
 )
 

@@ -35,7 +35,7 @@ from fa_book.prediction import (
     semi_gradient_td_episode,
     semi_gradient_td_update,
 )
-from fa_book.prediction_runs import (
+from fa_book.prediction_engine import (
     Episodes,
     LaneSchedule,
     gradient_mc_aggregation,

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fa_book import prediction as P
+from fa_book import prediction_engine as EN
 from fa_book import prediction_runs as R
 from fa_book.envs.random_walk import RandomWalk, random_walk_mdp, walk_start
 from fa_book.features import OneHot, StateAggregation
@@ -91,7 +92,7 @@ ARRAY = ("array_nan", "array_inf", "shape", "array_type")
 
 
 def _episodes(n=4):
-    return R.sample_episodes(np.random.default_rng(0), n, S, J)
+    return EN.sample_episodes(np.random.default_rng(0), n, S, J)
 
 
 def _td_stream():
@@ -108,7 +109,7 @@ def _td_stream():
 def _lanes():
     ep = _episodes()
     X = np.vstack([np.random.default_rng(1).uniform(-1, 1, (S, 3)), np.zeros(3)])
-    sched = R.lane_schedule(ep, 2, 1, 1.0, np.zeros(2, int), S)
+    sched = EN.lane_schedule(ep, 2, 1, 1.0, np.zeros(2, int), S)
     return dict(X=X, schedule=sched, theta=np.zeros((2, 3)), alpha=np.full(2, 0.1),
                 gamma_n=1.0, step=0, check_every=256)
 
@@ -194,34 +195,34 @@ SPECS = {
          "gamma": DISCOUNT, "epsilon": ("negative", "nan", "inf", "type"),
          "weights": ARRAY + ("negative",)}),
     # ---- prediction_runs
-    R.sample_episodes: (
+    EN.sample_episodes: (
         lambda: dict(rng=np.random.default_rng(0), n_episodes=3, n_states=S, max_jump=J,
                      start=None),
         {"rng": ("object",), "n_episodes": SIZE, "n_states": SIZE, "max_jump": SIZE,
          "start": ("int_negative", "huge", "float", "index_float")}),
     _episode_of: (lambda: dict(e=0), {"e": ("int_negative", "huge", "float", "type")}),
-    R.gradient_mc_aggregation: (
+    EN.gradient_mc_aggregation: (
         lambda: dict(theta=np.zeros(4), groups=StateAggregation.uniform(S, 4).groups,
                      episodes=_episodes(), alpha=0.1, step=0),
         {"theta": ARRAY, "groups": ("index_range", "index_float", "array_type"),
          "episodes": ("object",), "alpha": STEP_SIZE + ("above_one",), "step": NONNEG}),
-    R.semi_gradient_td0_onehot: (_td_stream, {
+    EN.semi_gradient_td0_onehot: (_td_stream, {
         "theta": ARRAY, "g": ("index_range", "index_float", "array_type"),
         "r": ARRAY, "g_next": ("index_range", "index_float", "array_type"),
         "gamma": DISCOUNT, "alpha": STEP_SIZE}),
-    R.lane_schedule: (
+    EN.lane_schedule: (
         lambda: dict(episodes=_episodes(), n_lanes=2, n=1, gamma=1.0,
                      row_offset=np.zeros(2, int), zero_row=S),
         {"episodes": ("object",), "n_lanes": SIZE, "n": ("int_zero", "int_negative",
                                                          "float", "type_not_none"),
          "gamma": DISCOUNT, "row_offset": ("shape", "index_float", "array_type"),
          "zero_row": NONNEG}),
-    R.run_lanes: (_lanes, {
+    EN.run_lanes: (_lanes, {
         "X": ARRAY, "schedule": ("object",), "theta": ARRAY, "alpha": ARRAY + ("negative",),
         "gamma_n": DISCOUNT, "step": NONNEG, "check_every": SIZE[:2] + ("float", "type")}),
-    R.check_lanes: (lambda: dict(theta=np.zeros((2, 3)), step=0, alpha=np.ones(2)),
+    EN.check_lanes: (lambda: dict(theta=np.zeros((2, 3)), step=0, alpha=np.ones(2)),
                     {"theta": ("shape",), "alpha": ("shape",)}),
-    R.value_errors: (
+    EN.value_errors: (
         lambda: dict(theta=np.zeros((2, 3)), X=np.ones((S, 3)), v=np.zeros(S),
                      weights=np.ones(S)),
         {"theta": ARRAY, "X": ARRAY, "v": ARRAY, "weights": ARRAY + ("negative",)}),
@@ -274,12 +275,12 @@ CHECKS = {
     P.check_n_step_episode: (P.n_step_td_episode, {}),
     P.check_env_run: (P.gradient_mc_env, {}),
     P.check_transitions: (P.lstd, {}),
-    R.check_walk_batch: (R.sample_episodes, {}),
-    R.check_aggregation_run: (R.gradient_mc_aggregation, {}),
-    R.check_onehot_transitions: (R.semi_gradient_td0_onehot, {}),
-    R.check_lane_layout: (R.lane_schedule, {}),
-    R.check_lane_run: (R.run_lanes, {}),
-    R.check_value_errors: (R.value_errors, {}),
+    EN.check_walk_batch: (EN.sample_episodes, {}),
+    EN.check_aggregation_run: (EN.gradient_mc_aggregation, {}),
+    EN.check_onehot_transitions: (EN.semi_gradient_td0_onehot, {}),
+    EN.check_lane_layout: (EN.lane_schedule, {}),
+    EN.check_lane_run: (EN.run_lanes, {}),
+    EN.check_value_errors: (EN.value_errors, {}),
 }
 
 
@@ -292,16 +293,16 @@ def _restricted(check, served, extra):
 
 SPECS.update({check: _restricted(check, served, extra)
               for check, (served, extra) in CHECKS.items()})
-SPECS[R.check_episodes] = (lambda: dict(episodes=_episodes()),
+SPECS[EN.check_episodes] = (lambda: dict(episodes=_episodes()),
                            {"episodes": ("object", "episodes")})
 SPECS[P.check_lstd_matrix] = (lambda: dict(A=np.eye(2)), {"A": ("singular",)})
 SPECS[P.check_float_array] = (lambda: dict(name="value", value=np.zeros(3)),
                               {"value": ARRAY[:2] + ("array_type",)})
 KINDS["episodes"] = lambda v: st.sampled_from([
-    R.Episodes(v.states.astype(float), v.lengths, v.final_reward),
-    R.Episodes(v.states, v.lengths + 1, v.final_reward),
-    R.Episodes(v.states, v.lengths, np.full(v.lengths.shape, np.nan)),
-    R.Episodes(-1 - v.states, v.lengths, v.final_reward)])
+    EN.Episodes(v.states.astype(float), v.lengths, v.final_reward),
+    EN.Episodes(v.states, v.lengths + 1, v.final_reward),
+    EN.Episodes(v.states, v.lengths, np.full(v.lengths.shape, np.nan)),
+    EN.Episodes(-1 - v.states, v.lengths, v.final_reward)])
 KINDS["singular"] = lambda v: st.floats(0.0, 1e-14).map(
     lambda e: np.array([[1.0, 1.0], [1.0, 1.0 + e]]))
 KINDS["options"] = lambda v: st.sampled_from([{"start": -1}, {"start": 10**6},
@@ -367,10 +368,10 @@ RUNAWAY = {
     "semi_gradient_td_env": lambda: P.semi_gradient_td_env(
         RandomWalk(S, J), lambda s: np.full(3, 10.0), np.zeros(3), 50, 1.0, 0.0,
         np.random.default_rng([0, 1]), 0),
-    "semi_gradient_td0_onehot": lambda: R.semi_gradient_td0_onehot(
+    "semi_gradient_td0_onehot": lambda: EN.semi_gradient_td0_onehot(
         np.array([1.0, 0.0]), np.tile([0, 1], 2000), np.zeros(4000),
         1 - np.tile([0, 1], 2000), 0.9, 3.0),
-    "run_lanes": lambda: R.run_lanes(**{**_lanes(), "X": np.vstack(
+    "run_lanes": lambda: EN.run_lanes(**{**_lanes(), "X": np.vstack(
         [np.full((S, 3), 10.0), np.zeros(3)]), "alpha": np.array([0.01, 1.0]),
         "gamma_n": 0.0, "check_every": 1}),
 }
