@@ -52,6 +52,8 @@ __all__ = [
     "SoftmaxLinearPolicy",
     "StochasticPolicy",
     "check_actions",
+    "check_axis",
+    "check_finite_array",
     "check_generator",
     "check_logits",
     "check_probabilities",
@@ -84,6 +86,12 @@ def _as_float_array(name: str, value) -> np.ndarray:
                         f"{type(value).__name__}") from None
 
 
+def check_finite_array(name: str, value) -> np.ndarray:
+    """Require an array of finite numbers; returns it as a float array (a `TypeError`
+    for values that are not numbers, a `ValueError` naming `name` for NaN or inf)."""
+    return check_finite(name, _as_float_array(name, value))
+
+
 def check_axis(name: str, axis, ndim: int) -> int:
     """Require an integer axis of an array with `ndim` dimensions."""
     return check_int_range(name, axis, -ndim, ndim - 1)
@@ -91,7 +99,7 @@ def check_axis(name: str, axis, ndim: int) -> int:
 
 def check_probabilities(name: str, p, axis: int = -1) -> np.ndarray:
     """Require finite, non-negative entries summing to one along `axis`; returns float."""
-    p = check_finite(name, _as_float_array(name, p))
+    p = check_finite_array(name, p)
     if p.ndim == 0 or p.size == 0:
         raise ValueError(f"{name} must have at least one dimension (the actions) and at "
                          f"least one entry, got shape {p.shape}")
@@ -109,7 +117,7 @@ def check_probabilities(name: str, p, axis: int = -1) -> np.ndarray:
 def check_logits(h, axis: int = -1) -> np.ndarray:
     """Require finite preferences (logits) with at least one action along `axis`;
     returns them as a float array."""
-    h = check_finite("h (logits)", _as_float_array("h (logits)", h))
+    h = check_finite_array("h (logits)", h)
     if h.ndim == 0:
         raise ValueError("h (logits) must have an action axis, got a scalar")
     check_axis("axis", axis, h.ndim)
@@ -164,7 +172,7 @@ def tabular_features(n_states: int, n_actions: int) -> np.ndarray:
 
 def check_theta(theta, n_params: int) -> np.ndarray:
     r"""Require finite policy parameters $\theta$ of shape `(n_params,)`; returns float."""
-    theta = check_finite("theta", _as_float_array("theta", theta))
+    theta = check_finite_array("theta", theta)
     if theta.shape != (n_params,):
         raise ValueError(f"theta must have shape ({n_params},), got {theta.shape}")
     return theta
@@ -210,7 +218,7 @@ class SoftmaxLinearPolicy:
 
     def _check(self, theta, x) -> tuple[np.ndarray, np.ndarray]:
         theta = check_theta(theta, self.n_params)
-        x = check_finite("x", _as_float_array("x", x))
+        x = check_finite_array("x", x)
         if x.ndim < 2 or x.shape[-2:] != (self.n_actions, self.n_features):
             raise ValueError(f"x must have shape (..., A, d) = (..., {self.n_actions}, "
                              f"{self.n_features}), got {x.shape}")
@@ -283,7 +291,7 @@ class GaussianLinearPolicy:
 
     def _check(self, theta, x) -> tuple[np.ndarray, np.ndarray]:
         theta = check_theta(theta, self.n_params)
-        x = check_finite("x", _as_float_array("x", x))
+        x = check_finite_array("x", x)
         if x.ndim < 1 or x.shape[-1] != self.n_features:
             raise ValueError(f"x must have shape (..., d) = (..., {self.n_features}), "
                              f"got {x.shape}")
@@ -292,7 +300,7 @@ class GaussianLinearPolicy:
         return theta, x
 
     def _action(self, a, batch) -> np.ndarray:
-        a = check_finite("a", _as_float_array("a", a))
+        a = check_finite_array("a", a)
         if a.shape != batch:
             raise ValueError(f"a must have the batch shape {batch} of x, got {a.shape}")
         return a
@@ -360,7 +368,7 @@ class DeterministicLinearPolicy:
 
     def _check(self, theta, x):
         theta = check_theta(theta, self.n_params)
-        x = check_finite("x", _as_float_array("x", x))
+        x = check_finite_array("x", x)
         if x.ndim < 1 or x.shape[-1] != self.n_features:
             raise ValueError(f"x must have shape (..., d) = (..., {self.n_features}), "
                              f"got {x.shape}")

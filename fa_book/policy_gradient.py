@@ -36,6 +36,7 @@ from fa_book.oracles import (
 )
 from fa_book.policies import (
     SoftmaxLinearPolicy,
+    check_finite_array,
     check_generator,
     check_probabilities,
     check_theta,
@@ -43,7 +44,6 @@ from fa_book.policies import (
 from fa_book.validate import (
     check_choice,
     check_diverged,
-    check_finite,
     check_size,
     check_step_size,
 )
@@ -108,7 +108,7 @@ class OneStepMDP:
 
     def __post_init__(self):
         d = check_probabilities("d", self.d)
-        R = check_finite("R", np.asarray(self.R, dtype=float))
+        R = check_finite_array("R", self.R)
         if d.ndim != 1 or R.ndim != 2 or R.shape[0] != d.shape[0]:
             raise ValueError(f"d must have shape (S,) and R shape (S, A) with the same S, "
                              f"got {d.shape} and {R.shape}")
@@ -124,7 +124,7 @@ def random_one_step_mdp(rng: np.random.Generator, n_states: int, n_actions: int,
     check_size("n_states", n_states)
     check_size("n_actions", n_actions)
     check_size("n_states * n_actions", n_states * n_actions)
-    check_finite("offset", np.asarray(offset, dtype=float))
+    check_finite_array("offset", offset)
     return OneStepMDP(rng.dirichlet(np.ones(n_states)),
                       rng.uniform(-1, 1, (n_states, n_actions)) + offset)
 
@@ -140,12 +140,7 @@ def check_action_features(policy: SoftmaxLinearPolicy, X, n_states: int,
     if n_actions is not None and policy.n_actions != n_actions:
         raise ValueError(f"policy.n_actions = {policy.n_actions} but the task has "
                          f"{n_actions} actions")
-    try:
-        X = check_finite("X", np.asarray(X, dtype=float))
-    except (TypeError, ValueError) as e:
-        if "X must" in str(e):
-            raise
-        raise TypeError(f"X must be an array of numbers, got {type(X).__name__}") from None
+    X = check_finite_array("X", X)
     want = (n_states, policy.n_actions, policy.n_features)
     if X.shape != want:
         raise ValueError(f"X (action features of every state) must have shape (S, A, d) = "
@@ -171,7 +166,7 @@ def check_baseline(baseline, n_states: int) -> np.ndarray:
     returns it as a float array."""
     if baseline is None:
         return np.zeros(n_states)
-    b = check_finite("baseline", np.asarray(baseline, dtype=float))
+    b = check_finite_array("baseline", baseline)
     if b.shape != (n_states,):
         raise ValueError(f"baseline b(s) must have shape (S,) = ({n_states},), one value per "
                          f"state, got {b.shape}")
@@ -251,7 +246,7 @@ def estimator_variance(prob: np.ndarray, g: np.ndarray) -> float:
     `prob` of shape `(S, A)` summing to 1, `g` of shape `(S, A, d)`, both finite."""
     prob = check_probabilities("prob", np.asarray(prob, dtype=float).ravel()).reshape(
         np.shape(prob))
-    g = check_finite("g", np.asarray(g, dtype=float))
+    g = check_finite_array("g", g)
     if prob.ndim != 2 or g.ndim != 3 or g.shape[:2] != prob.shape:
         raise ValueError(f"prob must have shape (S, A) and g shape (S, A, d) with the same "
                          f"(S, A), got {prob.shape} and {g.shape}")
@@ -480,10 +475,10 @@ def check_gradient_inputs(objective, mdp: FiniteMDP, theta, X
                         f"{type(objective).__name__}")
     if not isinstance(mdp, FiniteMDP):
         raise TypeError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
-    theta = check_finite("theta", np.asarray(theta, dtype=float))
+    theta = check_finite_array("theta", theta)
     if theta.ndim != 1:
         raise ValueError(f"theta must have shape (d,), got {theta.shape}")
-    X = check_finite("X", np.asarray(X, dtype=float))
+    X = check_finite_array("X", X)
     want = (mdp.n_states, mdp.n_actions, theta.shape[0])
     if X.shape != want:
         raise ValueError(f"X (action features of every state) must have shape (S, A, d) = "

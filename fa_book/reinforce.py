@@ -33,12 +33,11 @@ from scipy.optimize import minimize_scalar
 
 from fa_book.envs.short_corridor import short_corridor_mdp
 from fa_book.oracles import FiniteMDP, check_policy, v_pi
-from fa_book.policies import SoftmaxLinearPolicy, check_generator
+from fa_book.policies import SoftmaxLinearPolicy, check_finite_array, check_generator
 from fa_book.policy_gradient import check_baseline, check_same_shape, policy_and_scores
 from fa_book.prediction import returns
 from fa_book.validate import (
     check_discount,
-    check_finite,
     check_in_range,
     check_positive_int,
     check_size,
@@ -78,11 +77,11 @@ def check_episode_update(grad_log_pi, rewards, alpha, gamma, baseline=None,
     scores shape `(T, d)`, rewards shape `(T,)`, a step size $\alpha > 0$, a discount
     $\gamma \in [0, 1]$, a baseline shape `(T,)` or `None` (then $b = 0$) and a bool
     `discount_weight`; returns `(grad_log_pi, rewards, b)` as float arrays."""
-    grad_log_pi = check_finite("grad_log_pi", np.asarray(grad_log_pi, dtype=float))
+    grad_log_pi = check_finite_array("grad_log_pi", grad_log_pi)
     if grad_log_pi.ndim != 2:
         raise ValueError(f"grad_log_pi must have shape (T, d), got {grad_log_pi.shape}")
     T = grad_log_pi.shape[0]
-    rewards = check_finite("rewards", np.asarray(rewards, dtype=float))
+    rewards = check_finite_array("rewards", rewards)
     if rewards.shape != (T,):
         raise ValueError(f"rewards must have shape (T,) = ({T},), got {rewards.shape}")
     check_step_size("alpha", alpha)
@@ -90,7 +89,7 @@ def check_episode_update(grad_log_pi, rewards, alpha, gamma, baseline=None,
     check_bool("discount_weight", discount_weight)
     if baseline is None:
         return grad_log_pi, rewards, np.zeros(T)
-    b = check_finite("baseline", np.asarray(baseline, dtype=float))
+    b = check_finite_array("baseline", baseline)
     if b.shape != (T,):
         raise ValueError(f"baseline must have shape (T,) = ({T},), one value b(S_t) "
                          f"per step, got {b.shape}")

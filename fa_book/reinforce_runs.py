@@ -368,7 +368,8 @@ def cartpole_streams(seed: int) -> CartPoleStreams:
                            np.random.default_rng([seed, 3]))
 
 
-def run_episode(env: gym.Env, layers, rng: np.random.Generator | None,
+def run_episode(env: gym.Env, layers: Sequence[tuple[np.ndarray, np.ndarray]],
+                rng: np.random.Generator | None,
                 seed: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""One CartPole episode with the policy whose `(W, b)` layers are `layers` (numpy,
     torch layout, from [`linear_layers`][fa_book.nets.linear_layers]): logits by
