@@ -244,8 +244,8 @@ def estimator_variance(prob: np.ndarray, g: np.ndarray) -> float:
     exact distribution `(prob, g)` from
     [`estimator_distribution`][fa_book.policy_gradient.estimator_distribution]:
     `prob` of shape `(S, A)` summing to 1, `g` of shape `(S, A, d)`, both finite."""
-    prob = check_probabilities("prob", np.asarray(prob, dtype=float).ravel()).reshape(
-        np.shape(prob))
+    prob = check_finite_array("prob", prob)
+    prob = check_probabilities("prob", prob.ravel()).reshape(prob.shape)
     g = check_finite_array("g", g)
     if prob.ndim != 2 or g.ndim != 3 or g.shape[:2] != prob.shape:
         raise ValueError(f"prob must have shape (S, A) and g shape (S, A, d) with the same "
@@ -349,8 +349,10 @@ def check_supervised(policy: SoftmaxLinearPolicy, theta, X, d, p_label):
     a state distribution $d$ shape `(S,)`, label distributions $p(y \mid s)$ shape
     `(S, A)`, features `X` shape `(S, A, d)`, finite $\theta$; returns them as floats."""
     d = check_probabilities("d", d)
-    if d.ndim != 1:
-        raise ValueError(f"d must have shape (S,), got {d.shape}")
+    S = np.shape(X)[0] if np.ndim(X) == 3 else None
+    if d.ndim != 1 or S not in (None, d.shape[0]):
+        raise ValueError(f"d must have shape (S,) = ({S},), one entry per state of X, got "
+                         f"{d.shape}")
     X = check_action_features(policy, X, len(d))
     p_label = check_probabilities("p_label", p_label)
     if p_label.shape != X.shape[:2]:
@@ -408,7 +410,7 @@ def check_continuing(mdp: FiniteMDP, pi=None, *, discounted: bool = False):
                          "task: every row P[s, a, :] must sum to 1")
     if discounted and mdp.gamma >= 1:
         raise ValueError("J_avV needs gamma < 1 (V is infinite otherwise), got gamma = 1")
-    return None if pi is None else check_policy(mdp, pi)
+    return None if pi is None else check_policy(mdp, check_finite_array("pi", pi))
 
 
 def check_torch_inputs(mdp: FiniteMDP, theta, X) -> None:

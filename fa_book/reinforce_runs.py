@@ -58,6 +58,7 @@ __all__ = [
     "cartpole_curves",
     "cartpole_streams",
     "evaluation_seeds",
+    "check_acting",
     "check_corridor_configs",
     "corridor_reinforce",
     "greedy_return",
@@ -368,6 +369,31 @@ def cartpole_streams(seed: int) -> CartPoleStreams:
                            np.random.default_rng([seed, 3]))
 
 
+def check_acting(env, layers, rng, seed) -> None:
+    """The inputs of [`run_episode`][fa_book.reinforce_runs.run_episode]: a gymnasium
+    environment, a non-empty list of finite `(W, b)` layers that chain (`W` of shape
+    `(out, in)`, `b` of shape `(out,)`, each `in` the previous `out`), a numpy generator
+    or `None`, and a reset seed in $[0, 2^{63})$ or `None`."""
+    if not isinstance(env, gym.Env):
+        raise TypeError(f"env must be a gymnasium.Env, got {type(env).__name__}")
+    if not isinstance(layers, (list, tuple)) or not layers:
+        raise ValueError("layers must be a non-empty list of (W, b) pairs "
+                         "(fa_book.nets.linear_layers)")
+    fan_in = None
+    for W, b in layers:
+        W, b = np.asarray(W), np.asarray(b)
+        if W.ndim != 2 or b.shape != (W.shape[0],) or fan_in not in (None, W.shape[1]):
+            raise ValueError(f"layers must chain: W of shape (out, in) with in = the "
+                             f"previous out, b of shape (out,); got {W.shape} and {b.shape}")
+        if not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise ValueError("layers must contain only finite weights (found NaN or inf)")
+        fan_in = W.shape[0]
+    if rng is not None:
+        check_generator("rng", rng)
+    if seed is not None:
+        check_int_range("seed", seed, 0, 2**63 - 1)
+
+
 def run_episode(env: gym.Env, layers: Sequence[tuple[np.ndarray, np.ndarray]],
                 rng: np.random.Generator | None,
                 seed: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -385,8 +411,7 @@ def run_episode(env: gym.Env, layers: Sequence[tuple[np.ndarray, np.ndarray]],
     Returns:
         `(observations, actions, rewards)`, shapes `(T, 4)`, `(T,)`, `(T,)`.
     """
-    if rng is not None:
-        check_generator("rng", rng)
+    check_acting(env, layers, rng, seed)
     obs, _ = env.reset(seed=seed)
     observations, actions, rewards = [], [], []
     done = False
@@ -435,6 +460,8 @@ def value_net(hidden: tuple[int, ...], seed: int) -> torch.nn.Module:
     r"""$\hat v(s, \mathbf w)$: a tanh MLP from the 4 CartPole observations to one number,
     with PyTorch's default initialisation drawn from a private generator seeded with
     `seed` ([`torch_default_init`][fa_book.nets.torch_default_init])."""
+    if not isinstance(hidden, tuple) or not hidden:
+        raise ValueError(f"hidden must be a non-empty tuple of layer widths, got {hidden!r}")
     for width in hidden:
         check_size("hidden width", width, 10**4)
     check_int_range("seed", seed, 0, 2**63 - 1)
