@@ -140,7 +140,7 @@ def check_enumeration(mdp: FiniteMDP, pi, horizon: int) -> np.ndarray:
     returns `pi` as a float array."""
     if not isinstance(mdp, FiniteMDP):
         raise TypeError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
-    pi = check_policy(mdp, pi)
+    pi = check_policy(mdp, check_finite_array("pi", pi))
     check_positive_int("horizon", horizon)
     if horizon * math.log10(mdp.n_states * mdp.n_actions) > 7:
         raise ValueError(f"horizon={horizon} is too long to enumerate: (S * A) ** horizon "

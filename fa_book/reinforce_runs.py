@@ -160,8 +160,8 @@ def check_corridor_configs(configs, rng) -> list[CorridorConfig]:
     c0 = configs[0]
     if any(c.n_episodes != c0.n_episodes or c.gamma != c0.gamma for c in configs):
         raise ValueError("configs must share n_episodes and gamma")
-    check_size("total trials * n_episodes", sum(c.n_trials for c in configs) * c0.n_episodes,
-               10**8)
+    check_size("configs: total trials * n_episodes",
+               sum(c.n_trials for c in configs) * c0.n_episodes, 10**8)
     check_generator("rng", rng)
     return list(configs)
 
