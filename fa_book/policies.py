@@ -46,6 +46,7 @@ from fa_book.validate import (
 )
 
 __all__ = [
+    "LOGIT_SPREAD_LIMIT",
     "CategoricalMLP",
     "DeterministicLinearPolicy",
     "GaussianLinearPolicy",
@@ -114,9 +115,16 @@ def check_probabilities(name: str, p, axis: int = -1) -> np.ndarray:
     return p
 
 
+LOGIT_SPREAD_LIMIT = 2e307
+r"""The widest range $\max_b h_b - \min_b h_b$ of logits that
+[`log_softmax`][fa_book.policies.log_softmax] accepts: within it the shift
+$h - \max_b h_b$ cannot overflow a float64 (whose largest value is about
+$1.8 \cdot 10^{308}$); a logit that far below the best has probability 0 anyway."""
+
+
 def check_logits(h, axis: int = -1) -> np.ndarray:
-    """Require finite preferences (logits) with at least one action along `axis`;
-    returns them as a float array."""
+    """Require finite preferences (logits) with at least one action along `axis`, spanning
+    at most `LOGIT_SPREAD_LIMIT`; returns them as a float array."""
     h = check_finite_array("h (logits)", h)
     if h.ndim == 0:
         raise ValueError("h (logits) must have an action axis, got a scalar")
@@ -124,6 +132,11 @@ def check_logits(h, axis: int = -1) -> np.ndarray:
     if h.shape[axis] == 0:
         raise ValueError(f"h (logits) must hold at least one action along axis {axis}, "
                          f"got shape {h.shape}")
+    half_spread = h.max(axis) / 2 - h.min(axis) / 2  # halves: no overflow here either
+    if h.size and half_spread.max() > LOGIT_SPREAD_LIMIT / 2:
+        raise ValueError(f"h (logits) must span at most {LOGIT_SPREAD_LIMIT:g} along the "
+                         f"action axis (max - min), or h - max h overflows; found logits "
+                         f"from {h.min():g} to {h.max():g}")
     return h
 
 
