@@ -24,13 +24,19 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from fa_book.figures.reinforce import FIG_13_1, FIG_13_2
-from fa_book.reinforce import CartPoleConfig, corridor_reinforce, reinforce_cartpole
+from fa_book.reinforce_runs import (
+    CARTPOLE_SEEDS,
+    FIG_13_1,
+    FIG_13_2,
+    CartPoleConfig,
+    corridor_reinforce,
+    reinforce_cartpole,
+)
 
 REF_CARTPOLE_EPISODES = 300
 REF_CARTPOLE_WALL = 50.0
 REF_FIG13_1_CPU = 530.0
-SEEDS = range(5)
+SEEDS = CARTPOLE_SEEDS
 OUT = Path(__file__).resolve().parents[1] / "docs" / "results" / "bench_reinforce.md"
 
 
@@ -47,7 +53,7 @@ def timed(fn):
 def main() -> str:
     torch.set_num_threads(1)
     cfg = CartPoleConfig()
-    reinforce_cartpole(replace(cfg, max_episodes=2), seed=99)  # warm-up: torch's lazy init
+    reinforce_cartpole(replace(cfg, max_episodes=2, seed=99))  # warm-up: torch's lazy init
     lines = ["**CartPole-v1: episodes and time to a greedy mean of 475**",
              "",
              f"Criterion: the first evaluation (every {cfg.eval_every} episodes) at which "
@@ -58,7 +64,7 @@ def main() -> str:
              "|---|---|---|---|---|"]
     eps, walls, cpus = [], [], []
     for seed in SEEDS:
-        run, _, _, before = timed(lambda s=seed: reinforce_cartpole(cfg, s))
+        run, _, _, before = timed(lambda s=seed: reinforce_cartpole(replace(cfg, seed=s)))
         solved = run.solved_at if run.solved_at is not None else float("nan")
         eps.append(solved)
         walls.append(run.wall_seconds)

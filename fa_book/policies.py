@@ -35,15 +35,30 @@ import numpy as np
 import torch
 from torch import nn
 
-from fa_book.validate import check_finite, check_positive_int
+from fa_book.nets import torch_default_init
+from fa_book.validate import (
+    MAX_SIZE,
+    check_choice,
+    check_finite,
+    check_int_range,
+    check_positive,
+    check_size,
+)
 
 __all__ = [
+    "LOGIT_SPREAD_LIMIT",
     "CategoricalMLP",
     "DeterministicLinearPolicy",
     "GaussianLinearPolicy",
     "SoftmaxLinearPolicy",
     "StochasticPolicy",
+    "check_actions",
+    "check_axis",
+    "check_finite_array",
+    "check_generator",
+    "check_logits",
     "check_probabilities",
+    "check_theta",
     "log_softmax",
     "softmax",
     "tabular_features",
@@ -64,11 +79,32 @@ class StochasticPolicy(Protocol):
     def sample(self, theta: np.ndarray, x: np.ndarray, rng: np.random.Generator): ...
 
 
+def _as_float_array(name: str, value) -> np.ndarray:
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of numbers, got "
+                        f"{type(value).__name__}") from None
+
+
+def check_finite_array(name: str, value) -> np.ndarray:
+    """Require an array of finite numbers; returns it as a float array (a `TypeError`
+    for values that are not numbers, a `ValueError` naming `name` for NaN or inf)."""
+    return check_finite(name, _as_float_array(name, value))
+
+
+def check_axis(name: str, axis, ndim: int) -> int:
+    """Require an integer axis of an array with `ndim` dimensions."""
+    return check_int_range(name, axis, -ndim, ndim - 1)
+
+
 def check_probabilities(name: str, p, axis: int = -1) -> np.ndarray:
     """Require finite, non-negative entries summing to one along `axis`; returns float."""
-    p = check_finite(name, np.asarray(p, dtype=float))
-    if p.ndim == 0:
-        raise ValueError(f"{name} must have at least one dimension (the actions)")
+    p = check_finite_array(name, p)
+    if p.ndim == 0 or p.size == 0:
+        raise ValueError(f"{name} must have at least one dimension (the actions) and at "
+                         f"least one entry, got shape {p.shape}")
+    check_axis("axis", axis, p.ndim)
     if (p < 0).any():
         raise ValueError(f"{name} must be non-negative, found {p.min():g}")
     total = p.sum(axis)
@@ -77,6 +113,39 @@ def check_probabilities(name: str, p, axis: int = -1) -> np.ndarray:
         raise ValueError(f"{name} must sum to 1 along axis {axis} (within {_PROB_TOL:g}), "
                          f"found a sum of {worst:.12g}")
     return p
+
+
+LOGIT_SPREAD_LIMIT = 2e307
+r"""The widest range $\max_b h_b - \min_b h_b$ of logits that
+[`log_softmax`][fa_book.policies.log_softmax] accepts: within it the shift
+$h - \max_b h_b$ cannot overflow a float64 (whose largest value is about
+$1.8 \cdot 10^{308}$); a logit that far below the best has probability 0 anyway."""
+
+
+def check_logits(h, axis: int = -1) -> np.ndarray:
+    """Require finite preferences (logits) with at least one action along `axis`, spanning
+    at most `LOGIT_SPREAD_LIMIT`; returns them as a float array."""
+    h = check_finite_array("h (logits)", h)
+    if h.ndim == 0:
+        raise ValueError("h (logits) must have an action axis, got a scalar")
+    check_axis("axis", axis, h.ndim)
+    if h.shape[axis] == 0:
+        raise ValueError(f"h (logits) must hold at least one action along axis {axis}, "
+                         f"got shape {h.shape}")
+    half_spread = h.max(axis) / 2 - h.min(axis) / 2  # halves: no overflow here either
+    if h.size and half_spread.max() > LOGIT_SPREAD_LIMIT / 2:
+        raise ValueError(f"h (logits) must span at most {LOGIT_SPREAD_LIMIT:g} along the "
+                         f"action axis (max - min), or h - max h overflows; found logits "
+                         f"from {h.min():g} to {h.max():g}")
+    return h
+
+
+def check_generator(name: str, rng) -> np.random.Generator:
+    """Require a `numpy.random.Generator` (the caller owns its seed)."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy.random.Generator (np.random.default_rng"
+                        f"(seed)), got {type(rng).__name__}")
+    return rng
 
 
 # --8<-- [start:log_softmax]
@@ -91,7 +160,7 @@ def log_softmax(h: np.ndarray, axis: int = -1) -> np.ndarray:
         h: preferences (logits) $h$, shape `(..., A)`; must be finite.
         axis: the action axis.
     """
-    h = check_finite("h (logits)", np.asarray(h, dtype=float))
+    h = check_logits(h, axis)
     z = h - h.max(axis=axis, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))  # (LOGSOFTMAX)
 # --8<-- [end:log_softmax]
@@ -107,21 +176,26 @@ def tabular_features(n_states: int, n_actions: int) -> np.ndarray:
 
     With these the softmax policy is the tabular softmax: $\theta_{(s,a)} = h(s, a)$.
     """
-    check_positive_int("n_states", n_states)
-    check_positive_int("n_actions", n_actions)
+    check_size("n_states", n_states)
+    check_size("n_actions", n_actions)
+    check_size("n_states * n_actions squared (entries of the feature array)",
+               (n_states * n_actions) ** 2)
     return np.eye(n_states * n_actions).reshape(n_states, n_actions, n_states * n_actions)
 
 
-def _check_theta(theta, n: int) -> np.ndarray:
-    theta = check_finite("theta", np.asarray(theta, dtype=float))
-    if theta.shape != (n,):
-        raise ValueError(f"theta must have shape ({n},), got {theta.shape}")
+def check_theta(theta, n_params: int) -> np.ndarray:
+    r"""Require finite policy parameters $\theta$ of shape `(n_params,)`; returns float."""
+    theta = check_finite_array("theta", theta)
+    if theta.shape != (n_params,):
+        raise ValueError(f"theta must have shape ({n_params},), got {theta.shape}")
     return theta
 
 
-def _check_actions(a, batch: tuple[int, ...], n_actions: int) -> np.ndarray:
+def check_actions(a, batch: tuple[int, ...], n_actions: int) -> np.ndarray:
+    """Require integer actions in `[0, n_actions - 1]` with the batch shape `batch` of
+    the states they were taken in; returns them as an array."""
     a = np.asarray(a)
-    if not np.issubdtype(a.dtype, np.integer):
+    if a.dtype == bool or not np.issubdtype(a.dtype, np.integer):
         raise ValueError(f"a must be integer actions in [0, {n_actions - 1}], got dtype "
                          f"{a.dtype}")
     if a.shape != batch:
@@ -148,16 +222,16 @@ class SoftmaxLinearPolicy:
     n_actions: int
 
     def __post_init__(self):
-        check_positive_int("n_features", self.n_features)
-        check_positive_int("n_actions", self.n_actions)
+        check_size("n_features", self.n_features)
+        check_size("n_actions", self.n_actions)
 
     @property
     def n_params(self) -> int:
         return self.n_features
 
     def _check(self, theta, x) -> tuple[np.ndarray, np.ndarray]:
-        theta = _check_theta(theta, self.n_params)
-        x = check_finite("x", np.asarray(x, dtype=float))
+        theta = check_theta(theta, self.n_params)
+        x = check_finite_array("x", x)
         if x.ndim < 2 or x.shape[-2:] != (self.n_actions, self.n_features):
             raise ValueError(f"x must have shape (..., A, d) = (..., {self.n_actions}, "
                              f"{self.n_features}), got {x.shape}")
@@ -180,7 +254,7 @@ class SoftmaxLinearPolicy:
     def log_pi(self, theta, x, a) -> np.ndarray:
         r"""$\log \pi_\theta(a \mid s)$, shape `(...)` (the batch shape of `x`)."""
         log_pi = self.log_pi_all(theta, x)
-        a = _check_actions(a, log_pi.shape[:-1], self.n_actions)
+        a = check_actions(a, log_pi.shape[:-1], self.n_actions)
         return np.take_along_axis(log_pi, a[..., None], axis=-1)[..., 0]
 
     def grad_log_pi_all(self, theta, x) -> np.ndarray:
@@ -194,12 +268,13 @@ class SoftmaxLinearPolicy:
     def grad_log_pi(self, theta, x, a) -> np.ndarray:
         r"""$\nabla_\theta \log \pi_\theta(a \mid s)$, shape `(..., d)`."""
         scores = self.grad_log_pi_all(theta, x)
-        a = _check_actions(a, scores.shape[:-2], self.n_actions)
+        a = check_actions(a, scores.shape[:-2], self.n_actions)
         return np.take_along_axis(scores, a[..., None, None], axis=-2)[..., 0, :]
     # --8<-- [end:softmax_score]
 
     def sample(self, theta, x, rng: np.random.Generator) -> np.ndarray:
         r"""Actions $A \sim \pi_\theta(\cdot \mid s)$ by inverse CDF, shape `(...)`."""
+        check_generator("rng", rng)
         pi = self.pi(theta, x)
         u = rng.random(pi.shape[:-1])
         a = (np.cumsum(pi, axis=-1) < u[..., None]).sum(-1)
@@ -221,15 +296,15 @@ class GaussianLinearPolicy:
     n_features: int
 
     def __post_init__(self):
-        check_positive_int("n_features", self.n_features)
+        check_size("n_features", self.n_features)
 
     @property
     def n_params(self) -> int:
         return self.n_features + 1
 
     def _check(self, theta, x) -> tuple[np.ndarray, np.ndarray]:
-        theta = _check_theta(theta, self.n_params)
-        x = check_finite("x", np.asarray(x, dtype=float))
+        theta = check_theta(theta, self.n_params)
+        x = check_finite_array("x", x)
         if x.ndim < 1 or x.shape[-1] != self.n_features:
             raise ValueError(f"x must have shape (..., d) = (..., {self.n_features}), "
                              f"got {x.shape}")
@@ -238,7 +313,7 @@ class GaussianLinearPolicy:
         return theta, x
 
     def _action(self, a, batch) -> np.ndarray:
-        a = check_finite("a", np.asarray(a, dtype=float))
+        a = check_finite_array("a", a)
         if a.shape != batch:
             raise ValueError(f"a must have the batch shape {batch} of x, got {a.shape}")
         return a
@@ -272,6 +347,7 @@ class GaussianLinearPolicy:
     def sample(self, theta, x, rng: np.random.Generator) -> np.ndarray:
         r"""$A = \mu(s) + \sigma \varepsilon$, $\varepsilon \sim \mathcal N(0, 1)$,
         shape `(...)`."""
+        check_generator("rng", rng)
         mu, sigma = self.mean_std(theta, x)
         return mu + sigma * rng.standard_normal(mu.shape)
 
@@ -295,16 +371,17 @@ class DeterministicLinearPolicy:
     action_dim: int = 1
 
     def __post_init__(self):
-        check_positive_int("n_features", self.n_features)
-        check_positive_int("action_dim", self.action_dim)
+        check_size("n_features", self.n_features)
+        check_size("action_dim", self.action_dim)
+        check_size("n_features * action_dim", self.n_features * self.action_dim)
 
     @property
     def n_params(self) -> int:
         return self.n_features * self.action_dim
 
     def _check(self, theta, x):
-        theta = _check_theta(theta, self.n_params)
-        x = check_finite("x", np.asarray(x, dtype=float))
+        theta = check_theta(theta, self.n_params)
+        x = check_finite_array("x", x)
         if x.ndim < 1 or x.shape[-1] != self.n_features:
             raise ValueError(f"x must have shape (..., d) = (..., {self.n_features}), "
                              f"got {x.shape}")
@@ -329,52 +406,58 @@ class DeterministicLinearPolicy:
         return self.mu(theta, x)
 
 
-def _linear(fan_in: int, fan_out: int, generator: torch.Generator, dtype, scale=1.0):
-    layer = nn.utils.skip_init(nn.Linear, fan_in, fan_out, dtype=dtype)
-    bound = 1.0 / math.sqrt(fan_in)  # PyTorch's default nn.Linear scale
-    with torch.no_grad():
-        layer.weight.uniform_(-bound, bound, generator=generator).mul_(scale)
-        layer.bias.uniform_(-bound, bound, generator=generator).mul_(scale)
-    return layer
-
-
 class CategoricalMLP(nn.Module):
     r"""A torch categorical policy: logits $h_\theta(s) = \mathrm{MLP}_\theta(s)$,
     $\pi_\theta(\cdot \mid s) = \mathrm{softmax}(h_\theta(s))$.
 
     The score $\nabla_\theta \log \pi_\theta(a \mid s)$ is what autograd returns from
-    `log_pi(obs, a).backward()`.  Weights are initialised from `seed` with a private
-    generator (global torch random state is not touched); the last layer is scaled by
-    `out_scale` so that the initial policy is close to uniform.
+    `log_pi(obs, a).backward()`.  Weights get PyTorch's default initialisation
+    ([`torch_default_init`][fa_book.nets.torch_default_init]) from a private generator
+    seeded with `seed` (global torch random state is not touched); the last layer is
+    scaled by `out_scale` so that the initial policy is close to uniform.
 
     Args:
         obs_dim: length of the observation vector.
         n_actions: $|\mathcal A|$.
         hidden: widths of the hidden layers (tanh activations).
-        seed: seed of the weight initialisation.
-        out_scale: factor on the last layer's initial weights.
+        seed: seed of the weight initialisation, an integer in $[0, 2^{63})$.
+        out_scale: factor $> 0$ on the last layer's initial weights.
         dtype: `torch.float32` (default) or `torch.float64`.
     """
 
     def __init__(self, obs_dim: int, n_actions: int, hidden: tuple[int, ...] = (64,),
                  *, seed: int = 0, out_scale: float = 0.01, dtype: torch.dtype = torch.float32):
         super().__init__()
-        check_positive_int("obs_dim", obs_dim)
-        check_positive_int("n_actions", n_actions)
+        check_size("obs_dim", obs_dim)
+        check_size("n_actions", n_actions)
+        if not isinstance(hidden, (tuple, list)):
+            raise TypeError(f"hidden must be a tuple of layer widths, got "
+                            f"{type(hidden).__name__}")
         for h in hidden:
-            check_positive_int("hidden width", h)
-        g = torch.Generator().manual_seed(int(seed))
-        sizes = (obs_dim, *hidden)
+            check_size("hidden width", h)
+        check_int_range("seed", seed, 0, 2**63 - 1)
+        check_positive("out_scale", out_scale)
+        check_choice("dtype", dtype, (torch.float32, torch.float64))
+        sizes = (obs_dim, *hidden, n_actions)
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+            check_size("layer size (fan_in * fan_out)", fan_in * fan_out, MAX_SIZE)
         layers: list[nn.Module] = []
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
-            layers += [_linear(fan_in, fan_out, g, dtype), nn.Tanh()]
-        layers.append(_linear(sizes[-1], n_actions, g, dtype, scale=out_scale))
-        self.net = nn.Sequential(*layers)
+            layers += [nn.utils.skip_init(nn.Linear, fan_in, fan_out, dtype=dtype), nn.Tanh()]
+        self.net = nn.Sequential(*layers[:-1])
+        torch_default_init(self.net, torch.Generator().manual_seed(int(seed)))
+        with torch.no_grad():
+            self.net[-1].weight.mul_(out_scale)
+            self.net[-1].bias.mul_(out_scale)
         self.obs_dim, self.n_actions, self.dtype = obs_dim, n_actions, dtype
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
         r"""Logits $h_\theta(s)$, shape `(..., A)`; raises `ValueError` if not finite."""
-        obs = torch.as_tensor(obs, dtype=self.dtype)
+        try:
+            obs = torch.as_tensor(obs, dtype=self.dtype)
+        except (TypeError, ValueError, RuntimeError):
+            raise TypeError(f"obs must be an array of numbers, got "
+                            f"{type(obs).__name__}") from None
         if obs.shape[-1:] != (self.obs_dim,):
             raise ValueError(f"obs must have shape (..., {self.obs_dim}), got "
                              f"{tuple(obs.shape)}")
@@ -393,7 +476,11 @@ class CategoricalMLP(nn.Module):
     def log_pi(self, obs, a) -> torch.Tensor:
         r"""$\log \pi_\theta(a \mid s)$, shape `(...)`; differentiable in $\theta$."""
         log_pi = self.log_pi_all(obs)
-        a = torch.as_tensor(a, dtype=torch.long)
+        a = torch.as_tensor(a)
+        if a.dtype == torch.bool or a.is_floating_point() or a.is_complex():
+            raise ValueError(f"a must be integer actions in [0, {self.n_actions - 1}], got "
+                             f"dtype {a.dtype}")
+        a = a.to(torch.long)
         if a.shape != log_pi.shape[:-1]:
             raise ValueError(f"a must have shape {tuple(log_pi.shape[:-1])}, got "
                              f"{tuple(a.shape)}")
@@ -404,6 +491,9 @@ class CategoricalMLP(nn.Module):
     @torch.no_grad()
     def sample(self, obs, generator: torch.Generator) -> torch.Tensor:
         r"""$A \sim \pi_\theta(\cdot \mid s)$ using `generator`, shape `(...)`."""
+        if not isinstance(generator, torch.Generator):
+            raise TypeError(f"generator must be a torch.Generator, got "
+                            f"{type(generator).__name__}")
         probs = self.log_pi_all(obs).exp()
         flat = probs.reshape(-1, self.n_actions)
         a = torch.multinomial(flat, 1, generator=generator)[:, 0]

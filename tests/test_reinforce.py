@@ -16,18 +16,21 @@ from fa_book.envs import ShortCorridor, short_corridor_mdp
 from fa_book.oracles import FiniteMDP, v_pi
 from fa_book.policies import SoftmaxLinearPolicy, tabular_features
 from fa_book.policy_gradient import dropped_discount_direction, exact_gradient, j_start
+from fa_book.prediction import returns
 from fa_book.reinforce import (
-    CartPoleConfig,
-    CorridorConfig,
-    corridor_reinforce,
-    discounted_returns,
     expected_reinforce_update,
-    greedy_return,
     optimal_corridor_policy,
-    reinforce_cartpole,
     reinforce_loss,
     reinforce_update,
     sample_corridor_updates,
+)
+from fa_book.reinforce_runs import (
+    CartPoleConfig,
+    CorridorConfig,
+    cartpole_streams,
+    corridor_reinforce,
+    greedy_return,
+    reinforce_cartpole,
 )
 from fa_book.validate import DivergenceError
 from tests.strategies import seeds
@@ -89,7 +92,7 @@ def test_gamma_t_and_return_placement_by_hand():
     g = np.array([[1.0, 0.0], [0.0, 1.0]])
     out = reinforce_update(g, [1.0, 1.0], alpha=0.1, gamma=0.5)
     np.testing.assert_allclose(out, 0.1 * np.array([1.0 * 1.5, 0.5 * 1.0]))
-    np.testing.assert_allclose(discounted_returns([1.0, 1.0], 0.5), [1.5, 1.0])
+    np.testing.assert_allclose(returns([1.0, 1.0], 0.5), [1.5, 1.0])
     out = reinforce_update(g, [1.0, 1.0], alpha=0.1, gamma=0.5, discount_weight=False)
     np.testing.assert_allclose(out, 0.1 * np.array([1.5, 1.0]))
 
@@ -176,7 +179,7 @@ def test_vectorized_corridor_equals_the_generic_update(alpha_w):
             actions.append(a)
         T = len(actions)
         assert run.returns[0, episode] == -T
-        G = discounted_returns(-np.ones(T), gamma)
+        G = returns(-np.ones(T), gamma)
         b = np.zeros(T)
         for t in range(T):  # the box's baseline: w moves after every step
             b[t] = w
@@ -257,11 +260,11 @@ def test_bad_input():
     with pytest.raises(ValueError, match="psi"):
         reinforce_loss(torch.zeros(3), torch.zeros(4), 1)
     with pytest.raises(ValueError, match="baseline"):
-        reinforce_cartpole(CartPoleConfig(baseline="mean"), seed=0)
+        reinforce_cartpole(CartPoleConfig(baseline="mean"))
     with pytest.raises(ValueError, match="lr"):
-        reinforce_cartpole(CartPoleConfig(lr=float("nan")), seed=0)
+        reinforce_cartpole(CartPoleConfig(lr=float("nan")))
     with pytest.raises(ValueError, match="lr_w"):
-        reinforce_cartpole(CartPoleConfig(baseline="value", lr_w=0.0), seed=0)
+        reinforce_cartpole(CartPoleConfig(baseline="value", lr_w=0.0))
 
 
 def test_reinforce_loss_gradient_is_the_reinforce_direction():
@@ -284,19 +287,72 @@ def test_cartpole_learns_from_a_random_start():
     return or a wrong action index cannot do."""
     from fa_book.policies import CategoricalMLP
 
-    cfg = CartPoleConfig(max_episodes=200)
+    cfg = CartPoleConfig(max_episodes=200, seed=0)
     seeds = [10**6 + k for k in range(cfg.eval_episodes)]
-    assert greedy_return(CategoricalMLP(4, 2, cfg.hidden, seed=0), seeds) < 50
-    run = reinforce_cartpole(cfg, seed=0)
+    init = cartpole_streams(cfg.seed).policy_init  # the run's initial network
+    assert greedy_return(CategoricalMLP(4, 2, cfg.hidden, seed=init), seeds) < 50
+    run = reinforce_cartpole(cfg)
     assert run.solved_at is not None and run.eval_returns[-1] >= cfg.target
 # --8<-- [end:cartpole]
 
 
 def test_cartpole_same_seed_same_numbers():
-    cfg = CartPoleConfig(max_episodes=20, stop_when_solved=False)
-    a, b = reinforce_cartpole(cfg, 3), reinforce_cartpole(cfg, 3)
+    cfg = CartPoleConfig(max_episodes=20, stop_when_solved=False, seed=3)
+    a, b = reinforce_cartpole(cfg), reinforce_cartpole(cfg)
     np.testing.assert_array_equal(a.train_returns, b.train_returns)
     np.testing.assert_array_equal(a.eval_returns, b.eval_returns)
+
+
+def test_cartpole_env_and_policy_use_different_streams(monkeypatch):
+    """The seeding rule: the training env's reset seed, the action generator and the
+    networks' torch generators are derived from the config's seed as separate
+    `[seed, k]` streams; the env is never reset with the seed itself, and the reset
+    stream's numbers are not the action stream's."""
+    import fa_book.reinforce_runs as runs
+
+    seed = 4
+    streams = cartpole_streams(seed)
+    env_seeds = {streams.env_reset}
+    torch_seeds = {streams.policy_init, streams.value_init}
+    assert len(torch_seeds) == 2 and not env_seeds & torch_seeds and seed not in env_seeds
+    u_env = np.random.default_rng(streams.env_reset).random(1000)
+    u_act = cartpole_streams(seed).actions.random(1000)
+    assert abs(np.corrcoef(u_env, u_act)[0, 1]) < 0.15  # 4.7 sigma for 1000 pairs
+    assert not np.array_equal(np.random.default_rng(seed).random(1000), u_act)
+    # the driver really resets the training env with that seed, and only once
+    resets, make = [], gym.make
+
+    def spy_make(name, **kwargs):
+        env = make(name, **kwargs)
+        reset = env.reset
+
+        def spy_reset(*, seed=None, options=None):
+            resets.append((name, seed))
+            return reset(seed=seed, options=options)
+
+        env.reset = spy_reset
+        return env
+
+    monkeypatch.setattr(runs.gym, "make", spy_make)
+    cfg = CartPoleConfig(max_episodes=3, eval_every=10**6, seed=seed)
+    reinforce_cartpole(cfg)
+    seeded = [s for _, s in resets if s is not None]
+    assert seeded == [streams.env_reset] and len(resets) == 3
+
+
+def test_numpy_acting_matches_the_torch_network():
+    """The numpy forward pass that acts (nets.linear_layers + numpy_forward) gives the
+    torch network's logits: to rounding in float32, to 1e-12 in float64."""
+    from fa_book.nets import linear_layers, numpy_forward
+    from fa_book.policies import CategoricalMLP
+
+    obs = np.random.default_rng(0).uniform(-2, 2, (50, 4))
+    for dtype, tol in ((torch.float32, 1e-5), (torch.float64, 1e-12)):
+        net = CategoricalMLP(4, 2, (32, 7), seed=1, out_scale=1.0, dtype=dtype)
+        with torch.no_grad():
+            want = net(torch.as_tensor(obs, dtype=dtype)).numpy()
+        got = numpy_forward(linear_layers(net, dtype=np.float64), obs, np.tanh)
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
 
 
 def test_figures_quick(tmp_path):

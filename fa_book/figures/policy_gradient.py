@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book._doc import config_table
-from fa_book.figures._style import png_path, results_dir
+from fa_book.figures._style import png_path, write_table
 from fa_book.oracles import FiniteMDP
 from fa_book.policies import SoftmaxLinearPolicy
 from fa_book.policy_gradient import (
@@ -73,6 +73,23 @@ def _baselines(mdp, policy, theta, X):
             "optimal b*(s)": optimal_baseline(mdp, policy, theta, X)}
 
 
+def _save_png(fig, out_dir: Path, name: str) -> Path:
+    """Lay out `fig`, save it as `out_dir/name.png` at 120 dpi and close it."""
+    fig.tight_layout()
+    path = png_path(out_dir, name)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def _variances(mdp, policy, theta, X, b, n: int, rng) -> tuple[float, float]:
+    """(exact total variance, total variance measured from n samples) of the one-sample
+    LR estimator with baseline b."""
+    exact = estimator_variance(*estimator_distribution(mdp, policy, theta, X, b))
+    g = lr_samples(mdp, policy, theta, X, n, rng, b)
+    return exact, ((g - g.mean(0)) ** 2).sum(1).mean()
+
+
 def table_policy_gradient_variance(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """Exact and measured variance of the one-sample LR estimator, per baseline, for reward
     offsets 0 and 5 on the page's one-step MDP (sampling seed 1)."""
@@ -84,14 +101,10 @@ def table_policy_gradient_variance(out_dir: Path, *, quick: bool = False) -> lis
         mdp, policy, X, theta = example_one_step(offset)
         grad_norm = np.linalg.norm(one_step_gradient(mdp, policy, theta, X))
         for name, b in _baselines(mdp, policy, theta, X).items():
-            exact = estimator_variance(*estimator_distribution(mdp, policy, theta, X, b))
-            g = lr_samples(mdp, policy, theta, X, n, rng, b)
-            measured = ((g - g.mean(0)) ** 2).sum(1).mean()
+            exact, measured = _variances(mdp, policy, theta, X, b, n, rng)
             rows.append(f"| {offset:g} | {name} | {exact:.4f} | {measured:.4f} | "
                         f"{grad_norm:.4f} |")
-    path = results_dir(out_dir) / "policy_gradient_variance.md"
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return [path]
+    return [write_table(out_dir, "policy_gradient_variance", "\n".join(rows) + "\n")]
 
 
 def figure_policy_gradient_variance(out_dir: Path, *, quick: bool = False) -> list[Path]:
@@ -106,10 +119,9 @@ def figure_policy_gradient_variance(out_dir: Path, *, quick: bool = False) -> li
         for c in offsets:
             mdp, policy, X, theta = example_one_step(c)
             b = _baselines(mdp, policy, theta, X)[name]
-            exact.append(estimator_variance(*estimator_distribution(mdp, policy, theta, X,
-                                                                    b)))
-            g = lr_samples(mdp, policy, theta, X, n, rng, b)
-            measured.append(((g - g.mean(0)) ** 2).sum(1).mean())
+            e, m = _variances(mdp, policy, theta, X, b, n, rng)
+            exact.append(e)
+            measured.append(m)
         ax.plot(offsets, exact, color=f"C{k}", label=f"{name} (exact)")
         ax.plot(offsets, measured, "o", color=f"C{k}", ms=4, label=f"{name} (n = {n})")
     ax.set_yscale("log")
@@ -118,18 +130,12 @@ def figure_policy_gradient_variance(out_dir: Path, *, quick: bool = False) -> li
     ax.set_title("One-sample likelihood-ratio estimator: a baseline removes the offset",
                  fontsize=10)
     ax.legend(fontsize=7, ncol=2)
-    fig.tight_layout()
-    path = png_path(out_dir, "policy_gradient_variance")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return [path]
+    return [_save_png(fig, out_dir, "policy_gradient_variance")]
 
 
 def table_policy_gradient_config(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """The hyperparameters of the learning-curve figure, rendered from `AscentConfig`."""
-    path = results_dir(out_dir) / "policy_gradient_config.md"
-    path.write_text(config_table(AscentConfig()), encoding="utf-8")
-    return [path]
+    return [write_table(out_dir, "policy_gradient_config", config_table(AscentConfig()))]
 
 
 def figure_policy_gradient_learning(out_dir: Path, *, quick: bool = False) -> list[Path]:
@@ -156,11 +162,7 @@ def figure_policy_gradient_learning(out_dir: Path, *, quick: bool = False) -> li
     ax.set_title(f"One-step MDP, rewards + 5; {len(seeds)} seeds, 95% band; "
                  f"batch {base.batch}, $\\alpha$ = {base.alpha}", fontsize=9)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = png_path(out_dir, "policy_gradient_learning")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return [path]
+    return [_save_png(fig, out_dir, "policy_gradient_learning")]
 
 
 def _rel(a, b) -> float:
@@ -206,9 +208,7 @@ def table_policy_gradient_theorem(out_dir: Path, *, quick: bool = False) -> list
     for (obj, task, name), e in errs.items():
         rows.append(f"| ${obj.replace('J_', 'J_{')}}}$ | {task} | {name} | "
                     f"{np.median(e):.1e} | {np.max(e):.1e} |")
-    path = results_dir(out_dir) / "policy_gradient_theorem.md"
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return [path]
+    return [write_table(out_dir, "policy_gradient_theorem", "\n".join(rows) + "\n")]
 
 
 def figure_policy_gradient_objectives(out_dir: Path, *, quick: bool = False) -> list[Path]:
@@ -242,8 +242,4 @@ def figure_policy_gradient_objectives(out_dir: Path, *, quick: bool = False) -> 
         ax.set_title(f"${obj.replace('J_', 'J_{')}}}$ ({task}); {len(seeds)} MDPs",
                      fontsize=9)
         ax.legend(fontsize=7)
-    fig.tight_layout()
-    path = png_path(out_dir, "policy_gradient_objectives")
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return [path]
+    return [_save_png(fig, out_dir, "policy_gradient_objectives")]

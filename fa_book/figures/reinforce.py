@@ -1,7 +1,9 @@
 """Figures and tables of chapter 10, REINFORCE.
 
-Every number comes from [`fa_book.reinforce`][fa_book.reinforce]; seeds and sizes are fixed
-here and stated in the page captions.  The optimal start value $v_*(s_0)$ of the short
+Every number comes from [`fa_book.reinforce`][fa_book.reinforce] and
+[`fa_book.reinforce_runs`][fa_book.reinforce_runs] (the full-size settings
+`FIG_13_1`, `FIG_13_2`, `CARTPOLE_CURVES` and the runs); seeds and sizes are fixed there
+and here, and stated in the page captions.  The optimal start value $v_*(s_0)$ of the short
 corridor is computed by the exact oracle, not typed in.
 """
 
@@ -12,47 +14,27 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
 
 from fa_book._doc import config_table
 from fa_book.figures._style import mean_band, save, write_table
-from fa_book.reinforce import (
+from fa_book.reinforce import optimal_corridor_policy
+from fa_book.reinforce_runs import (
+    CARTPOLE_SEEDS,
+    FIG_13_1,
+    FIG_13_2,
     CartPoleConfig,
     CorridorConfig,
+    cartpole_curves,
     corridor_reinforce,
-    optimal_corridor_policy,
-    reinforce_cartpole,
 )
 
 __all__ = [
-    "FIG_13_1",
-    "FIG_13_2",
-    "cartpole_runs",
     "figure_reinforce_cartpole",
     "figure_reinforce_fig13_1",
     "figure_reinforce_fig13_2",
     "table_reinforce_config",
     "table_reinforce_corridor",
 ]
-
-FIG_13_1 = {f"$\\alpha = 2^{{-{k}}}$": CorridorConfig(alpha_theta=2.0**-k) for k in (12, 13, 14)}
-"""Figure 13.1: REINFORCE without baseline, three step sizes (seed 0)."""
-FIG_13_2 = {
-    "REINFORCE, $\\alpha = 2^{-13}$": CorridorConfig(alpha_theta=2.0**-13),
-    "with baseline, $\\alpha^\\theta = 2^{-9}$, $\\alpha^w = 2^{-6}$":
-        CorridorConfig(alpha_theta=2.0**-9, alpha_w=2.0**-6),
-}
-"""Figure 13.2: with and without a baseline (seed 1)."""
-CARTPOLE = {
-    "normalized returns (baseline + scale)": CartPoleConfig(stop_when_solved=False),
-    "raw returns (no baseline)": CartPoleConfig(baseline="none", stop_when_solved=False),
-    "learned baseline $\\hat v(s, \\mathbf{w})$": CartPoleConfig(baseline="value",
-                                                            stop_when_solved=False),
-}
-"""The CartPole learning curves: the benchmark's settings, without a baseline, and with the
-learned state-value baseline of the §13.4 box."""
-CARTPOLE_SEEDS = tuple(range(5))
-
 
 def _quick(configs: dict, quick: bool) -> dict:
     if not quick:
@@ -119,26 +101,10 @@ def table_reinforce_config(out_dir: Path, *, quick: bool = False) -> list[Path]:
             write_table(out_dir, "reinforce_config_corridor", config_table(CorridorConfig()))]
 
 
-def cartpole_runs(quick: bool = False) -> dict:
-    """Every CartPole run of the learning-curve figure: `{label: [CartPoleRun per seed]}`."""
-    out = {}
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny networks: extra threads only spin (and burn CPU)
-    try:
-        for label, cfg in CARTPOLE.items():
-            if quick:
-                cfg = replace(cfg, max_episodes=10, eval_every=5)
-            seeds = CARTPOLE_SEEDS[:2] if quick else CARTPOLE_SEEDS
-            out[label] = [reinforce_cartpole(cfg, seed) for seed in seeds]
-    finally:
-        torch.set_num_threads(threads)
-    return out
-
-
 def figure_reinforce_cartpole(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """CartPole-v1 learning curves over seeds 0-4: training return (left) and the greedy
     policy's mean return over 5 evaluation episodes (right), band = 95% interval."""
-    runs = cartpole_runs(quick)
+    runs = cartpole_curves(quick)
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
     for label, rs in runs.items():
         train = np.array([r.train_returns for r in rs])
