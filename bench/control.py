@@ -32,7 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fa_book.control import (  # noqa: E402
+from fa_book.control_runs import (  # noqa: E402
     MountainCarConfig,
     mountain_car_sarsa,
     mountain_car_sarsa_single,

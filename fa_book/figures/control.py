@@ -21,9 +21,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book._doc import config_table
-from fa_book.control import (
+from fa_book.control import approximate_policy_iteration
+from fa_book.control_runs import (
     MountainCarConfig,
-    approximate_policy_iteration,
     mountain_car_coder,
     mountain_car_sarsa,
     mountain_car_sarsa_single,
