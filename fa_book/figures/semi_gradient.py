@@ -14,22 +14,28 @@ from fa_book.figures._style import mean_band, save, write_table
 from fa_book.oracles import on_policy_distribution, projection_weights, td_fixed_point, v_pi
 from fa_book.semi_gradient import (
     a_split,
-    baird_off_policy_td,
     bellman_error_minimizer,
     expected_matrices,
-    expected_run,
     mean_squared_errors,
     random_walk_chain,
-    sampled_linear_td,
     td_error_minimizer,
 )
-from fa_book.validate import DivergenceError
+from fa_book.semi_gradient_runs import baird_off_policy_td, expected_run, sampled_linear_td
+from fa_book.validate import (
+    DivergenceError,
+    check_nonneg_int,
+    check_positive,
+    check_size,
+    check_step_size,
+)
 
 METHODS = {  # method -> (label, colour)
     "semi-gradient": ("semi-gradient TD (detach)", "C0"),
     "double-sample": ("residual gradient, two samples", "C2"),
     "residual": ("residual gradient, one sample (no detach)", "C3"),
 }
+
+
 @dataclass(frozen=True)
 class ChainExperiment:
     """Settings of the chain figure (`figure_chain`) and speed table (`table_speed`)."""
@@ -47,6 +53,13 @@ class ChainExperiment:
     seed: int = 0
     """seed of `np.random.default_rng` for the sampled runs"""
 
+    def __post_init__(self):
+        check_step_size("alpha_expected", self.alpha_expected)
+        check_step_size("alpha_sampled", self.alpha_sampled)
+        for name in ("n_expected", "n_steps", "n_runs"):
+            check_size(name, getattr(self, name), 10**7)
+        check_nonneg_int("seed", self.seed)
+
 
 @dataclass(frozen=True)
 class BairdExperiment:
@@ -57,9 +70,16 @@ class BairdExperiment:
     n_steps: int = 1000
     """steps (sampled run) or sweeps (expected updates), as in the book"""
     seed: int = 0
-    """seed of the environment and the behaviour policy (one run, as in the book)"""
+    """seed from which the behaviour policy's and the environment's independent streams
+    are derived (`baird_streams`; one run, as in the book)"""
     max_norm: float = 1e6
     """a run is stopped, and reported diverged, once the weights' norm exceeds this"""
+
+    def __post_init__(self):
+        check_step_size("alpha", self.alpha)
+        check_size("n_steps", self.n_steps, 10**7)
+        check_nonneg_int("seed", self.seed)
+        check_positive("max_norm", self.max_norm)
 
 
 CHAIN = ChainExperiment()
