@@ -55,6 +55,24 @@ def _mean_band(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, half
 
 
+def _save_steps_figure(fig, ax, out_dir: Path, name: str, title: str, legend_size,
+                       table_text: str) -> tuple[Path, Path]:
+    """Finish a steps-per-episode plot (log scale), save it as `<name>.png` and write
+    `table_text` to `docs/results/<name>.md`."""
+    ax.set_yscale("log")
+    ax.set_xlabel("episode")
+    ax.set_ylabel("steps per episode (log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize=legend_size)
+    fig.tight_layout()
+    path = png_path(out_dir, name)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    table = results_dir(out_dir) / f"{name}.md"
+    table.write_text(table_text, encoding="utf-8")
+    return path, table
+
+
 def cost_to_go_grid(W: np.ndarray, config: MountainCarConfig, n: int = 40):
     r"""$-\max_a \hat q(s, a)$ on an `n` x `n` grid of positions and velocities.
 
@@ -157,20 +175,12 @@ def figure_control_step_sizes(out_dir: Path, *, quick: bool = False) -> list[Pat
         last = slice(max(episodes - 50, 0), episodes)
         rows.append(f"| {alpha}/8 | {cell(steps[:, :1])} | {cell(steps[:, :50])} | "
                     f"{cell(steps[:, last])} | {cell(steps)} |")
-    ax.set_yscale("log")
-    ax.set_xlabel("episode")
-    ax.set_ylabel("steps per episode (log scale)")
-    ax.set_title(f"Mountain Car, semi-gradient SARSA, 8 tilings; mean of {runs} runs")
-    ax.legend()
-    fig.tight_layout()
-    path = png_path(out_dir, "control_step_sizes")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    table = results_dir(out_dir) / "control_step_sizes.md"
-    table.write_text(
+    path, table = _save_steps_figure(
+        fig, ax, out_dir, "control_step_sizes",
+        f"Mountain Car, semi-gradient SARSA, 8 tilings; mean of {runs} runs", None,
         f"Mean steps per episode ± 95% half-width over {runs} runs (seed {SEED}; "
         f"`python -m fa_book.figures control --only figure_control_step_sizes`).\n\n"
-        + "\n".join(rows) + "\n", encoding="utf-8")
+        + "\n".join(rows) + "\n")
     alphas_tex = ", ".join(str(a) for a in STEP_SIZES)
     caption = _caption(out_dir, "control_step_sizes", rf"""
         Steps per episode (log scale) of semi-gradient SARSA with {config.n_tilings}
@@ -216,20 +226,12 @@ def figure_control_vs_tabular(out_dir: Path, *, quick: bool = False) -> list[Pat
         rows.append(f"| {label} | " + " | ".join(
             f"{b.mean():.1f} ± {1.96 * b.std(ddof=1) / np.sqrt(runs) if runs > 1 else 0:.1f}"
             for b in m) + " |")
-    ax.set_yscale("log")
-    ax.set_xlabel("episode")
-    ax.set_ylabel("steps per episode (log scale)")
-    ax.set_title(f"MountainCar-v0 (200-step limit): tile coding vs a grid, {runs} runs")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    path = png_path(out_dir, "control_vs_tabular")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    table = results_dir(out_dir) / "control_vs_tabular.md"
-    table.write_text(
+    path, table = _save_steps_figure(
+        fig, ax, out_dir, "control_vs_tabular",
+        f"MountainCar-v0 (200-step limit): tile coding vs a grid, {runs} runs", 7,
         f"Mean steps per episode ± 95% half-width over {runs} runs per learner (seed "
         f"{SEED}; `python -m fa_book.figures control --only figure_control_vs_tabular`)."
-        "\n\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        "\n\n" + "\n".join(rows) + "\n")
     caption = _caption(out_dir, "control_vs_tabular", rf"""
         Steps per episode (log scale, capped at 200 by the time limit) on
         `MountainCar-v0`; mean of {runs} runs per learner (seed {SEED}), band: 95%
