@@ -164,8 +164,8 @@ def stacked_feature(x_s: np.ndarray, a: int, n_actions: int) -> np.ndarray:
 # Policies from action values
 # ----------------------------------------------------------------------------------------
 
-def check_action_values(q, epsilon=None, u=None) -> tuple[np.ndarray, object, object]:
-    r"""Check action values `q`, shape `(..., A)` with $A \ge 1$, finite; with `epsilon`,
+def check_action_values(q, epsilon=0.0, u=None) -> tuple[np.ndarray, object, object]:
+    r"""Check action values `q`, shape `(..., A)` with $A \ge 1$, finite; `epsilon`
     $\varepsilon \in [0, 1]$ (a scalar; with `u` also one per row, shape `(n,)`); with
     `u`, uniforms in $[0, 1)$ of shape `(n, 2)` for a `q` of shape `(n, A)`.
 
@@ -175,14 +175,13 @@ def check_action_values(q, epsilon=None, u=None) -> tuple[np.ndarray, object, ob
     q = check_finite("q", np.asarray(q, dtype=float))
     if q.ndim < 1 or q.shape[-1] < 1:
         raise ValueError(f"q must have shape (..., A) with A >= 1, got {q.shape}")
-    if epsilon is not None:
-        if np.ndim(epsilon) == 0 or u is None:
-            epsilon = check_probability("epsilon", epsilon)
-        else:
-            e = check_finite("epsilon", np.asarray(epsilon, dtype=float))
-            if e.shape != q.shape[:1] or q.ndim != 2 or (e < 0).any() or (e > 1).any():
-                raise ValueError(f"epsilon must be in [0, 1], a scalar or shape "
-                                 f"({q.shape[0]},), got shape {e.shape}")
+    if np.ndim(epsilon) == 0 or u is None:
+        epsilon = check_probability("epsilon", epsilon)
+    else:
+        e = check_finite("epsilon", np.asarray(epsilon, dtype=float))
+        if e.shape != q.shape[:1] or q.ndim != 2 or (e < 0).any() or (e > 1).any():
+            raise ValueError(f"epsilon must be in [0, 1], a scalar or shape "
+                             f"({q.shape[0]},), got shape {e.shape}")
     if u is not None:
         u = np.asarray(u, dtype=float)
         if q.ndim != 2 or u.shape != (q.shape[0], 2):
@@ -296,7 +295,9 @@ def check_step_args(theta, x_sa, r, x_next, terminated, alpha, gamma, pi_next=No
         raise ValueError(f"{next_name} must have shape {want}, got {x_next.shape}")
     if not isinstance(terminated, (bool, np.bool_)):
         raise TypeError(f"terminated must be a bool, got {type(terminated).__name__}")
-    r = float(check_finite("r", np.asarray(r, dtype=float).reshape(())))
+    if np.ndim(r) != 0:
+        raise ValueError(f"r must be a scalar reward, got shape {np.shape(r)}")
+    r = float(check_finite("r", np.asarray(r, dtype=float)))
     if pi_next is not None:
         pi_next = check_finite("pi_next", np.asarray(pi_next, dtype=float))
         if (pi_next.shape != x_next.shape[:1] or (pi_next < 0).any()
@@ -414,11 +415,12 @@ def expected_sarsa_step(theta: np.ndarray, x_sa: np.ndarray, r: float, X_next: n
 # Exact answers on finite MDPs
 # ----------------------------------------------------------------------------------------
 
-def check_sa_problem(mdp: FiniteMDP, X, pi=None, mu=None, theta=None):
+def check_sa_problem(mdp: FiniteMDP, X, pi=None, mu=None, theta=None, *,
+                     theta_name: str = "theta"):
     r"""Check a finite MDP `mdp` and state-action features `X` of shape `(S, A, d)`
     (finite); optionally a policy $\pi$ of shape `(S, A)` with a state weighting $\mu$ of
     shape `(S,)` (default: the on-policy distribution of $\pi$), and weights
-    $\boldsymbol\theta$ of shape `(d,)`.
+    $\boldsymbol\theta$ of shape `(d,)` (called `theta_name` in errors).
 
     Returns:
         `(X, pi, mu, theta)` as float arrays (`None` for what was not given).
@@ -430,7 +432,10 @@ def check_sa_problem(mdp: FiniteMDP, X, pi=None, mu=None, theta=None):
         raise ValueError(f"X must have shape (S, A, d) = ({mdp.n_states}, {mdp.n_actions}, "
                          f"d), got {X.shape}")
     if theta is not None:
-        theta, _ = check_action_features(theta, X, "X")
+        theta = check_finite(theta_name, np.asarray(theta, dtype=float))
+        if theta.shape != (X.shape[2],):
+            raise ValueError(f"{theta_name} must have shape (d,) = ({X.shape[2]},) to match "
+                             f"X, got {theta.shape}")
     if pi is not None:
         pi = check_policy(mdp, pi)
         mu = on_policy_distribution(mdp, pi) if mu is None else check_weighting(
@@ -517,7 +522,7 @@ def check_api_args(mdp: FiniteMDP, X, epsilon, n_iterations, eval_steps, alpha, 
     Returns:
         `(X, epsilon, n_iterations, eval_steps, alpha, theta0)`.
     """
-    X, _, _, theta0 = check_sa_problem(mdp, X, theta=theta0)
+    X, _, _, theta0 = check_sa_problem(mdp, X, theta=theta0, theta_name="theta0")
     K = check_size("n_iterations", n_iterations)
     if eval_steps is not None:
         check_size("n_iterations * eval_steps", K * check_positive_int("eval_steps",
