@@ -251,22 +251,26 @@ def check_linear_td(w, x, r, x_next, gamma: float, alpha: float, rho=1.0, x_next
     if w.ndim < 1 or w.shape[-1] < 1:
         raise ValueError(f"w must have shape (..., d) with d >= 1, got {w.shape}")
     arrays = {"x": x, "x_next": x_next, "x_next2": x_next2, "r": r, "rho": rho}
-    out = {}
+    out, leads = {}, [w.shape[:-1]]
     for name, a in arrays.items():
         if a is None:
             out[name] = None
             continue
         a = check_finite(name, np.asarray(a, dtype=float))
-        lead = a.shape if name in ("r", "rho") else a.shape[:-1]
-        if name not in ("r", "rho") and (a.ndim < 1 or a.shape[-1] != w.shape[-1]):
+        if name in ("r", "rho"):
+            leads.append(a.shape)
+        elif a.ndim < 1 or a.shape[-1] != w.shape[-1]:
             raise ValueError(f"{name} must have shape (..., {w.shape[-1]}) like w, "
                              f"got {a.shape}")
-        try:
-            np.broadcast_shapes(lead, w.shape[:-1])
-        except ValueError:
-            raise ValueError(f"{name} of shape {a.shape} does not broadcast against w of "
-                             f"shape {w.shape}") from None
+        else:
+            leads.append(a.shape[:-1])
         out[name] = a
+    try:
+        np.broadcast_shapes(*leads)
+    except ValueError:
+        shapes = ", ".join(f"{k} {v.shape}" for k, v in out.items() if v is not None)
+        raise ValueError(f"the leading (run) axes of w {w.shape}, {shapes} do not "
+                         "broadcast together") from None
     if (out["rho"] < 0).any():
         raise ValueError("rho must be an importance-sampling ratio >= 0")
     return (w, out["x"], out["r"], out["x_next"], check_discount("gamma", gamma),
@@ -330,21 +334,20 @@ def residual_gradient_update(w: np.ndarray, x: np.ndarray, r: np.ndarray,
 # ----------------------------------------------------------------------------------------
 
 
-def check_linear_problem(mdp: FiniteMDP, pi, phi, mu=None, method: str | None = None,
-                         w=None):
+def check_linear_problem(mdp: FiniteMDP, pi, phi, mu=None, method=..., w=None):
     r"""Check a linear prediction problem: a finite MDP, a policy $\pi$ of shape `(S, A)`,
     features $\Phi$ of shape `(S, d)`
     ([`check_features`][fa_book.validate.check_features]), a state weighting $\mu$ of
     shape `(S,)` ([`check_weighting`][fa_book.validate.check_weighting]; default the
-    on-policy distribution of $\pi$), and optionally a method name and weights
-    $\mathbf w$ of shape `(d,)`.
+    on-policy distribution of $\pi$), and optionally a method name (one of `METHODS`;
+    the default `...` means no method to check) and weights $\mathbf w$ of shape `(d,)`.
 
     Returns:
         `(pi, phi, mu, w)` as float arrays (`w` stays `None` if not given).
     """
     if not isinstance(mdp, FiniteMDP):
         raise TypeError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
-    if method is not None:
+    if method is not ...:
         check_choice("method", method, METHODS)
     pi = check_policy(mdp, pi)
     phi = check_features("phi", phi, mdp.n_states)

@@ -209,8 +209,9 @@ def cumulative_probs(p: np.ndarray) -> np.ndarray:
 
 def draw_from_cdf(cdf_rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """One draw per row of `cdf_rows` (shape `(n, k)`, from
-    [`cumulative_probs`][fa_book.semi_gradient_runs.cumulative_probs]): the outcome indices,
-    shape `(n,)`, from one uniform per row of `rng`."""
+    [`cumulative_probs`][fa_book.semi_gradient_runs.cumulative_probs]; its rows and `rng`
+    are checked by the caller): the outcome indices, shape `(n,)`, from one uniform per
+    row of `rng`."""
     u = rng.random(cdf_rows.shape[0])
     return (u[:, None] >= cdf_rows).sum(1)
 
@@ -262,7 +263,7 @@ def sampled_linear_td(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: M
         DivergenceError: if the weights leave the book's bound
             ([`check_diverged`][fa_book.validate.check_diverged]).
     """
-    pi, phi, mu, _ = check_linear_problem(mdp, pi, phi, None, method)
+    pi, phi, mu, _ = check_linear_problem(mdp, pi, phi, None, method)  # method required
     alpha, n_steps, w0 = check_run_args(alpha, n_steps, w0, phi.shape[1], n_runs=n_runs)
     check_sampling(sampling, record_every, average_from, n_steps, rng)
     S, d = mdp.n_states, phi.shape[1]
