@@ -276,7 +276,7 @@ def choose_action(q: np.ndarray, epsilon: float | np.ndarray, u: np.ndarray) -> 
 # ----------------------------------------------------------------------------------------
 
 def check_step_args(theta, x_sa, r, x_next, terminated, alpha, gamma, pi_next=None, *,
-                    next_name: str = "x_next"):
+                    next_name: str = "x_next") -> tuple:
     r"""Check the arguments of one semi-gradient step: $\boldsymbol\theta$ shape `(d,)`,
     $\mathbf x(S, A)$ shape `(d,)`, a finite reward $R$, the next features (`next_name`
     `"x_next"`: $\mathbf x(S', A')$ shape `(d,)`; `"X_next"`: $\mathbf x(S', \cdot)$
@@ -416,7 +416,7 @@ def expected_sarsa_step(theta: np.ndarray, x_sa: np.ndarray, r: float, X_next: n
 # ----------------------------------------------------------------------------------------
 
 def check_sa_problem(mdp: FiniteMDP, X, pi=None, mu=None, theta=None, *,
-                     theta_name: str = "theta"):
+                     theta_name: str = "theta") -> tuple:
     r"""Check a finite MDP `mdp` and state-action features `X` of shape `(S, A, d)`
     (finite); optionally a policy $\pi$ of shape `(S, A)` with a state weighting $\mu$ of
     shape `(S,)` (default: the on-policy distribution of $\pi$), and weights
@@ -512,7 +512,8 @@ class APIResult(NamedTuple):
     r"""$\boldsymbol\theta$ after each evaluation, shape `(K, d)`."""
 
 
-def check_api_args(mdp: FiniteMDP, X, epsilon, n_iterations, eval_steps, alpha, theta0):
+def check_api_args(mdp: FiniteMDP, X, epsilon, n_iterations, eval_steps, alpha,
+                   theta0) -> tuple:
     r"""Check the arguments of
     [`approximate_policy_iteration`][fa_book.control.approximate_policy_iteration]:
     `X` of shape `(S, A, d)`, $\varepsilon \in [0, 1]$, `n_iterations` $\ge 1$,

@@ -23,7 +23,7 @@ gradient* differentiates both.  This module has
 Each function calls one named check (`check_*` here, or one of
 [`fa_book.validate`][fa_book.validate]) and then does its math.  The runs (the expected
 iteration, sampled runs, off-policy TD on Baird's counterexample, whose environment is
-[`fa_book.envs.baird`][fa_book.envs.baird]) are in
+`fa_book.envs.baird`, see [`fa_book.envs`][fa_book.envs]) are in
 [`fa_book.semi_gradient_runs`][fa_book.semi_gradient_runs].
 
 Sources: Sutton & Barto, *Reinforcement Learning: An Introduction*, 2nd ed. (2018), §9.3
@@ -238,7 +238,8 @@ def double_sample_residual_loss(v_hat: Callable[[torch.Tensor], torch.Tensor],
 # ----------------------------------------------------------------------------------------
 
 
-def check_linear_td(w, x, r, x_next, gamma: float, alpha: float, rho=1.0, x_next2=None):
+def check_linear_td(w, x, r, x_next, gamma: float, alpha: float, rho=1.0,
+                    x_next2=None) -> tuple:
     r"""Check the arguments of the linear updates: weights $\mathbf w$ of shape `(..., d)`,
     features `x`, `x_next` (and `x_next2`) of shape `(..., d)`, rewards `r` and ratios
     $\rho \ge 0$ of shape `(...)` (each broadcasting against the others), all finite;
@@ -334,7 +335,7 @@ def residual_gradient_update(w: np.ndarray, x: np.ndarray, r: np.ndarray,
 # ----------------------------------------------------------------------------------------
 
 
-def check_linear_problem(mdp: FiniteMDP, pi, phi, mu=None, method=..., w=None):
+def check_linear_problem(mdp: FiniteMDP, pi, phi, mu=None, method=..., w=None) -> tuple:
     r"""Check a linear prediction problem: a finite MDP, a policy $\pi$ of shape `(S, A)`,
     features $\Phi$ of shape `(S, d)`
     ([`check_features`][fa_book.validate.check_features]), a state weighting $\mu$ of

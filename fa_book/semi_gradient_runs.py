@@ -130,7 +130,7 @@ def check_run_args(alpha: float, n_steps: int, w0, d: int, max_norm: float | Non
 
 
 def check_expected_run(A, b, w0, alpha: float, n_steps: int, max_norm: float | None,
-                       on_divergence: str):
+                       on_divergence: str) -> tuple:
     """Check the arguments of [`expected_run`][fa_book.semi_gradient_runs.expected_run]:
     `A` of shape `(d, d)` and `b` of shape `(d,)`, finite, and the rest as
     [`check_run_args`][fa_book.semi_gradient_runs.check_run_args].
