@@ -7,7 +7,11 @@ and the full-size configuration of chapter 5's figures.
   semi-gradient SARSA, many independent runs at once, on a numpy copy of gymnasium's
   dynamics ([`MountainCarBatch`][fa_book.discretize.MountainCarBatch]);
 * [`mountain_car_sarsa_single`][fa_book.control_runs.mountain_car_sarsa_single]: one long
-  run in plain Python; both draw the same random numbers and give the same numbers.
+  run in plain Python; both draw the same random numbers and give the same numbers;
+* the full-size runs of Figures 10.1 and 10.2,
+  [`cost_to_go_run`][fa_book.control_runs.cost_to_go_run] and
+  [`step_size_runs`][fa_book.control_runs.step_size_runs], which the figures and
+  `bench/control.py` share.
 
 They are built from chapter 5's pieces ([`fa_book.control`][fa_book.control]:
 [`choose_action`][fa_book.control.choose_action] (the sampler of `select_action`, whose
@@ -48,12 +52,17 @@ from fa_book.validate import (
 
 __all__ = [
     "CHUNK",
+    "COST_TO_GO_EPISODES",
+    "SEED",
+    "STEP_SIZES",
     "check_run_args",
+    "cost_to_go_run",
     "MountainCarConfig",
     "MountainCarResult",
     "mountain_car_coder",
     "mountain_car_sarsa",
     "mountain_car_sarsa_single",
+    "step_size_runs",
     "uniform_blocks",
 ]
 
@@ -360,3 +369,41 @@ def mountain_car_sarsa_single(config: MountainCarConfig, rng: np.random.Generato
         if e + 1 in wanted:
             snaps[e + 1] = np.array(W)[None]
     return MountainCarResult(steps, np.array(W)[None], snaps)
+
+
+# ----------------------------------------------------------------------------------------
+# The full-size experiments of chapter 5's figures (and of bench/control.py)
+# ----------------------------------------------------------------------------------------
+
+SEED = 2024
+"""Seed of every Mountain Car figure of chapter 5 (`np.random.default_rng(SEED)`)."""
+
+STEP_SIZES = (0.1, 0.2, 0.5)
+"""S&B Figure 10.2's step sizes, per tiling (the weight step is alpha / 8)."""
+
+COST_TO_GO_EPISODES = (1, 12, 104, 1000, 9000)
+"""The episodes after which S&B Figure 10.1 shows the cost-to-go surface."""
+
+
+def cost_to_go_run(episodes: Sequence[int] = COST_TO_GO_EPISODES,
+                   seed: int = SEED) -> tuple[MountainCarConfig, MountainCarResult]:
+    """S&B Figure 10.1's run: one run of `max(episodes)` episodes, alpha = 0.3/8 (the
+    companion code's value), 8 tilings, epsilon = 0, with the weights after each of
+    `episodes` (snapshots)."""
+    if isinstance(episodes, (str, bytes)) or np.ndim(episodes) != 1 or len(episodes) == 0:
+        raise ValueError(f"episodes must be a non-empty sequence of episode numbers, got "
+                         f"{episodes!r}")
+    config = MountainCarConfig(alpha=0.3, episodes=max(episodes))
+    rng = np.random.default_rng(check_int_range("seed", seed, 0, 2**63 - 1))
+    return config, mountain_car_sarsa_single(config, rng, snapshot_episodes=episodes)
+
+
+def step_size_runs(runs: int = 100, episodes: int = 500, seed: int = SEED
+                   ) -> tuple[MountainCarConfig, MountainCarResult]:
+    """S&B Figure 10.2's runs: `runs` runs for each of `STEP_SIZES`, all in one
+    vectorized call (runs `j * runs .. (j + 1) * runs - 1` have step size
+    `STEP_SIZES[j]`)."""
+    config = MountainCarConfig(episodes=episodes)
+    alphas = np.repeat(STEP_SIZES, check_size("runs", runs))
+    rng = np.random.default_rng(check_int_range("seed", seed, 0, 2**63 - 1))
+    return config, mountain_car_sarsa(config, rng, runs=alphas.size, alphas=alphas)

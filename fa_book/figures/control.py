@@ -23,20 +23,18 @@ import numpy as np
 from fa_book._doc import config_table
 from fa_book.control import approximate_policy_iteration
 from fa_book.control_runs import (
+    COST_TO_GO_EPISODES,
+    SEED,
+    STEP_SIZES,
     MountainCarConfig,
+    cost_to_go_run,
     mountain_car_coder,
     mountain_car_sarsa,
-    mountain_car_sarsa_single,
+    step_size_runs,
 )
 from fa_book.discretize import DiscreteQConfig, q_learning_discretized
 from fa_book.figures._style import png_path, results_dir
 from fa_book.oracles import random_mdp
-
-SEED = 2024
-"""Seed of every figure of this chapter (`np.random.default_rng(SEED)`)."""
-
-STEP_SIZES = (0.1, 0.2, 0.5)
-"""S&B Figure 10.2's step sizes, per tiling (the weight step is alpha / 8)."""
 
 
 def _caption(out_dir: Path, name: str, text: str) -> Path:
@@ -95,10 +93,8 @@ def figure_control_cost_to_go(out_dir: Path, *, quick: bool = False) -> list[Pat
     """S&B Figure 10.1: the cost-to-go surface after episodes 1, 12, 104, 1000, 9000 of
     one run (alpha = 0.3/8 as in the companion code, 8 tilings, epsilon = 0), and that
     run's steps per episode in the last panel."""
-    episodes = (1, 12) if quick else (1, 12, 104, 1000, 9000)
-    config = MountainCarConfig(alpha=0.3, episodes=episodes[-1])
-    res = mountain_car_sarsa_single(config, np.random.default_rng(SEED),
-                                    snapshot_episodes=episodes)
+    episodes = COST_TO_GO_EPISODES[:2] if quick else COST_TO_GO_EPISODES
+    config, res = cost_to_go_run(episodes)
     fig = plt.figure(figsize=(10, 6.5))
     for k, e in enumerate(episodes):
         ax = fig.add_subplot(2, 3, k + 1, projection="3d")
@@ -154,10 +150,7 @@ def figure_control_step_sizes(out_dir: Path, *, quick: bool = False) -> list[Pat
     runs (all three step sizes in one vectorized call) with 95% bands; also writes the
     table `control_step_sizes.md`."""
     runs, episodes = (2, 2) if quick else (100, 500)
-    config = MountainCarConfig(episodes=episodes)
-    alphas = np.repeat(STEP_SIZES, runs)
-    res = mountain_car_sarsa(config, np.random.default_rng(SEED), runs=alphas.size,
-                             alphas=alphas)
+    config, res = step_size_runs(runs, episodes)
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     rows = ["| alpha | episode 1 | episodes 1-50 | episodes 451-500 | all episodes |",
             "|---|---|---|---|---|"]
