@@ -404,6 +404,8 @@ def step_size_runs(runs: int = 100, episodes: int = 500, seed: int = SEED
     vectorized call (runs `j * runs .. (j + 1) * runs - 1` have step size
     `STEP_SIZES[j]`)."""
     config = MountainCarConfig(episodes=episodes)
-    alphas = np.repeat(STEP_SIZES, check_size("runs", runs))
+    check_size("runs * len(STEP_SIZES) * episodes",
+               check_size("runs", runs) * len(STEP_SIZES) * episodes)
+    alphas = np.repeat(STEP_SIZES, runs)
     rng = np.random.default_rng(check_int_range("seed", seed, 0, 2**63 - 1))
     return config, mountain_car_sarsa(config, rng, runs=alphas.size, alphas=alphas)

@@ -33,9 +33,11 @@ from fa_book.control import (
 )
 from fa_book.control_runs import (
     MountainCarConfig,
+    cost_to_go_run,
     mountain_car_coder,
     mountain_car_sarsa,
     mountain_car_sarsa_single,
+    step_size_runs,
 )
 from fa_book.oracles import random_mdp
 from fa_book.validate import DivergenceError
@@ -298,6 +300,18 @@ CASES = [
      st.sampled_from([0, None])),
     ("mountain_car_sarsa_single", lambda v: mc_single(snapshot_episodes=v),
      "snapshot_episodes", "out of range", st.integers(2, 100).map(lambda e: [e])),
+    ("cost_to_go_run", lambda v: cost_to_go_run(v), "episodes", "empty/type",
+     st.sampled_from([(), "12", 12, [[1, 2]]])),
+    ("cost_to_go_run", lambda v: cost_to_go_run(v), "episodes", "non-positive",
+     NON_POSITIVE_INT.map(lambda e: (e,))),
+    ("cost_to_go_run", lambda v: cost_to_go_run((1,), seed=v), "seed", "negative/type",
+     st.one_of(st.integers(-10**6, -1), st.sampled_from([1.5, "0", None]))),
+    ("step_size_runs", lambda v: step_size_runs(v, 1), "runs", "non-positive/huge",
+     st.one_of(NON_POSITIVE_INT, HUGE_INT, st.integers(10**8, 10**9))),
+    ("step_size_runs", lambda v: step_size_runs(1, v), "episodes", "non-positive/huge",
+     st.one_of(NON_POSITIVE_INT, HUGE_INT)),
+    ("step_size_runs", lambda v: step_size_runs(1, 1, v), "seed", "negative/type",
+     st.one_of(st.integers(-10**6, -1), st.sampled_from([1.5, "0", None]))),
 ]
 
 KERNELS = [control.choose_action, control.apply_update]

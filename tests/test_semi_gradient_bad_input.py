@@ -19,6 +19,7 @@ import fa_book  # noqa: F401  (registers fa_book/Baird-v0)
 from fa_book import semi_gradient_runs
 from fa_book.envs import BairdCounterexample, baird_mdp
 from fa_book.envs.episode import EpisodeEnded
+from fa_book.figures.semi_gradient import BairdExperiment, ChainExperiment
 from fa_book.semi_gradient import (
     bellman_error_minimizer,
     double_sample_residual_loss,
@@ -266,6 +267,17 @@ CASES = [
      st.one_of(st.integers(2, 100), st.integers(-100, -1), st.sampled_from([0.5, True]))),
     ("baird_mdp", lambda v: baird_mdp(v), "gamma", "out of range",
      st.one_of(NEGATIVE, ABOVE_ONE, NAN)),
+    # the figures' configs
+    ("ChainExperiment", lambda v: ChainExperiment(alpha_sampled=v), "alpha_sampled",
+     "non-positive", st.one_of(NEGATIVE, ZERO, NAN)),
+    ("ChainExperiment", lambda v: ChainExperiment(n_runs=v), "n_runs", "non-positive/huge",
+     st.one_of(NON_POSITIVE_INT, HUGE_INT)),
+    ("BairdExperiment", lambda v: BairdExperiment(alpha=v), "alpha", "non-positive",
+     st.one_of(NEGATIVE, ZERO, NAN, INF)),
+    ("BairdExperiment", lambda v: BairdExperiment(seed=v), "seed", "negative/type",
+     st.one_of(st.integers(-10**6, -1), st.sampled_from([1.5, None]))),
+    ("BairdExperiment", lambda v: BairdExperiment(max_norm=v), "max_norm", "non-positive",
+     st.one_of(NEGATIVE, ZERO, NAN)),
 ]
 
 KERNELS = [reduce_loss, semi_gradient_runs.cumulative_probs,
