@@ -290,8 +290,8 @@ def semi_gradient_update(w: np.ndarray, x: np.ndarray, r: np.ndarray, x_next: np
         x: features $\mathbf x(S_t)$, shape `(..., d)`.
         r: rewards $R_{t+1}$, shape `(...)`.
         x_next: features $\mathbf x(S_{t+1})$, zero if $S_{t+1}$ is terminal, shape `(..., d)`.
-        gamma: discount $\gamma$.
-        alpha: step size $\alpha$.
+        gamma: discount $\gamma \in [0, 1]$.
+        alpha: step size $\alpha > 0$.
         rho: importance-sampling ratio $\rho = \pi(A_t \mid S_t)/b(A_t \mid S_t)$ for
             off-policy learning (Sutton & Barto 2018, §11.1); 1 on-policy.
 
