@@ -216,17 +216,27 @@ def draw_from_cdf(cdf_rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return (u[:, None] >= cdf_rows).sum(1)
 
 
-def check_sampling(sampling: str, record_every: int, average_from: int, n_steps: int,
-                   rng) -> None:
-    """Check the sampling options of
-    [`sampled_linear_td`][fa_book.semi_gradient_runs.sampled_linear_td]: `sampling`
+def check_sampling(mdp: FiniteMDP, pi, phi, method: str, alpha: float, n_steps: int,
+                   n_runs: int, rng, sampling: str, w0, record_every: int,
+                   average_from: int) -> tuple:
+    """Check the arguments of
+    [`sampled_linear_td`][fa_book.semi_gradient_runs.sampled_linear_td]: the problem and
+    `method` ([`check_linear_problem`][fa_book.semi_gradient.check_linear_problem]), the
+    run ([`check_run_args`][fa_book.semi_gradient_runs.check_run_args]), `sampling`
     `"trajectory"` or `"iid"`, `record_every` $\\ge 1$, `average_from` in
-    `[0, n_steps)`, and a `numpy.random.Generator`."""
+    `[0, n_steps)`, and a `numpy.random.Generator`.
+
+    Returns:
+        `(pi, phi, mu, alpha, n_steps, w0)`, `mu` the on-policy distribution of `pi`.
+    """
+    pi, phi, mu, _ = check_linear_problem(mdp, pi, phi, None, method)  # method required
+    alpha, n_steps, w0 = check_run_args(alpha, n_steps, w0, phi.shape[1], n_runs=n_runs)
     check_choice("sampling", sampling, ("trajectory", "iid"))
     check_positive_int("record_every", record_every)
     check_int_range("average_from", average_from, 0, n_steps - 1)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    return pi, phi, mu, alpha, n_steps, w0
 
 
 # --8<-- [start:sampled]
@@ -263,9 +273,9 @@ def sampled_linear_td(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: M
         DivergenceError: if the weights leave the book's bound
             ([`check_diverged`][fa_book.validate.check_diverged]).
     """
-    pi, phi, mu, _ = check_linear_problem(mdp, pi, phi, None, method)  # method required
-    alpha, n_steps, w0 = check_run_args(alpha, n_steps, w0, phi.shape[1], n_runs=n_runs)
-    check_sampling(sampling, record_every, average_from, n_steps, rng)
+    pi, phi, mu, alpha, n_steps, w0 = check_sampling(
+        mdp, pi, phi, method, alpha, n_steps, n_runs, rng, sampling, w0, record_every,
+        average_from)
     S, d = mdp.n_states, phi.shape[1]
     w = np.tile(w0, (n_runs, 1))
     phi_ext = np.vstack([phi, np.zeros((1, d))])  # index S = terminal, x = 0
