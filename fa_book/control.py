@@ -3,6 +3,8 @@ r"""Action values and control with linear features (chapter 5).
 Notes: 状态-动作值函数近似 — 线性状态-动作值函数近似, 时序差分状态-动作值函数近似,
 近似策略评估 + ε-贪心策略提升.
 
+In page order:
+
 * A linear action value $\hat q(s, a, \boldsymbol\theta) = \boldsymbol\theta^\top
   \mathbf x(s, a)$ with state-action features, and the common special case of
   *per-action weights* (stacked features)
@@ -19,46 +21,46 @@ Notes: 状态-动作值函数近似 — 线性状态-动作值函数近似, 时�
   [`sarsa_fixed_point`][fa_book.control.sarsa_fixed_point], and the notes' loop of
   approximate policy evaluation and $\varepsilon$-greedy improvement
   [`approximate_policy_iteration`][fa_book.control.approximate_policy_iteration].
-* Mountain Car with tile coding (Sutton & Barto 2018, Example 10.1):
-  [`mountain_car_sarsa`][fa_book.control.mountain_car_sarsa] runs many independent runs
-  at once on a numpy copy of gymnasium's dynamics, and
-  [`mountain_car_sarsa_single`][fa_book.control.mountain_car_sarsa_single] runs one
-  long run in plain Python; both draw the same random numbers and give the same numbers.
+
+Each function calls one named check (`check_*` below, or one from
+[`fa_book.validate`][fa_book.validate]) and then does its math.  The Mountain Car runs
+with tile coding (Sutton & Barto 2018, Example 10.1), their fast engines and full-size
+configuration are in [`fa_book.control_runs`][fa_book.control_runs].
 """
 
 from __future__ import annotations
 
-import math
-import struct
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from fa_book.discretize import MountainCarBatch
 from fa_book.oracles import FiniteMDP, check_policy, on_policy_distribution, v_pi
-from fa_book.tiles import TileCoder
 from fa_book.validate import (
-    DivergenceError,
     check_discount,
+    check_diverged,
+    check_finite,
     check_positive,
     check_positive_int,
     check_probability,
+    check_size,
     check_step_size,
+    check_weighting,
 )
 
 __all__ = [
     "APIResult",
-    "MountainCarConfig",
-    "MountainCarResult",
+    "apply_update",
     "approximate_policy_iteration",
+    "check_action_features",
+    "check_action_values",
+    "check_api_args",
+    "check_sa_problem",
+    "check_state_features",
+    "check_step_args",
+    "choose_action",
     "epsilon_greedy_probs",
     "expected_sarsa_step",
     "expected_update",
-    "mountain_car_coder",
-    "mountain_car_sarsa",
-    "mountain_car_sarsa_single",
     "q_hat",
     "q_learning_step",
     "sarsa_fixed_point",
@@ -69,13 +71,43 @@ __all__ = [
     "stacked_features",
 ]
 
-_BLOW_UP = 1e12
-"""|theta| beyond this counts as divergence (the values of these tasks are O(1e3))."""
-
 
 # ----------------------------------------------------------------------------------------
 # Linear action values
 # ----------------------------------------------------------------------------------------
+
+def check_action_features(theta, x_sa, name: str = "x_sa") -> tuple[np.ndarray, np.ndarray]:
+    r"""Check weights $\boldsymbol\theta$, shape `(d,)`, against features $\mathbf x(s,
+    a)$ called `name`, shape `(..., d)`: both finite, with the same last axis.
+
+    Returns:
+        `(theta, x_sa)` as float arrays.
+    """
+    theta = check_finite("theta", np.asarray(theta, dtype=float))
+    x = check_finite(name, np.asarray(x_sa, dtype=float))
+    if theta.ndim != 1 or theta.size < 1:
+        raise ValueError(f"theta must have shape (d,) with d >= 1, got {theta.shape}")
+    if x.ndim < 1 or x.shape[-1] != theta.shape[0]:
+        raise ValueError(f"{name} must have shape (..., {theta.shape[0]}) to match theta, "
+                         f"got {x.shape}")
+    return theta, x
+
+
+def check_state_features(x_s, n_actions: int) -> tuple[np.ndarray, int]:
+    r"""Check state features $\mathbf x(s)$, shape `(..., d)` with $d \ge 1$, finite, and
+    $|\mathcal A|$ `n_actions`, refusing stacked features larger than `MAX_SIZE`.
+
+    Returns:
+        `(x_s, n_actions)`.
+    """
+    A = check_size("n_actions", n_actions)
+    x_s = check_finite("x_s", np.asarray(x_s, dtype=float))
+    if x_s.ndim < 1 or x_s.shape[-1] < 1:
+        raise ValueError(f"x_s must have shape (..., d) with d >= 1, got {x_s.shape}")
+    check_size("the size of the stacked features, n_actions**2 * x_s.size",
+               A * A * x_s.size)
+    return x_s, A
+
 
 # --8<-- [start:q_hat]
 def q_hat(theta: np.ndarray, x_sa: np.ndarray) -> np.ndarray:
@@ -90,7 +122,7 @@ def q_hat(theta: np.ndarray, x_sa: np.ndarray) -> np.ndarray:
     Returns:
         $\hat q$, shape `(...)`.
     """
-    theta, x_sa = _check_features(theta, x_sa, "x_sa")
+    theta, x_sa = check_action_features(theta, x_sa)
     return x_sa @ theta  # (QHAT)
 
 
@@ -109,8 +141,7 @@ def stacked_features(x_s: np.ndarray, n_actions: int) -> np.ndarray:
     Returns:
         $\mathbf x(s, a)$ for every action, shape `(..., A, A * d)`.
     """
-    A = check_positive_int("n_actions", n_actions)
-    x_s = np.asarray(x_s, dtype=float)
+    x_s, A = check_state_features(x_s, n_actions)
     eye = np.eye(A)
     return (eye[:, :, None] * x_s[..., None, None, :]).reshape(*x_s.shape[:-1], A, -1)  # (STACK)
 
@@ -122,27 +153,44 @@ def stacked_feature(x_s: np.ndarray, a: int, n_actions: int) -> np.ndarray:
     Raises:
         ValueError: if `a` is not an action in $\{0, \dots, |\mathcal A| - 1\}$.
     """
-    A = check_positive_int("n_actions", n_actions)
+    x_s, A = check_state_features(np.asarray(x_s, dtype=float).reshape(-1), n_actions)
     if isinstance(a, bool) or not isinstance(a, (int, np.integer)) or not 0 <= a < A:
         raise ValueError(f"a must be an action in {{0, ..., {A - 1}}}, got {a!r}")
-    return stacked_features(np.asarray(x_s, dtype=float).reshape(-1), A)[a]
+    return stacked_features(x_s, A)[a]
 # --8<-- [end:q_hat]
-
-
-def _check_features(theta, x, name):
-    theta = np.asarray(theta, dtype=float)
-    x = np.asarray(x, dtype=float)
-    if theta.ndim != 1:
-        raise ValueError(f"theta must have shape (d,), got {theta.shape}")
-    if x.ndim < 1 or x.shape[-1] != theta.shape[0]:
-        raise ValueError(f"{name} must have shape (..., {theta.shape[0]}) to match theta, "
-                         f"got {x.shape}")
-    return theta, x
 
 
 # ----------------------------------------------------------------------------------------
 # Policies from action values
 # ----------------------------------------------------------------------------------------
+
+def check_action_values(q, epsilon=0.0, u=None) -> tuple[np.ndarray, object, object]:
+    r"""Check action values `q`, shape `(..., A)` with $A \ge 1$, finite; `epsilon`
+    $\varepsilon \in [0, 1]$ (a scalar; with `u` also one per row, shape `(n,)`); with
+    `u`, uniforms in $[0, 1)$ of shape `(n, 2)` for a `q` of shape `(n, A)`.
+
+    Returns:
+        `(q, epsilon, u)`, `q` as a float array.
+    """
+    q = check_finite("q", np.asarray(q, dtype=float))
+    if q.ndim < 1 or q.shape[-1] < 1:
+        raise ValueError(f"q must have shape (..., A) with A >= 1, got {q.shape}")
+    if np.ndim(epsilon) == 0 or u is None:
+        epsilon = check_probability("epsilon", epsilon)
+    else:
+        e = check_finite("epsilon", np.asarray(epsilon, dtype=float))
+        if e.shape != q.shape[:1] or q.ndim != 2 or (e < 0).any() or (e > 1).any():
+            raise ValueError(f"epsilon must be in [0, 1], a scalar or shape "
+                             f"({q.shape[0]},), got shape {e.shape}")
+    if u is not None:
+        u = np.asarray(u, dtype=float)
+        if q.ndim != 2 or u.shape != (q.shape[0], 2):
+            raise ValueError(f"q must have shape (n, A) and u shape (n, 2); got q {q.shape}"
+                             f", u {u.shape}")
+        if not (u >= 0).all() or not (u < 1).all():
+            raise ValueError("u must hold uniforms in [0, 1) (found values outside or NaN)")
+    return q, epsilon, u
+
 
 # --8<-- [start:policies]
 def epsilon_greedy_probs(q: np.ndarray, epsilon: float) -> np.ndarray:
@@ -162,8 +210,7 @@ def epsilon_greedy_probs(q: np.ndarray, epsilon: float) -> np.ndarray:
     Returns:
         probabilities, shape `(..., A)`, rows summing to one.
     """
-    epsilon = check_probability("epsilon", epsilon)
-    q = np.asarray(q, dtype=float)
+    q, epsilon, _ = check_action_values(q, epsilon)
     A = q.shape[-1]
     greedy = q == q.max(axis=-1, keepdims=True)
     return epsilon / A + (1 - epsilon) * greedy / greedy.sum(-1, keepdims=True)  # (EPSG)
@@ -179,8 +226,8 @@ def softmax_probs(q: np.ndarray, temperature: float) -> np.ndarray:
     Returns:
         probabilities, shape `(..., A)`.
     """
-    tau = check_positive("temperature", temperature)
-    z = np.asarray(q, dtype=float) / tau
+    q, tau = check_action_values(q)[0], check_positive("temperature", temperature)
+    z = q / tau
     z = z - z.max(axis=-1, keepdims=True)         # shift: same probabilities, no overflow
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)  # (SOFTMAX)
@@ -202,6 +249,18 @@ def select_action(q: np.ndarray, epsilon: float | np.ndarray, u: np.ndarray) -> 
     Returns:
         actions, int64 shape `(n,)`.
     """
+    return choose_action(*check_action_values(q, epsilon, u))
+
+
+def choose_action(q: np.ndarray, epsilon: float | np.ndarray, u: np.ndarray) -> np.ndarray:
+    r"""The sampler of [`select_action`][fa_book.control.select_action] without its
+    checks, for inner loops whose inputs are valid by construction (the Mountain Car
+    runners: finite values, a checked $\varepsilon$, uniforms from a generator).
+
+    It does not check that `q` is finite with shape `(n, A)`, that $\varepsilon \in
+    [0, 1]$, or that `u` holds uniforms in $[0, 1)$ of shape `(n, 2)`; a NaN in `q` gives
+    action 0 silently.
+    """
     n, A = q.shape
     greedy = q == q.max(axis=1, keepdims=True)
     k = greedy.sum(1)
@@ -216,17 +275,52 @@ def select_action(q: np.ndarray, epsilon: float | np.ndarray, u: np.ndarray) -> 
 # One semi-gradient step
 # ----------------------------------------------------------------------------------------
 
-def _check_step(theta, x_sa, alpha, gamma):
-    theta, x_sa = _check_features(theta, x_sa, "x_sa")
+def check_step_args(theta, x_sa, r, x_next, terminated, alpha, gamma, pi_next=None, *,
+                    next_name: str = "x_next") -> tuple:
+    r"""Check the arguments of one semi-gradient step: $\boldsymbol\theta$ shape `(d,)`,
+    $\mathbf x(S, A)$ shape `(d,)`, a finite reward $R$, the next features (`next_name`
+    `"x_next"`: $\mathbf x(S', A')$ shape `(d,)`; `"X_next"`: $\mathbf x(S', \cdot)$
+    shape `(A, d)`), a boolean `terminated`, $\alpha > 0$, $\gamma \in [0, 1]$, and for
+    expected SARSA a probability vector $\pi(\cdot \mid S')$ of shape `(A,)`.
+
+    Returns:
+        `(theta, x_sa, r, x_next, alpha, gamma, pi_next)` as floats and float arrays.
+    """
+    theta, x_sa = check_action_features(theta, x_sa)
     if x_sa.ndim != 1:
         raise ValueError(f"x_sa must have shape ({theta.shape[0]},), got {x_sa.shape}")
-    return theta, x_sa, check_step_size("alpha", alpha), check_discount("gamma", gamma)
+    _, x_next = check_action_features(theta, x_next, next_name)
+    if x_next.ndim != (1 if next_name == "x_next" else 2):
+        want = "(d,)" if next_name == "x_next" else "(A, d)"
+        raise ValueError(f"{next_name} must have shape {want}, got {x_next.shape}")
+    if not isinstance(terminated, (bool, np.bool_)):
+        raise TypeError(f"terminated must be a bool, got {type(terminated).__name__}")
+    if np.ndim(r) != 0:
+        raise ValueError(f"r must be a scalar reward, got shape {np.shape(r)}")
+    r = float(check_finite("r", np.asarray(r, dtype=float)))
+    if pi_next is not None:
+        pi_next = check_finite("pi_next", np.asarray(pi_next, dtype=float))
+        if (pi_next.shape != x_next.shape[:1] or (pi_next < 0).any()
+                or abs(pi_next.sum() - 1) > 1e-8):
+            raise ValueError(f"pi_next must be a probability vector of shape "
+                             f"({x_next.shape[0]},), got {pi_next!r}")
+    return (theta, x_sa, r, x_next, check_step_size("alpha", alpha),
+            check_discount("gamma", gamma), pi_next)
 
 
-def _update(theta, x_sa, delta, alpha, what, step):
+def apply_update(theta: np.ndarray, x_sa: np.ndarray, delta: float, alpha: float,
+                 what: str, step: int) -> tuple[np.ndarray, float]:
+    r"""The update (UPDATE) $\boldsymbol\theta + \alpha\delta\,\mathbf x(S, A)$, then
+    [`check_diverged`][fa_book.validate.check_diverged] on $\delta$ and the new
+    $\boldsymbol\theta$ (`what` and `step` name the run in its error).
+
+    It does not check its arguments: the step functions that call it have.
+
+    Returns:
+        `(theta_new, delta)`.
+    """
     theta = theta + alpha * delta * x_sa  # (UPDATE)
-    if not (np.isfinite(delta) and np.abs(theta).max(initial=0.0) < _BLOW_UP):
-        raise DivergenceError(what, step, alpha)
+    check_diverged(what, np.append(theta, delta), step, alpha)
     return theta, float(delta)
 
 
@@ -255,13 +349,15 @@ def sarsa_step(theta: np.ndarray, x_sa: np.ndarray, r: float, x_next: np.ndarray
         `(theta_new, delta)`.
 
     Raises:
-        ValueError: on mismatched shapes or out-of-range `alpha`, `gamma`.
+        ValueError: on mismatched shapes, non-finite inputs or out-of-range `alpha`,
+            `gamma` (see [`check_step_args`][fa_book.control.check_step_args]).
         DivergenceError: if $\delta$ or $\boldsymbol\theta$ blows up.
     """
-    theta, x_sa, alpha, gamma = _check_step(theta, x_sa, alpha, gamma)
+    theta, x_sa, r, x_next, alpha, gamma, _ = check_step_args(
+        theta, x_sa, r, x_next, terminated, alpha, gamma)
     q_next = 0.0 if terminated else q_hat(theta, x_next)
     delta = r + gamma * q_next - q_hat(theta, x_sa)  # (SARSA)
-    return _update(theta, x_sa, delta, alpha, "semi-gradient SARSA", step)
+    return apply_update(theta, x_sa, delta, alpha, "semi-gradient SARSA", step)
 # --8<-- [end:sarsa_step]
 
 
@@ -275,23 +371,17 @@ def q_learning_step(theta: np.ndarray, x_sa: np.ndarray, r: float, X_next: np.nd
     behaviour policy takes next: $\delta = R + \gamma \max_{a'} \hat q(S', a') - \hat
     q(S, A)$.
 
-    Args:
-        theta: $\boldsymbol\theta$, shape `(d,)`.
-        x_sa: $\mathbf x(S, A)$, shape `(d,)`.
-        r: reward $R$.
-        X_next: $\mathbf x(S', a')$ for every action $a'$, shape `(A, d)`.
-        terminated: whether $S'$ is terminal.
-        alpha: step size $\alpha > 0$.
-        gamma: discount $\gamma \in [0, 1]$.
-        step: index of this step, reported if the run diverges.
+    The arguments, result and errors are those of
+    [`sarsa_step`][fa_book.control.sarsa_step], except
 
-    Returns:
-        `(theta_new, delta)`.
+    Args:
+        X_next: $\mathbf x(S', a')$ for every action $a'$, shape `(A, d)`.
     """
-    theta, x_sa, alpha, gamma = _check_step(theta, x_sa, alpha, gamma)
+    theta, x_sa, r, X_next, alpha, gamma, _ = check_step_args(
+        theta, x_sa, r, X_next, terminated, alpha, gamma, next_name="X_next")
     q_next = 0.0 if terminated else q_hat(theta, X_next).max()
     delta = r + gamma * q_next - q_hat(theta, x_sa)  # (QL)
-    return _update(theta, x_sa, delta, alpha, "semi-gradient Q-learning", step)
+    return apply_update(theta, x_sa, delta, alpha, "semi-gradient Q-learning", step)
 # --8<-- [end:q_learning_step]
 
 
@@ -306,25 +396,18 @@ def expected_sarsa_step(theta: np.ndarray, x_sa: np.ndarray, r: float, X_next: n
     With $\pi$ greedy this is Q-learning; with $\pi$ the behaviour policy it is the
     expectation of SARSA's target over $A'$.
 
+    The arguments, result and errors are those of
+    [`sarsa_step`][fa_book.control.sarsa_step], except
+
     Args:
-        theta: $\boldsymbol\theta$, shape `(d,)`.
-        x_sa: $\mathbf x(S, A)$, shape `(d,)`.
-        r: reward $R$.
         X_next: $\mathbf x(S', a')$ for every action, shape `(A, d)`.
         pi_next: target-policy probabilities $\pi(\cdot \mid S')$, shape `(A,)`.
-        terminated: whether $S'$ is terminal.
-        alpha: step size $\alpha > 0$.
-        gamma: discount $\gamma \in [0, 1]$.
-        step: index of this step, reported if the run diverges.
-
-    Returns:
-        `(theta_new, delta)`.
     """
-    theta, x_sa, alpha, gamma = _check_step(theta, x_sa, alpha, gamma)
-    pi_next = np.asarray(pi_next, dtype=float)
+    theta, x_sa, r, X_next, alpha, gamma, pi_next = check_step_args(
+        theta, x_sa, r, X_next, terminated, alpha, gamma, pi_next, next_name="X_next")
     q_next = 0.0 if terminated else pi_next @ q_hat(theta, X_next)
     delta = r + gamma * q_next - q_hat(theta, x_sa)  # (ESARSA)
-    return _update(theta, x_sa, delta, alpha, "semi-gradient expected SARSA", step)
+    return apply_update(theta, x_sa, delta, alpha, "semi-gradient expected SARSA", step)
 # --8<-- [end:expected_sarsa_step]
 
 
@@ -332,12 +415,32 @@ def expected_sarsa_step(theta: np.ndarray, x_sa: np.ndarray, r: float, X_next: n
 # Exact answers on finite MDPs
 # ----------------------------------------------------------------------------------------
 
-def _check_X(mdp: FiniteMDP, X) -> np.ndarray:
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 3 or X.shape[:2] != (mdp.n_states, mdp.n_actions):
+def check_sa_problem(mdp: FiniteMDP, X, pi=None, mu=None, theta=None, *,
+                     theta_name: str = "theta") -> tuple:
+    r"""Check a finite MDP `mdp` and state-action features `X` of shape `(S, A, d)`
+    (finite); optionally a policy $\pi$ of shape `(S, A)` with a state weighting $\mu$ of
+    shape `(S,)` (default: the on-policy distribution of $\pi$), and weights
+    $\boldsymbol\theta$ of shape `(d,)` (called `theta_name` in errors).
+
+    Returns:
+        `(X, pi, mu, theta)` as float arrays (`None` for what was not given).
+    """
+    if not isinstance(mdp, FiniteMDP):
+        raise TypeError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
+    X = check_finite("X", np.asarray(X, dtype=float))
+    if X.ndim != 3 or X.shape[:2] != (mdp.n_states, mdp.n_actions) or X.shape[2] < 1:
         raise ValueError(f"X must have shape (S, A, d) = ({mdp.n_states}, {mdp.n_actions}, "
                          f"d), got {X.shape}")
-    return X
+    if theta is not None:
+        theta = check_finite(theta_name, np.asarray(theta, dtype=float))
+        if theta.shape != (X.shape[2],):
+            raise ValueError(f"{theta_name} must have shape (d,) = ({X.shape[2]},) to match "
+                             f"X, got {theta.shape}")
+    if pi is not None:
+        pi = check_policy(mdp, pi)
+        mu = on_policy_distribution(mdp, pi) if mu is None else check_weighting(
+            "mu", mu, mdp.n_states)
+    return X, pi, mu, theta
 
 
 # --8<-- [start:expected_update]
@@ -365,11 +468,8 @@ def expected_update(mdp: FiniteMDP, pi: np.ndarray, X: np.ndarray, theta: np.nda
         $\mathbb E[\delta\,\mathbf x(S, A)]$, shape `(d,)` (multiply by $\alpha$ for the
         mean step).
     """
-    pi = check_policy(mdp, pi)
-    X = _check_X(mdp, X)
-    theta, _ = _check_features(theta, X, "X")
+    X, pi, mu, theta = check_sa_problem(mdp, X, pi, mu, theta)
     S, A, d = X.shape
-    mu = on_policy_distribution(mdp, pi) if mu is None else np.asarray(mu, dtype=float)
     Phi = X.reshape(S * A, d)
     D = (mu[:, None] * pi).reshape(-1)                         # weight of each (s, a)
     P = mdp.P.reshape(S * A, S)                                # (s, a) -> s'
@@ -387,10 +487,8 @@ def sarsa_fixed_point(mdp: FiniteMDP, pi: np.ndarray, X: np.ndarray,
     Raises:
         ValueError: if the system is singular (features not independent on the support).
     """
-    pi = check_policy(mdp, pi)
-    X = _check_X(mdp, X)
+    X, pi, mu, _ = check_sa_problem(mdp, X, pi, mu)
     S, A, d = X.shape
-    mu = on_policy_distribution(mdp, pi) if mu is None else np.asarray(mu, dtype=float)
     Phi = X.reshape(S * A, d)
     D = (mu[:, None] * pi).reshape(-1)
     P = mdp.P.reshape(S * A, S)
@@ -412,6 +510,27 @@ class APIResult(NamedTuple):
     """The policies $\\pi_0, \\dots, \\pi_K$, shape `(K + 1, S, A)`."""
     thetas: np.ndarray
     r"""$\boldsymbol\theta$ after each evaluation, shape `(K, d)`."""
+
+
+def check_api_args(mdp: FiniteMDP, X, epsilon, n_iterations, eval_steps, alpha,
+                   theta0) -> tuple:
+    r"""Check the arguments of
+    [`approximate_policy_iteration`][fa_book.control.approximate_policy_iteration]:
+    `X` of shape `(S, A, d)`, $\varepsilon \in [0, 1]$, `n_iterations` $\ge 1$,
+    `eval_steps` $\ge 1$ or `None`, $\alpha > 0$, `theta0` of shape `(d,)` or `None`
+    (zeros); the number of expected updates is refused above `MAX_SIZE`.
+
+    Returns:
+        `(X, epsilon, n_iterations, eval_steps, alpha, theta0)`.
+    """
+    X, _, _, theta0 = check_sa_problem(mdp, X, theta=theta0, theta_name="theta0")
+    K = check_size("n_iterations", n_iterations)
+    if eval_steps is not None:
+        check_size("n_iterations * eval_steps", K * check_positive_int("eval_steps",
+                                                                        eval_steps))
+    theta0 = np.zeros(X.shape[2]) if theta0 is None else theta0
+    return (X, check_probability("epsilon", epsilon), K, eval_steps,
+            check_step_size("alpha", alpha), theta0)
 
 
 # --8<-- [start:api]
@@ -445,15 +564,11 @@ def approximate_policy_iteration(mdp: FiniteMDP, X: np.ndarray, *, epsilon: floa
         the true value $J(\pi_k)$ of every policy, the policies and the weights.
 
     Raises:
+        ValueError: on bad arguments (see [`check_api_args`][fa_book.control.check_api_args]).
         DivergenceError: if the weights blow up.
     """
-    X = _check_X(mdp, X)
-    epsilon = check_probability("epsilon", epsilon)
-    K = check_positive_int("n_iterations", n_iterations)
-    if eval_steps is not None:
-        eval_steps = check_positive_int("eval_steps", eval_steps)
-    alpha = check_step_size("alpha", alpha)
-    theta = np.zeros(X.shape[2]) if theta0 is None else np.array(theta0, dtype=float)
+    X, epsilon, K, eval_steps, alpha, theta = check_api_args(
+        mdp, X, epsilon, n_iterations, eval_steps, alpha, theta0)
     pi = epsilon_greedy_probs(X @ theta, epsilon)
     J, policies, thetas = [mdp.d0 @ v_pi(mdp, pi)], [pi], []
     for k in range(K):
@@ -462,279 +577,10 @@ def approximate_policy_iteration(mdp: FiniteMDP, X: np.ndarray, *, epsilon: floa
         else:                                                         # a few steps only
             for _ in range(eval_steps):
                 theta = theta + alpha * expected_update(mdp, pi, X, theta)
-            if not np.all(np.abs(theta) < _BLOW_UP):
-                raise DivergenceError("approximate policy evaluation", k, alpha)
+                check_diverged("approximate policy evaluation", theta, k, alpha)
         pi = epsilon_greedy_probs(X @ theta, epsilon)                 # improvement
         J.append(mdp.d0 @ v_pi(mdp, pi))
         policies.append(pi)
         thetas.append(theta)
     return APIResult(np.array(J), np.array(policies), np.array(thetas))
 # --8<-- [end:api]
-
-
-# ----------------------------------------------------------------------------------------
-# Mountain Car with tile coding
-# ----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class MountainCarConfig:
-    r"""Semi-gradient SARSA on Mountain Car with tile coding (S&B Example 10.1)."""
-
-    n_tilings: int = 8
-    """Number of tilings $n$ (S&B: 8)."""
-    n_tiles: int = 8
-    """Tiles across position and across velocity in each tiling (S&B: 8, as in tiles3)."""
-    alpha: float = 0.5
-    r"""Step size per tiling: the weight step is $\alpha / n$ (S&B write $0.5/8$)."""
-    epsilon: float = 0.0
-    r"""Exploration rate $\varepsilon$ (S&B: 0; zero initial weights are optimistic)."""
-    gamma: float = 1.0
-    r"""Discount $\gamma$ (undiscounted episodic task)."""
-    episodes: int = 500
-    """Episodes per run."""
-    max_episode_steps: int | None = None
-    """Time limit (truncation, which still bootstraps); None = none, as in S&B
-    (gymnasium's MountainCar-v0 adds a 200-step limit)."""
-
-
-class MountainCarResult(NamedTuple):
-    """Output of the Mountain Car runners."""
-
-    steps: np.ndarray
-    """Steps of each episode, int shape `(runs, episodes)`."""
-    W: np.ndarray
-    """Final weights, shape `(runs, A, d)`: per-action weights over tile features."""
-    snapshots: dict
-    """`{episode: W after that episode}` for the requested episodes (1-based)."""
-
-
-def mountain_car_coder(config: MountainCarConfig) -> TileCoder:
-    r"""The tile coder of `config` over the box $[-1.2, 0.5] \times [-0.07, 0.07]$ of
-    positions and velocities, as S&B (positions beyond the goal at 0.5 end the episode)."""
-    return TileCoder(low=[MountainCarBatch.min_position, -MountainCarBatch.max_speed],
-                     high=[MountainCarBatch.goal_position, MountainCarBatch.max_speed],
-                     n_tiles=config.n_tiles, n_tilings=config.n_tilings)
-
-
-def _check_mc_config(config: MountainCarConfig, alphas=None) -> np.ndarray:
-    if not isinstance(config, MountainCarConfig):
-        raise ValueError(f"config must be a MountainCarConfig, got {config!r}")
-    check_positive_int("n_tilings", config.n_tilings)
-    check_positive_int("n_tiles", config.n_tiles)
-    check_probability("epsilon", config.epsilon)
-    check_discount("gamma", config.gamma)
-    check_positive_int("episodes", config.episodes)
-    if config.max_episode_steps is not None:
-        check_positive_int("max_episode_steps", config.max_episode_steps)
-    alphas = np.atleast_1d(np.asarray(config.alpha if alphas is None else alphas, float))
-    for a in alphas:
-        check_step_size("alpha", float(a))
-    return alphas
-
-
-_CHUNK = 512
-
-
-def _uniforms(rng: np.random.Generator, n: int):
-    """Endless `(n, 2)` blocks of uniforms, drawn `_CHUNK` steps at a time."""
-    while True:
-        block = rng.random((_CHUNK, n, 2))
-        yield from block
-
-
-# --8<-- [start:mountain_car_sarsa]
-def mountain_car_sarsa(config: MountainCarConfig, rng: np.random.Generator, *,
-                       runs: int = 1, alphas: Sequence[float] | None = None,
-                       snapshot_episodes: Sequence[int] = ()) -> MountainCarResult:
-    r"""Episodic semi-gradient SARSA on Mountain Car, many independent runs at once.
-
-    The algorithm of S&B §10.1 ("Episodic Semi-gradient Sarsa"), with per-action weights
-    over tile features, $\hat q(s, a) = \sum_{i \in \text{tiles}(s)} W_{a,i}$.  Each run has
-    its own weights, its own car (a numpy copy of gymnasium's `MountainCar-v0` dynamics,
-    [`MountainCarBatch`][fa_book.discretize.MountainCarBatch]) and plays
-    `config.episodes` episodes; runs that finish early wait with step size 0.
-
-    Args:
-        config: hyperparameters.
-        rng: random generator: start states (one seed per run, used as
-            `env.reset(seed=...)` would) and every action choice come from it.
-        runs: number of runs $\ge 1$.
-        alphas: optional step size (per tiling) of each run, shape `(runs,)`, overriding
-            `config.alpha`; lets one call sweep step sizes.
-        snapshot_episodes: 1-based episode numbers after which to copy the weights
-            (with several runs: all runs' weights when the first run finishes that
-            episode; meant for `runs=1`).
-
-    Returns:
-        steps per episode, final weights, snapshots.
-
-    Raises:
-        ValueError: on bad hyperparameters.
-        DivergenceError: if any weight becomes non-finite or explodes.
-    """
-    runs = check_positive_int("runs", runs)
-    alpha_run = _check_mc_config(config, alphas)
-    if alpha_run.size not in (1, runs):
-        raise ValueError(f"alphas must have one entry per run ({runs}), got {alpha_run.size}")
-    coder, n, E = mountain_car_coder(config), config.n_tilings, config.episodes
-    T = config.max_episode_steps or 2**62
-    A, d = MountainCarBatch.n_actions, coder.n_features
-    env_seeds = rng.integers(0, 2**31 - 1, size=runs)
-    env_rngs = [np.random.default_rng(int(s)) for s in env_seeds]    # = env.reset(seed=s)
-    car = MountainCarBatch(runs)
-    car.reset(np.arange(runs), env_rngs)
-    W = np.zeros((runs, d, A))                 # stored (run, tile, action); flat view Wf
-    Wf = W.reshape(-1)
-    step_size = np.broadcast_to(alpha_run / n, (runs,)).copy()        # 0 once a run is done
-    all_runs, actions = np.arange(runs), np.arange(A)
-    steps = np.zeros((runs, E), dtype=np.int64)
-    episode, t = np.zeros(runs, dtype=np.int64), np.zeros(runs, dtype=np.int64)
-    snaps, wanted = {}, set(int(e) for e in snapshot_episodes)
-    u = _uniforms(rng, runs)
-
-    def tiles(obs, rows=all_runs):             # flat offsets of the n active tiles, (n, runs)
-        return ((rows[:, None] * d + coder.indices(obs)) * A).T
-
-    def values(f):                             # q_hat(s, .) = sum of n weights, in order
-        g = Wf[f[..., None] + actions]         # (n, runs, A)
-        q = g[0].copy()
-        for i in range(1, n):
-            q += g[i]
-        return q
-
-    f = tiles(car.obs())                                              # tiles of S
-    a = select_action(values(f), config.epsilon, next(u))            # A
-    total = 0
-    while True:
-        terminated = car.step(a)                                      # R = -1, S'
-        f_next = tiles(car.obs())
-        q_next = values(f_next)
-        a_next = select_action(q_next, config.epsilon, next(u))       # A'
-        g = Wf[f + a]                                                 # (n, runs)
-        q_sa = g[0].copy()                                            # q_hat(S, A), in order
-        for i in range(1, n):
-            q_sa += g[i]
-        bootstrap = np.where(terminated, 0.0, q_next[all_runs, a_next])
-        delta = -1.0 + config.gamma * bootstrap - q_sa                # (SARSA)
-        Wf[f + a] += step_size * delta                                # (UPDATE)
-        t += 1
-        total += 1
-        done = (terminated | (t >= T)) & (step_size > 0)
-        if not np.all(np.abs(delta) < _BLOW_UP) or (
-                total % 1000 == 0 and not np.abs(W).max() < _BLOW_UP):
-            raise DivergenceError("semi-gradient SARSA on Mountain Car", total,
-                                  float(alpha_run.max()) / n)
-        if done.any():
-            ended = np.flatnonzero(done)
-            steps[ended, episode[ended]] = t[ended]
-            episode[ended] += 1
-            t[ended] = 0
-            for e in wanted & set(episode[ended].tolist()):
-                snaps.setdefault(e, W.transpose(0, 2, 1).copy())
-            step_size[ended[episode[ended] >= E]] = 0.0
-            if (step_size == 0).all():
-                break
-            live = ended[episode[ended] < E]
-            car.reset(live, env_rngs)
-            f_next[:, live] = tiles(car.obs()[live], live)
-            q_new = values(f_next[:, live])
-            a_next[live] = select_action(q_new, config.epsilon, next(u)[live])
-        f, a = f_next, a_next
-    return MountainCarResult(steps, W.transpose(0, 2, 1).copy(), snaps)
-# --8<-- [end:mountain_car_sarsa]
-
-
-def mountain_car_sarsa_single(config: MountainCarConfig, rng: np.random.Generator, *,
-                              snapshot_episodes: Sequence[int] = ()) -> MountainCarResult:
-    r"""One run of [`mountain_car_sarsa`][fa_book.control.mountain_car_sarsa] in plain
-    Python floats and lists, for long single runs (Figure 10.1).
-
-    Same algorithm, same random numbers, same order of floating-point operations as
-    `mountain_car_sarsa(config, rng, runs=1)`, hence the same result, bit for bit (a test
-    checks this); it is faster for one run because it avoids numpy's per-call overhead.
-    """
-    alpha = float(_check_mc_config(config)[0])
-    coder, n, E = mountain_car_coder(config), config.n_tilings, config.episodes
-    T = config.max_episode_steps or 2**62
-    d = coder.n_features
-    env_rng = np.random.default_rng(int(rng.integers(0, 2**31 - 1, size=1)[0]))
-    W0, W1, W2 = [0.0] * d, [0.0] * d, [0.0] * d            # per-action weights, A = 3
-    W = (W0, W1, W2)
-    step_size, eps, gamma = alpha / n, config.epsilon, config.gamma
-    # tile-coder constants, as in TileCoder.coords / indices (2 dimensions)
-    lo0, lo1 = (float(v) for v in coder.low)
-    hi0, hi1 = (float(v) for v in coder.high)
-    sc0, sc1 = (float(v) for v in coder._scale)
-    qm0, qm1 = (int(v) for v in coder._q_max)
-    st0 = int(coder._strides[0])
-    per = coder._per_tiling
-    tilings = [(i * per, int(s0), int(s1)) for i, (s0, s1) in enumerate(coder._shift)]
-    F, G, VMAX = MountainCarBatch.force, MountainCarBatch.gravity, MountainCarBatch.max_speed
-    XMIN, XMAX, GOAL = (MountainCarBatch.min_position, MountainCarBatch.max_position,
-                        MountainCarBatch.goal_position)
-    cos, floor, pack, unpack = math.cos, math.floor, struct.pack, struct.unpack
-
-    def uniforms():                                # the draws of _uniforms(rng, 1)
-        while True:
-            yield from rng.random((_CHUNK, 1, 2)).reshape(_CHUNK, 2).tolist()
-
-    u = uniforms()
-
-    def tiles(x, v):
-        x, v = unpack("ff", pack("ff", x, v))      # the float32 observation
-        q0 = min(floor((min(max(x, lo0), hi0) - lo0) * sc0 * n), qm0)
-        q1 = min(floor((min(max(v, lo1), hi1) - lo1) * sc1 * n), qm1)
-        return [b + ((q0 + s0) // n) * st0 + (q1 + s1) // n for b, s0, s1 in tilings]
-
-    def choose(idx):                               # returns (a, q(s, .)) as select_action
-        i = idx[0]
-        q0, q1, q2 = W0[i], W1[i], W2[i]
-        for i in idx[1:]:
-            q0 += W0[i]
-            q1 += W1[i]
-            q2 += W2[i]
-        u0, u1 = next(u)
-        if u0 < eps:
-            return min(int(u1 * 3), 2), (q0, q1, q2)
-        m = max(q0, q1, q2)
-        ties = [b for b, qb in enumerate((q0, q1, q2)) if qb == m]
-        return ties[min(int(u1 * len(ties)), len(ties) - 1)], (q0, q1, q2)
-
-    steps = np.zeros((1, E), dtype=np.int64)
-    snaps, wanted = {}, set(int(e) for e in snapshot_episodes)
-    total = 0
-    for e in range(E):
-        x, v = float(env_rng.uniform(low=-0.6, high=-0.4)), 0.0
-        idx = tiles(x, v)
-        a, _ = choose(idx)
-        t = 0
-        while True:
-            v = v + ((a - 1) * F + cos(3 * x) * (-G))                   # car dynamics
-            v = min(max(v, -VMAX), VMAX)
-            x = min(max(x + v, XMIN), XMAX)
-            if x == XMIN and v < 0:
-                v = 0.0
-            terminated = x >= GOAL and v >= 0.0
-            idx_next = tiles(x, v)
-            a_next, q_next = choose(idx_next)
-            Wa = W[a]
-            q_sa = Wa[idx[0]]
-            for i in idx[1:]:
-                q_sa += Wa[i]
-            delta = -1.0 + gamma * (0.0 if terminated else q_next[a_next]) - q_sa  # (SARSA)
-            change = step_size * delta
-            for i in idx:
-                Wa[i] += change                                          # (UPDATE)
-            t += 1
-            if not abs(delta) < _BLOW_UP or (
-                    t % 1000 == 0 and not max(-min(Wa), max(Wa)) < _BLOW_UP):
-                raise DivergenceError("semi-gradient SARSA on Mountain Car", total + t,
-                                      step_size)
-            if terminated or t >= T:
-                break
-            idx, a = idx_next, a_next
-        total += t
-        steps[0, e] = t
-        if e + 1 in wanted:
-            snaps[e + 1] = np.array(W)[None]
-    return MountainCarResult(steps, np.array(W)[None], snaps)

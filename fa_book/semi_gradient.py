@@ -17,9 +17,14 @@ gradient* differentiates both.  This module has
   in expectation (each expected update is affine, $\mathbf b_m - A_m \mathbf w$, and its
   zero is where the method converges);
 * the exact minimizers of the mean-squared Bellman error and of the mean-squared TD error;
-* Baird's counterexample (Sutton & Barto 2018, §11.2) as a gymnasium environment, and the
-  off-policy semi-gradient runs that diverge on it, reported as
-  [`DivergenceError`][fa_book.validate.DivergenceError] or as a recorded divergence step.
+* two small problems where the answers differ (a random walk with state aggregation,
+  Sutton & Barto's A-split example).
+
+Each function calls one named check (`check_*` here, or one of
+[`fa_book.validate`][fa_book.validate]) and then does its math.  The runs (the expected
+iteration, sampled runs, off-policy TD on Baird's counterexample, whose environment is
+`fa_book.envs.baird`, see [`fa_book.envs`][fa_book.envs]) are in
+[`fa_book.semi_gradient_runs`][fa_book.semi_gradient_runs].
 
 Sources: Sutton & Barto, *Reinforcement Learning: An Introduction*, 2nd ed. (2018), §9.3
 (semi-gradient methods), §9.4 (the TD fixed point), §11.2-11.5 (off-policy divergence,
@@ -32,20 +37,11 @@ IEEE TAC 42(5).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal, NamedTuple
+from typing import Literal
 
-import gymnasium as gym
 import numpy as np
 import torch
 
-from fa_book.envs.baird import (
-    BAIRD_BEHAVIOUR,
-    BAIRD_FEATURES,
-    BAIRD_TARGET,
-    BAIRD_W0,
-    SOLID,
-    BairdCounterexample,
-)
 from fa_book.oracles import (
     FiniteMDP,
     check_policy,
@@ -54,30 +50,33 @@ from fa_book.oracles import (
     td_matrices,
 )
 from fa_book.validate import (
-    DivergenceError,
+    check_choice,
     check_discount,
+    check_features,
     check_finite,
-    check_positive,
     check_positive_int,
+    check_size,
     check_step_size,
+    check_weighting,
 )
 
 __all__ = [
-    "ExpectedRun",
+    "METHODS",
     "Method",
-    "SampledRun",
     "a_split",
-    "baird_off_policy_td",
+    "batch_values",
     "bellman_error_minimizer",
+    "check_linear_problem",
+    "check_linear_td",
+    "check_td_batch",
     "double_sample_residual_loss",
     "expected_matrices",
-    "expected_run",
     "expected_update",
     "mean_squared_errors",
     "random_walk_chain",
+    "reduce_loss",
     "residual_gradient_update",
     "residual_td_loss",
-    "sampled_linear_td",
     "semi_gradient_td_loss",
     "semi_gradient_update",
     "td_error_minimizer",
@@ -88,13 +87,8 @@ Method = Literal["semi-gradient", "residual", "double-sample"]
 sample (the gradient of the squared TD error); residual gradient with two independent
 next-state samples (an unbiased gradient of the Bellman error)."""
 
-_METHODS = ("semi-gradient", "residual", "double-sample")
-
-
-def _check_method(method: str) -> str:
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
-    return method
+METHODS = ("semi-gradient", "residual", "double-sample")
+"""The values of [`Method`][fa_book.semi_gradient.Method], in order."""
 
 
 # ----------------------------------------------------------------------------------------
@@ -102,20 +96,53 @@ def _check_method(method: str) -> str:
 # ----------------------------------------------------------------------------------------
 
 
-def _reduce(per_sample: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
-    if weight is None:
-        return per_sample.mean()
-    if weight.shape != per_sample.shape:
-        raise ValueError(f"weight must have shape {tuple(per_sample.shape)}, "
-                         f"got {tuple(weight.shape)}")
-    return (weight * per_sample).sum()
+def check_td_batch(x: torch.Tensor, r: torch.Tensor, x_next: torch.Tensor,
+                   terminated: torch.Tensor, gamma: float,
+                   weight: torch.Tensor | None = None, *, suffix: str = "") -> float:
+    r"""Check a batch of transitions for the losses: tensors `x` of shape `(B, ...)` with
+    $B \ge 1$, `x_next` of the same shape, `r` of shape `(B,)`, a boolean `terminated` of
+    shape `(B,)`, optional `weight` of shape `(B,)`, all finite, and $\gamma \in [0, 1]$.
+    Errors name `r`, `x_next`, `terminated` with `suffix` appended (`"2"` for the second
+    transition of the double-sample loss).
+
+    Returns:
+        $\gamma$ as a float.
+    """
+    named = {"x": x, f"r{suffix}": r, f"x_next{suffix}": x_next,
+             f"terminated{suffix}": terminated, "weight": weight}
+    for name, t in named.items():
+        if t is not None and not isinstance(t, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    if x.ndim < 1 or x.shape[0] < 1:
+        raise ValueError(f"x must have shape (B, ...) with B >= 1, got {tuple(x.shape)}")
+    B = x.shape[0]
+    shapes = [(B,), tuple(x.shape), (B,), (B,)]
+    for (name, t), shape in zip(list(named.items())[1:], shapes, strict=True):
+        if t is not None and tuple(t.shape) != shape:
+            raise ValueError(f"{name} must have shape {shape}, got {tuple(t.shape)}")
+    if terminated.dtype != torch.bool:
+        raise ValueError(f"terminated{suffix} must be a bool tensor, got {terminated.dtype}")
+    for name, t in named.items():
+        if t is not None and t.dtype != torch.bool and not bool(torch.isfinite(t).all()):
+            raise ValueError(f"{name} must contain only finite values (found NaN or inf)")
+    return check_discount("gamma", gamma)
 
 
-def _values(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+def reduce_loss(per_sample: torch.Tensor, weight: torch.Tensor | None) -> torch.Tensor:
+    """The batch mean of `per_sample`, or with `weight` (checked by
+    [`check_td_batch`][fa_book.semi_gradient.check_td_batch]) the weighted sum."""
+    return per_sample.mean() if weight is None else (weight * per_sample).sum()
+
+
+def batch_values(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
+                 ) -> torch.Tensor:
+    """`v_hat(x)` as shape `(B,)`; raises `ValueError` unless `v_hat` returns one value per
+    sample (shape `(B,)` or `(B, 1)`)."""
     v = v_hat(x)
-    if v.numel() != x.shape[0]:
+    if not isinstance(v, torch.Tensor) or v.numel() != x.shape[0]:
+        shape = tuple(v.shape) if isinstance(v, torch.Tensor) else type(v).__name__
         raise ValueError(f"v_hat must return one value per sample, shape ({x.shape[0]},) "
-                         f"or ({x.shape[0]}, 1); got {tuple(v.shape)}")
+                         f"or ({x.shape[0]}, 1); got {shape}")
     return v.reshape(x.shape[0])
 
 
@@ -144,10 +171,11 @@ def semi_gradient_td_loss(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torc
             $\sum_i \text{weight}_i \tfrac12\delta_i^2$ (an exact expectation when the
             batch enumerates every transition).
     """
-    v_next = _values(v_hat, x_next).detach()  # the target carries no gradient
+    gamma = check_td_batch(x, r, x_next, terminated, gamma, weight)
+    v_next = batch_values(v_hat, x_next).detach()  # the target carries no gradient
     target = r + gamma * torch.where(terminated, 0.0, v_next)  # (TARGET)
-    delta = target - _values(v_hat, x)  # (DELTA)
-    return _reduce(0.5 * delta**2, weight)
+    delta = target - batch_values(v_hat, x)  # (DELTA)
+    return reduce_loss(0.5 * delta**2, weight)
 
 
 def residual_td_loss(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor,
@@ -166,10 +194,11 @@ def residual_td_loss(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torch.Ten
     The arguments are those of
     [`semi_gradient_td_loss`][fa_book.semi_gradient.semi_gradient_td_loss].
     """
-    v_next = _values(v_hat, x_next)  # no detach: autograd goes through the target too
+    gamma = check_td_batch(x, r, x_next, terminated, gamma, weight)
+    v_next = batch_values(v_hat, x_next)  # no detach: autograd goes through the target too
     target = r + gamma * torch.where(terminated, 0.0, v_next)
-    delta = target - _values(v_hat, x)
-    return _reduce(0.5 * delta**2, weight)
+    delta = target - batch_values(v_hat, x)
+    return reduce_loss(0.5 * delta**2, weight)
 
 
 def double_sample_residual_loss(v_hat: Callable[[torch.Tensor], torch.Tensor],
@@ -195,16 +224,58 @@ def double_sample_residual_loss(v_hat: Callable[[torch.Tensor], torch.Tensor],
     `x_next2`, `terminated2`: reward, next input and termination flag of the second,
     independent transition from the same $S_t$.
     """
-    v = _values(v_hat, x)
-    delta = r + gamma * torch.where(terminated, 0.0, _values(v_hat, x_next)) - v
-    delta2 = r2 + gamma * torch.where(terminated2, 0.0, _values(v_hat, x_next2)) - v
-    return _reduce(0.5 * delta * delta2, weight)
+    gamma = check_td_batch(x, r, x_next, terminated, gamma, weight)
+    check_td_batch(x, r2, x_next2, terminated2, gamma, suffix="2")  # second transition
+    v = batch_values(v_hat, x)
+    delta = r + gamma * torch.where(terminated, 0.0, batch_values(v_hat, x_next)) - v
+    delta2 = r2 + gamma * torch.where(terminated2, 0.0, batch_values(v_hat, x_next2)) - v
+    return reduce_loss(0.5 * delta * delta2, weight)
 # --8<-- [end:losses]
 
 
 # ----------------------------------------------------------------------------------------
 # The same updates for linear v_hat = w^T x, per sample
 # ----------------------------------------------------------------------------------------
+
+
+def check_linear_td(w, x, r, x_next, gamma: float, alpha: float, rho=1.0,
+                    x_next2=None) -> tuple:
+    r"""Check the arguments of the linear updates: weights $\mathbf w$ of shape `(..., d)`,
+    features `x`, `x_next` (and `x_next2`) of shape `(..., d)`, rewards `r` and ratios
+    $\rho \ge 0$ of shape `(...)` (each broadcasting against the others), all finite;
+    $\gamma \in [0, 1]$ and $\alpha > 0$.
+
+    Returns:
+        `(w, x, r, x_next, gamma, alpha, rho, x_next2)` as floats and float arrays.
+    """
+    w = check_finite("w", np.asarray(w, dtype=float))
+    if w.ndim < 1 or w.shape[-1] < 1:
+        raise ValueError(f"w must have shape (..., d) with d >= 1, got {w.shape}")
+    arrays = {"x": x, "x_next": x_next, "x_next2": x_next2, "r": r, "rho": rho}
+    out, leads = {}, [w.shape[:-1]]
+    for name, a in arrays.items():
+        if a is None:
+            out[name] = None
+            continue
+        a = check_finite(name, np.asarray(a, dtype=float))
+        if name in ("r", "rho"):
+            leads.append(a.shape)
+        elif a.ndim < 1 or a.shape[-1] != w.shape[-1]:
+            raise ValueError(f"{name} must have shape (..., {w.shape[-1]}) like w, "
+                             f"got {a.shape}")
+        else:
+            leads.append(a.shape[:-1])
+        out[name] = a
+    try:
+        np.broadcast_shapes(*leads)
+    except ValueError:
+        shapes = ", ".join(f"{k} {v.shape}" for k, v in out.items() if v is not None)
+        raise ValueError(f"the leading (run) axes of w {w.shape}, {shapes} do not "
+                         "broadcast together") from None
+    if (out["rho"] < 0).any():
+        raise ValueError("rho must be an importance-sampling ratio >= 0")
+    return (w, out["x"], out["r"], out["x_next"], check_discount("gamma", gamma),
+            check_step_size("alpha", alpha), out["rho"], out["x_next2"])
 
 
 # --8<-- [start:updates]
@@ -219,11 +290,17 @@ def semi_gradient_update(w: np.ndarray, x: np.ndarray, r: np.ndarray, x_next: np
         x: features $\mathbf x(S_t)$, shape `(..., d)`.
         r: rewards $R_{t+1}$, shape `(...)`.
         x_next: features $\mathbf x(S_{t+1})$, zero if $S_{t+1}$ is terminal, shape `(..., d)`.
-        gamma: discount $\gamma$.
-        alpha: step size $\alpha$.
+        gamma: discount $\gamma \in [0, 1]$.
+        alpha: step size $\alpha > 0$.
         rho: importance-sampling ratio $\rho = \pi(A_t \mid S_t)/b(A_t \mid S_t)$ for
             off-policy learning (Sutton & Barto 2018, §11.1); 1 on-policy.
+
+    Raises:
+        ValueError: on bad arguments (see
+            [`check_linear_td`][fa_book.semi_gradient.check_linear_td]).
     """
+    w, x, r, x_next, gamma, alpha, rho, _ = check_linear_td(w, x, r, x_next, gamma, alpha,
+                                                            rho)
     delta = r + gamma * (x_next * w).sum(-1) - (x * w).sum(-1)  # (TDERR)
     return w + alpha * (rho * delta)[..., None] * x  # (SEMI)
 
@@ -245,6 +322,8 @@ def residual_gradient_update(w: np.ndarray, x: np.ndarray, r: np.ndarray,
     Args:
         x_next2: features of an independent second sample of $S_{t+1}$, shape `(..., d)`.
     """
+    w, x, r, x_next, gamma, alpha, _, x_next2 = check_linear_td(w, x, r, x_next, gamma,
+                                                                alpha, x_next2=x_next2)
     delta = r + gamma * (x_next * w).sum(-1) - (x * w).sum(-1)
     x_grad = x - gamma * (x_next if x_next2 is None else x_next2)
     return w + alpha * delta[..., None] * x_grad  # (RG)
@@ -256,21 +335,30 @@ def residual_gradient_update(w: np.ndarray, x: np.ndarray, r: np.ndarray,
 # ----------------------------------------------------------------------------------------
 
 
-def _check_phi(phi, n_states: int) -> np.ndarray:
-    phi = check_finite("phi", np.asarray(phi, dtype=float))
-    if phi.ndim != 2 or phi.shape[0] != n_states:
-        raise ValueError(f"phi must have shape (S, d) = ({n_states}, d), got {phi.shape}")
-    return phi
+def check_linear_problem(mdp: FiniteMDP, pi, phi, mu=None, method=..., w=None) -> tuple:
+    r"""Check a linear prediction problem: a finite MDP, a policy $\pi$ of shape `(S, A)`,
+    features $\Phi$ of shape `(S, d)`
+    ([`check_features`][fa_book.validate.check_features]), a state weighting $\mu$ of
+    shape `(S,)` ([`check_weighting`][fa_book.validate.check_weighting]; default the
+    on-policy distribution of $\pi$), and optionally a method name (one of `METHODS`;
+    the default `...` means no method to check) and weights $\mathbf w$ of shape `(d,)`.
 
-
-def _check_mu(mdp: FiniteMDP, pi: np.ndarray, mu) -> np.ndarray:
-    if mu is None:
-        return on_policy_distribution(mdp, pi)
-    mu = check_finite("mu", np.asarray(mu, dtype=float))
-    if mu.shape != (mdp.n_states,) or (mu < 0).any() or mu.sum() <= 0:
-        raise ValueError(f"mu must be a non-negative weighting of shape ({mdp.n_states},) "
-                         "with positive mass")
-    return mu
+    Returns:
+        `(pi, phi, mu, w)` as float arrays (`w` stays `None` if not given).
+    """
+    if not isinstance(mdp, FiniteMDP):
+        raise TypeError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
+    if method is not ...:
+        check_choice("method", method, METHODS)
+    pi = check_policy(mdp, pi)
+    phi = check_features("phi", phi, mdp.n_states)
+    mu = on_policy_distribution(mdp, pi) if mu is None else check_weighting(
+        "mu", mu, mdp.n_states)
+    if w is not None:
+        w = check_finite("w", np.asarray(w, dtype=float))
+        if w.shape != (phi.shape[1],):
+            raise ValueError(f"w must have shape (d,) = ({phi.shape[1]},), got {w.shape}")
+    return pi, phi, mu, w
 
 
 # --8<-- [start:expected]
@@ -305,10 +393,7 @@ def expected_matrices(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: M
     Returns:
         `(A_m, b_m)`, shapes `(d, d)` and `(d,)`.
     """
-    method = _check_method(method)
-    pi = check_policy(mdp, pi)
-    phi = _check_phi(phi, mdp.n_states)
-    mu = _check_mu(mdp, pi, mu)
+    pi, phi, mu, _ = check_linear_problem(mdp, pi, phi, mu, method)
     gamma = mdp.gamma
     if method == "semi-gradient":
         return td_matrices(mdp, pi, phi, mu)  # (ATD)
@@ -333,8 +418,9 @@ def expected_update(w: np.ndarray, mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarr
     r"""The expected step direction $\mathbf b_m - A_m\mathbf w$, shape `(d,)`.
 
     See [`expected_matrices`][fa_book.semi_gradient.expected_matrices]."""
+    pi, phi, mu, w = check_linear_problem(mdp, pi, phi, mu, method, w)
     A, b = expected_matrices(mdp, pi, phi, method, mu)
-    return b - A @ np.asarray(w, dtype=float)
+    return b - A @ w
 
 
 # --8<-- [start:minimizers]
@@ -351,9 +437,8 @@ def bellman_error_minimizer(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
     Returns:
         $\mathbf w_{BE}$, shape `(d,)`.
     """
-    pi = check_policy(mdp, pi)
-    phi = _check_phi(phi, mdp.n_states)
-    sw = np.sqrt(_check_mu(mdp, pi, mu))
+    pi, phi, mu, _ = check_linear_problem(mdp, pi, phi, mu)
+    sw = np.sqrt(mu)
     P_pi, r_pi = policy_matrices(mdp, pi)
     M = phi - mdp.gamma * P_pi @ phi  # (I - gamma P_pi) Phi
     w, *_ = np.linalg.lstsq(sw[:, None] * M, sw * r_pi, rcond=None)  # (BEMIN)
@@ -374,9 +459,7 @@ def td_error_minimizer(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
     Returns:
         $\mathbf w_{TDE}$, shape `(d,)`.
     """
-    pi = check_policy(mdp, pi)
-    phi = _check_phi(phi, mdp.n_states)
-    mu = _check_mu(mdp, pi, mu)
+    pi, phi, mu, _ = check_linear_problem(mdp, pi, phi, mu)
     d = phi.shape[1]
     p_end = 1.0 - mdp.P.sum(-1)  # probability that (s, a) terminates
     phi_ext = np.vstack([phi, np.zeros((1, d))])  # the terminal state has x = 0
@@ -404,10 +487,7 @@ def mean_squared_errors(w: np.ndarray, mdp: FiniteMDP, pi: np.ndarray, phi: np.n
     """
     from fa_book.oracles import msve, mu_norm_sq, projection_matrix, v_pi
 
-    pi = check_policy(mdp, pi)
-    phi = _check_phi(phi, mdp.n_states)
-    mu = _check_mu(mdp, pi, mu)
-    w = np.asarray(w, dtype=float)
+    pi, phi, mu, w = check_linear_problem(mdp, pi, phi, mu, w=w)
     P_pi, r_pi = policy_matrices(mdp, pi)
     v = phi @ w
     delta_bar = r_pi + mdp.gamma * P_pi @ v - v  # expected TD error in each state
@@ -439,7 +519,7 @@ def random_walk_chain(n_states: int = 7, gamma: float = 0.95, n_groups: int = 3
     """
     from fa_book.oracles import mrp
 
-    n = check_positive_int("n_states", n_states)
+    n = check_size("n_states", n_states, 30_000)  # P is n x n
     check_discount("gamma", gamma)
     g = check_positive_int("n_groups", n_groups)
     if n < 2 or g > n:
@@ -473,235 +553,3 @@ def a_split() -> tuple[FiniteMDP, np.ndarray, np.ndarray]:
     r = np.array([0.0, 1.0, 0.0])
     return mrp(P, r, 1.0, np.array([1.0, 0.0, 0.0])), np.ones((3, 1)), np.eye(3)
 # --8<-- [end:problems]
-
-
-# ----------------------------------------------------------------------------------------
-# Runs: expected (DP-style) iteration and sampled runs, with divergence detection
-# ----------------------------------------------------------------------------------------
-
-
-class ExpectedRun(NamedTuple):
-    """Weights of an expected-update iteration."""
-
-    w: np.ndarray
-    r"""weights $\mathbf w_k$ for $k = 0, \dots$, shape `(n_recorded, d)`; stops at the
-    divergence step if the run diverged."""
-    diverged_at: int | None
-    r"""the iteration at which $\lVert\mathbf w\rVert$ exceeded `max_norm`, or `None`."""
-
-
-def _diverged(w: np.ndarray, max_norm: float) -> bool:
-    norm = np.sqrt((w * w).sum(-1))
-    return bool(np.any(~np.isfinite(norm)) or np.any(norm > max_norm))
-
-
-# --8<-- [start:expected_run]
-def expected_run(A: np.ndarray, b: np.ndarray, w0: np.ndarray, alpha: float, n_steps: int,
-                 *, what: str = "expected TD iteration", max_norm: float = 1e6,
-                 on_divergence: Literal["raise", "stop"] = "raise") -> ExpectedRun:
-    r"""Iterate the expected update $\mathbf w_{k+1} = \mathbf w_k + \alpha(\mathbf b -
-    A\mathbf w_k)$ (a "DP-style" sweep, Sutton & Barto 2018, §11.2).
-
-    It converges for small $\alpha$ if and only if every eigenvalue of $A$ has positive
-    real part; one eigenvalue with negative real part and $\lVert\mathbf w_k\rVert$ grows
-    geometrically.
-
-    Args:
-        A: $A_m$, shape `(d, d)`, from
-            [`expected_matrices`][fa_book.semi_gradient.expected_matrices].
-        b: $\mathbf b_m$, shape `(d,)`.
-        w0: initial weights, shape `(d,)`.
-        alpha: step size $\alpha > 0$.
-        n_steps: number of iterations.
-        what: name of the run, for the error message.
-        max_norm: the run counts as diverged once $\lVert\mathbf w_k\rVert >$ `max_norm`
-            (or is not finite).
-        on_divergence: `"raise"` a
-            [`DivergenceError`][fa_book.validate.DivergenceError] naming the step and
-            step size, or `"stop"` and record the step in `diverged_at`.
-    """
-    alpha = check_step_size("alpha", alpha)
-    n_steps = check_positive_int("n_steps", n_steps)
-    max_norm = check_positive("max_norm", max_norm)
-    if on_divergence not in ("raise", "stop"):
-        raise ValueError(f"on_divergence must be 'raise' or 'stop', got {on_divergence!r}")
-    A = check_finite("A", np.asarray(A, dtype=float))
-    b = check_finite("b", np.asarray(b, dtype=float))
-    w = check_finite("w0", np.asarray(w0, dtype=float)).copy()
-    if A.shape != (w.size, w.size) or b.shape != w.shape:
-        raise ValueError(f"A, b, w0 must have shapes (d, d), (d,), (d,); got {A.shape}, "
-                         f"{b.shape}, {w.shape}")
-    ws = [w.copy()]
-    for k in range(1, n_steps + 1):
-        w = w + alpha * (b - A @ w)  # (EXPITER)
-        if _diverged(w, max_norm):
-            if on_divergence == "raise":
-                raise DivergenceError(what, k, alpha)
-            return ExpectedRun(np.array(ws), k)
-        ws.append(w.copy())
-    return ExpectedRun(np.array(ws), None)
-# --8<-- [end:expected_run]
-
-
-class SampledRun(NamedTuple):
-    """Weights of independent sampled runs."""
-
-    steps: np.ndarray
-    """the step numbers at which weights were recorded, shape `(n_recorded,)`."""
-    w: np.ndarray
-    """weights at those steps, shape `(n_recorded, n_runs, d)`."""
-    w_avg: np.ndarray
-    r"""per run, the average of $\mathbf w_t$ over steps $t \ge$ `average_from`
-    (Polyak-Ruppert averaging), shape `(n_runs, d)`."""
-
-
-def _cdf(p: np.ndarray) -> np.ndarray:
-    c = np.cumsum(p, axis=-1)
-    c[..., -1] = np.inf  # round-off never sends a draw past the last outcome
-    return c
-
-
-def _draw(cdf_rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    u = rng.random(cdf_rows.shape[0])
-    return (u[:, None] >= cdf_rows).sum(1)
-
-
-# --8<-- [start:sampled]
-def sampled_linear_td(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: Method, *,
-                      alpha: float, n_steps: int, n_runs: int, rng: np.random.Generator,
-                      sampling: Literal["trajectory", "iid"] = "trajectory",
-                      w0: np.ndarray | None = None, record_every: int = 1,
-                      average_from: int = 0, max_norm: float = 1e6) -> SampledRun:
-    r"""Independent on-policy runs of a linear TD(0) method with constant step size.
-
-    `sampling="trajectory"` follows episodes of `pi` (restarting from $d_0$ after
-    termination), so states are visited with the on-policy distribution;
-    `sampling="iid"` draws each $S_t$ afresh from the on-policy distribution $\mu_\pi$.
-    With i.i.d. states the expected step is exactly $\alpha(\mathbf b_m - A_m\mathbf w)$,
-    so the mean of the iterates converges to $A_m^{-1}\mathbf b_m$ for any stable $\alpha$.
-    `"double-sample"` draws a second, independent $(A', S')$ from the same $S_t$ for the
-    gradient factor and continues the trajectory with the first.
-
-    Args:
-        mdp: the finite MDP.
-        pi: the policy followed, shape `(S, A)`.
-        phi: features $\Phi$, shape `(S, d)`.
-        method: `"semi-gradient"`, `"residual"` or `"double-sample"`.
-        alpha: constant step size $\alpha > 0$.
-        n_steps: transitions per run.
-        n_runs: independent runs, simulated side by side.
-        rng: random generator; same seed, same numbers.
-        sampling: `"trajectory"` or `"iid"`.
-        w0: initial weights, shape `(d,)` (default zeros).
-        record_every: keep the weights every this many steps.
-        average_from: first step of the Polyak-Ruppert average `w_avg`.
-        max_norm: a run whose $\lVert\mathbf w\rVert$ exceeds this raises
-            [`DivergenceError`][fa_book.validate.DivergenceError].
-    """
-    method = _check_method(method)
-    pi = check_policy(mdp, pi)
-    phi = _check_phi(phi, mdp.n_states)
-    alpha = check_step_size("alpha", alpha)
-    n_steps = check_positive_int("n_steps", n_steps)
-    n_runs = check_positive_int("n_runs", n_runs)
-    record_every = check_positive_int("record_every", record_every)
-    if sampling not in ("trajectory", "iid"):
-        raise ValueError(f"sampling must be 'trajectory' or 'iid', got {sampling!r}")
-    if not 0 <= average_from < n_steps:
-        raise ValueError(f"average_from must be in [0, n_steps), got {average_from!r}")
-    S, d = mdp.n_states, phi.shape[1]
-    w = np.zeros((n_runs, d)) if w0 is None else np.tile(np.asarray(w0, float), (n_runs, 1))
-    phi_ext = np.vstack([phi, np.zeros((1, d))])  # index S = terminal, x = 0
-    cdf_pi = _cdf(pi)
-    P_ext = np.concatenate([mdp.P, np.clip(1 - mdp.P.sum(-1), 0, None)[..., None]], -1)
-    cdf_P = _cdf(P_ext)
-    cdf_d0 = _cdf(np.tile(mdp.d0, (n_runs, 1)))
-    cdf_mu = _cdf(np.tile(on_policy_distribution(mdp, pi), (n_runs, 1)))
-    start = cdf_mu if sampling == "iid" else cdf_d0
-    s = _draw(start, rng)
-    steps, ws, total = [0], [w.copy()], np.zeros_like(w)
-    for t in range(1, n_steps + 1):
-        a = _draw(cdf_pi[s], rng)
-        s_next = _draw(cdf_P[s, a], rng)
-        x, r, x_next = phi[s], mdp.R[s, a], phi_ext[s_next]
-        if method == "semi-gradient":
-            w = semi_gradient_update(w, x, r, x_next, mdp.gamma, alpha)
-        elif method == "residual":
-            w = residual_gradient_update(w, x, r, x_next, mdp.gamma, alpha)
-        else:
-            s_next2 = _draw(cdf_P[s, _draw(cdf_pi[s], rng)], rng)
-            w = residual_gradient_update(w, x, r, x_next, mdp.gamma, alpha,
-                                         x_next2=phi_ext[s_next2])
-        if _diverged(w, max_norm):
-            raise DivergenceError(f"sampled {method} TD", t, alpha)
-        if t > average_from:
-            total += w
-        if t % record_every == 0:
-            steps.append(t)
-            ws.append(w.copy())
-        if sampling == "iid":
-            s = _draw(cdf_mu, rng)
-        else:  # continue the episode, or start a new one from d0
-            s = np.where(s_next == S, _draw(cdf_d0, rng), s_next)
-    return SampledRun(np.array(steps), np.array(ws), total / (n_steps - average_from))
-# --8<-- [end:sampled]
-
-
-# ----------------------------------------------------------------------------------------
-# Baird's counterexample (Sutton & Barto 2018, §11.2, Figure 11.1)
-# ----------------------------------------------------------------------------------------
-
-
-
-# --8<-- [start:baird_td]
-def baird_off_policy_td(alpha: float = 0.01, n_steps: int = 1000, *, seed: int = 0,
-                        w0: np.ndarray | None = None, max_norm: float = 1e6,
-                        on_divergence: Literal["raise", "stop"] = "raise",
-                        env: gym.Env | None = None) -> ExpectedRun:
-    r"""Off-policy semi-gradient TD(0) on `fa_book/Baird-v0`, following $b$, learning
-    $v_\pi$ (Sutton & Barto 2018, §11.1-11.2 and Figure 11.2 left):
-    $\mathbf w \leftarrow \mathbf w + \alpha\rho_t\delta_t\mathbf x(S_t)$ with
-    $\rho_t = \pi(A_t\mid S_t)/b(A_t\mid S_t)$, i.e. 7 after solid and 0 after dashed.
-
-    Args:
-        alpha: step size $\alpha > 0$.
-        n_steps: environment steps (episodes are truncated after 1000 steps and reset;
-            truncation does not zero the bootstrap).
-        seed: seeds the environment and the behaviour policy.
-        w0: initial weights (default `BAIRD_W0`).
-        max_norm: the run counts as diverged once $\lVert\mathbf w\rVert$ exceeds this.
-        on_divergence: `"raise"` a
-            [`DivergenceError`][fa_book.validate.DivergenceError], or `"stop"` and
-            record the step in `diverged_at`.
-        env: an environment to use instead of `gym.make("fa_book/Baird-v0")`.
-
-    Returns:
-        The weights after each step (an `ExpectedRun`, whose `diverged_at` is the step at
-        which $\lVert\mathbf w\rVert$ exceeded `max_norm`, if it did and
-        `on_divergence="stop"`).
-    """
-    alpha = check_step_size("alpha", alpha)
-    n_steps = check_positive_int("n_steps", n_steps)
-    if on_divergence not in ("raise", "stop"):
-        raise ValueError(f"on_divergence must be 'raise' or 'stop', got {on_divergence!r}")
-    env = gym.make("fa_book/Baird-v0") if env is None else env
-    rng = np.random.default_rng(seed)
-    gamma, x_of = BairdCounterexample.gamma, BAIRD_FEATURES
-    w = (BAIRD_W0 if w0 is None else np.asarray(w0, dtype=float)).copy()
-    ws = [w.copy()]
-    s, _ = env.reset(seed=seed)
-    for t in range(1, n_steps + 1):
-        a = int(rng.random() < BAIRD_BEHAVIOUR[s, SOLID])  # 1 = solid
-        s_next, r, terminated, truncated, _ = env.step(a)
-        rho = BAIRD_TARGET[s, a] / BAIRD_BEHAVIOUR[s, a]  # (RHO)
-        x_next = 0.0 * x_of[s_next] if terminated else x_of[s_next]
-        w = semi_gradient_update(w, x_of[s], r, x_next, gamma, alpha, rho)
-        if _diverged(w, max_norm):
-            if on_divergence == "raise":
-                raise DivergenceError("off-policy semi-gradient TD on Baird's "
-                                      "counterexample", t, alpha)
-            return ExpectedRun(np.array(ws), t)
-        ws.append(w.copy())
-        s = env.reset()[0] if terminated or truncated else s_next
-    return ExpectedRun(np.array(ws), None)
-# --8<-- [end:baird_td]

@@ -10,14 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fa_book.control import (
-    MountainCarConfig,
     approximate_policy_iteration,
     epsilon_greedy_probs,
     expected_sarsa_step,
     expected_update,
-    mountain_car_coder,
-    mountain_car_sarsa,
-    mountain_car_sarsa_single,
     q_hat,
     q_learning_step,
     sarsa_fixed_point,
@@ -26,6 +22,12 @@ from fa_book.control import (
     softmax_probs,
     stacked_feature,
     stacked_features,
+)
+from fa_book.control_runs import (
+    MountainCarConfig,
+    mountain_car_coder,
+    mountain_car_sarsa,
+    mountain_car_sarsa_single,
 )
 from fa_book.discretize import MountainCarBatch
 from fa_book.figures import figure_functions

@@ -29,19 +29,22 @@ from fa_book.oracles import (
 )
 from fa_book.semi_gradient import (
     a_split,
-    baird_off_policy_td,
     bellman_error_minimizer,
     double_sample_residual_loss,
     expected_matrices,
-    expected_run,
     mean_squared_errors,
     random_walk_chain,
     residual_gradient_update,
     residual_td_loss,
-    sampled_linear_td,
     semi_gradient_td_loss,
     semi_gradient_update,
     td_error_minimizer,
+)
+from fa_book.semi_gradient_runs import (
+    baird_off_policy_td,
+    baird_streams,
+    expected_run,
+    sampled_linear_td,
 )
 from fa_book.validate import DivergenceError
 from tests.strategies import (
@@ -348,6 +351,40 @@ def test_baird_sampled_off_policy_td_diverges_and_reports_it():
     assert run.diverged_at == err.value.step  # same seed, same numbers
     assert np.isfinite(run.w).all() and len(run.w) == run.diverged_at
 # --8<-- [end:baird]
+
+
+class Spy(gym.Wrapper):
+    """Records the seeds passed to `reset` and the actions passed to `step`."""
+
+    def __init__(self, env):
+        super().__init__(env)
+        self.seeds, self.actions = [], []
+
+    def reset(self, *, seed=None, options=None):
+        self.seeds.append(seed)
+        return self.env.reset(seed=seed, options=options)
+
+    def step(self, action):
+        self.actions.append(action)
+        return self.env.step(action)
+
+
+# --8<-- [start:baird_streams]
+@given(st.integers(0, 2**32))
+def test_baird_policy_and_environment_draw_from_different_streams(seed):
+    """CONTRIBUTING: never seed the policy's generator and the environment with the same
+    integer.  The actions are the draws of the policy stream [seed, 0]; the environment is
+    reset with another seed, whose generator produces other bits."""
+    env = Spy(gym.make("fa_book/Baird-v0"))
+    baird_off_policy_td(0.01, 50, seed=seed, env=env)
+    env_seed = env.seeds[0]
+    u = np.random.default_rng([seed, 0]).random(50)
+    assert env.actions == [int(x < 1 / 7) for x in u]        # solid iff u < b(solid) = 1/7
+    assert isinstance(env_seed, int) and env_seed != seed
+    assert not np.array_equal(np.random.default_rng(env_seed).random(8), u[:8])
+    assert env_seed == baird_streams(seed)[1]
+    assert baird_streams(seed)[1] != baird_streams(seed + 1)[1]
+# --8<-- [end:baird_streams]
 
 
 @pytest.mark.parametrize("func", figure_functions("semi_gradient"), ids=lambda f: f.__name__)

@@ -21,22 +21,20 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book._doc import config_table
-from fa_book.control import (
+from fa_book.control import approximate_policy_iteration
+from fa_book.control_runs import (
+    COST_TO_GO_EPISODES,
+    SEED,
+    STEP_SIZES,
     MountainCarConfig,
-    approximate_policy_iteration,
+    cost_to_go_run,
     mountain_car_coder,
     mountain_car_sarsa,
-    mountain_car_sarsa_single,
+    step_size_runs,
 )
 from fa_book.discretize import DiscreteQConfig, q_learning_discretized
 from fa_book.figures._style import png_path, results_dir
 from fa_book.oracles import random_mdp
-
-SEED = 2024
-"""Seed of every figure of this chapter (`np.random.default_rng(SEED)`)."""
-
-STEP_SIZES = (0.1, 0.2, 0.5)
-"""S&B Figure 10.2's step sizes, per tiling (the weight step is alpha / 8)."""
 
 
 def _caption(out_dir: Path, name: str, text: str) -> Path:
@@ -53,6 +51,24 @@ def _mean_band(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     mean = steps.mean(0)
     half = 1.96 * steps.std(0, ddof=1) / np.sqrt(runs) if runs > 1 else np.zeros_like(mean)
     return mean, half
+
+
+def _save_steps_figure(fig, ax, out_dir: Path, name: str, title: str, legend_size,
+                       table_text: str) -> tuple[Path, Path]:
+    """Finish a steps-per-episode plot (log scale), save it as `<name>.png` and write
+    `table_text` to `docs/results/<name>.md`."""
+    ax.set_yscale("log")
+    ax.set_xlabel("episode")
+    ax.set_ylabel("steps per episode (log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize=legend_size)
+    fig.tight_layout()
+    path = png_path(out_dir, name)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    table = results_dir(out_dir) / f"{name}.md"
+    table.write_text(table_text, encoding="utf-8")
+    return path, table
 
 
 def cost_to_go_grid(W: np.ndarray, config: MountainCarConfig, n: int = 40):
@@ -77,10 +93,8 @@ def figure_control_cost_to_go(out_dir: Path, *, quick: bool = False) -> list[Pat
     """S&B Figure 10.1: the cost-to-go surface after episodes 1, 12, 104, 1000, 9000 of
     one run (alpha = 0.3/8 as in the companion code, 8 tilings, epsilon = 0), and that
     run's steps per episode in the last panel."""
-    episodes = (1, 12) if quick else (1, 12, 104, 1000, 9000)
-    config = MountainCarConfig(alpha=0.3, episodes=episodes[-1])
-    res = mountain_car_sarsa_single(config, np.random.default_rng(SEED),
-                                    snapshot_episodes=episodes)
+    episodes = COST_TO_GO_EPISODES[:2] if quick else COST_TO_GO_EPISODES
+    config, res = cost_to_go_run(episodes)
     fig = plt.figure(figsize=(10, 6.5))
     for k, e in enumerate(episodes):
         ax = fig.add_subplot(2, 3, k + 1, projection="3d")
@@ -136,10 +150,7 @@ def figure_control_step_sizes(out_dir: Path, *, quick: bool = False) -> list[Pat
     runs (all three step sizes in one vectorized call) with 95% bands; also writes the
     table `control_step_sizes.md`."""
     runs, episodes = (2, 2) if quick else (100, 500)
-    config = MountainCarConfig(episodes=episodes)
-    alphas = np.repeat(STEP_SIZES, runs)
-    res = mountain_car_sarsa(config, np.random.default_rng(SEED), runs=alphas.size,
-                             alphas=alphas)
+    config, res = step_size_runs(runs, episodes)
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     rows = ["| alpha | episode 1 | episodes 1-50 | episodes 451-500 | all episodes |",
             "|---|---|---|---|---|"]
@@ -157,20 +168,12 @@ def figure_control_step_sizes(out_dir: Path, *, quick: bool = False) -> list[Pat
         last = slice(max(episodes - 50, 0), episodes)
         rows.append(f"| {alpha}/8 | {cell(steps[:, :1])} | {cell(steps[:, :50])} | "
                     f"{cell(steps[:, last])} | {cell(steps)} |")
-    ax.set_yscale("log")
-    ax.set_xlabel("episode")
-    ax.set_ylabel("steps per episode (log scale)")
-    ax.set_title(f"Mountain Car, semi-gradient SARSA, 8 tilings; mean of {runs} runs")
-    ax.legend()
-    fig.tight_layout()
-    path = png_path(out_dir, "control_step_sizes")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    table = results_dir(out_dir) / "control_step_sizes.md"
-    table.write_text(
+    path, table = _save_steps_figure(
+        fig, ax, out_dir, "control_step_sizes",
+        f"Mountain Car, semi-gradient SARSA, 8 tilings; mean of {runs} runs", None,
         f"Mean steps per episode ± 95% half-width over {runs} runs (seed {SEED}; "
         f"`python -m fa_book.figures control --only figure_control_step_sizes`).\n\n"
-        + "\n".join(rows) + "\n", encoding="utf-8")
+        + "\n".join(rows) + "\n")
     alphas_tex = ", ".join(str(a) for a in STEP_SIZES)
     caption = _caption(out_dir, "control_step_sizes", rf"""
         Steps per episode (log scale) of semi-gradient SARSA with {config.n_tilings}
@@ -216,20 +219,12 @@ def figure_control_vs_tabular(out_dir: Path, *, quick: bool = False) -> list[Pat
         rows.append(f"| {label} | " + " | ".join(
             f"{b.mean():.1f} ± {1.96 * b.std(ddof=1) / np.sqrt(runs) if runs > 1 else 0:.1f}"
             for b in m) + " |")
-    ax.set_yscale("log")
-    ax.set_xlabel("episode")
-    ax.set_ylabel("steps per episode (log scale)")
-    ax.set_title(f"MountainCar-v0 (200-step limit): tile coding vs a grid, {runs} runs")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    path = png_path(out_dir, "control_vs_tabular")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    table = results_dir(out_dir) / "control_vs_tabular.md"
-    table.write_text(
+    path, table = _save_steps_figure(
+        fig, ax, out_dir, "control_vs_tabular",
+        f"MountainCar-v0 (200-step limit): tile coding vs a grid, {runs} runs", 7,
         f"Mean steps per episode ± 95% half-width over {runs} runs per learner (seed "
         f"{SEED}; `python -m fa_book.figures control --only figure_control_vs_tabular`)."
-        "\n\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        "\n\n" + "\n".join(rows) + "\n")
     caption = _caption(out_dir, "control_vs_tabular", rf"""
         Steps per episode (log scale, capped at 200 by the time limit) on
         `MountainCar-v0`; mean of {runs} runs per learner (seed {SEED}), band: 95%

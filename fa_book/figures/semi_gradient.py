@@ -14,22 +14,28 @@ from fa_book.figures._style import mean_band, save, write_table
 from fa_book.oracles import on_policy_distribution, projection_weights, td_fixed_point, v_pi
 from fa_book.semi_gradient import (
     a_split,
-    baird_off_policy_td,
     bellman_error_minimizer,
     expected_matrices,
-    expected_run,
     mean_squared_errors,
     random_walk_chain,
-    sampled_linear_td,
     td_error_minimizer,
 )
-from fa_book.validate import DivergenceError
+from fa_book.semi_gradient_runs import baird_off_policy_td, expected_run, sampled_linear_td
+from fa_book.validate import (
+    DivergenceError,
+    check_nonneg_int,
+    check_positive,
+    check_size,
+    check_step_size,
+)
 
 METHODS = {  # method -> (label, colour)
     "semi-gradient": ("semi-gradient TD (detach)", "C0"),
     "double-sample": ("residual gradient, two samples", "C2"),
     "residual": ("residual gradient, one sample (no detach)", "C3"),
 }
+
+
 @dataclass(frozen=True)
 class ChainExperiment:
     """Settings of the chain figure (`figure_chain`) and speed table (`table_speed`)."""
@@ -47,6 +53,13 @@ class ChainExperiment:
     seed: int = 0
     """seed of `np.random.default_rng` for the sampled runs"""
 
+    def __post_init__(self):
+        check_step_size("alpha_expected", self.alpha_expected)
+        check_step_size("alpha_sampled", self.alpha_sampled)
+        for name in ("n_expected", "n_steps", "n_runs"):
+            check_size(name, getattr(self, name), 10**7)
+        check_nonneg_int("seed", self.seed)
+
 
 @dataclass(frozen=True)
 class BairdExperiment:
@@ -57,9 +70,16 @@ class BairdExperiment:
     n_steps: int = 1000
     """steps (sampled run) or sweeps (expected updates), as in the book"""
     seed: int = 0
-    """seed of the environment and the behaviour policy (one run, as in the book)"""
+    """seed from which the behaviour policy's and the environment's independent streams
+    are derived (`baird_streams`; one run, as in the book)"""
     max_norm: float = 1e6
     """a run is stopped, and reported diverged, once the weights' norm exceeds this"""
+
+    def __post_init__(self):
+        check_step_size("alpha", self.alpha)
+        check_size("n_steps", self.n_steps, 10**7)
+        check_nonneg_int("seed", self.seed)
+        check_positive("max_norm", self.max_norm)
 
 
 CHAIN = ChainExperiment()
@@ -83,6 +103,11 @@ def _limit(method, mdp, pi, phi):
     return np.linalg.solve(A, b)
 
 
+def _table(out_dir: Path, name: str, lines: list[str], note: str) -> list[Path]:
+    """Write the table `lines`, a blank line and `note` to `docs/results/<name>.md`."""
+    return [write_table(out_dir, name, "\n".join([*lines, "", note]) + "\n")]
+
+
 def _rmsve(ws: np.ndarray, phi, v, mu) -> np.ndarray:
     """RMS value error of each weight vector in `ws` (last axis = d)."""
     return np.sqrt(((ws @ phi.T - v) ** 2 * mu).sum(-1))
@@ -103,13 +128,12 @@ def table_chain_solutions(out_dir: Path, *, quick: bool = False) -> list[Path]:
             cells.append(f"**{c}**" if errs[name][k] <= best[k] + 1e-12 else c)
         ws = ", ".join(f"{x:.3f}" for x in np.round(w, 3) + 0.0)
         lines.append(f"| {name} | ({ws}) | " + " | ".join(cells) + " |")
-    lines.append("")
-    lines.append(f"Exact values on `random_walk_chain()` ({mdp.n_states} states, "
-                 f"$\\gamma = {mdp.gamma}$, {phi.shape[1]} aggregated groups), every error "
-                 "weighted by the on-policy distribution; bold = the smallest in its "
-                 "column. Regenerate: `python -m fa_book.figures semi_gradient "
-                 "--only table_chain_solutions`.")
-    return [write_table(out_dir, "semi_gradient_chain_solutions", "\n".join(lines) + "\n")]
+    note = (f"Exact values on `random_walk_chain()` ({mdp.n_states} states, "
+            f"$\\gamma = {mdp.gamma}$, {phi.shape[1]} aggregated groups), every error "
+            "weighted by the on-policy distribution; bold = the smallest in its "
+            "column. Regenerate: `python -m fa_book.figures semi_gradient "
+            "--only table_chain_solutions`.")
+    return _table(out_dir, "semi_gradient_chain_solutions", lines, note)
 
 
 def figure_chain(out_dir: Path, *, quick: bool = False) -> list[Path]:
@@ -177,14 +201,13 @@ def table_speed(out_dir: Path, *, quick: bool = False) -> list[Path]:
             iters.append(str(done[0]) if done.size else f"> {len(err) - 1}")
         lines.append(f"| {label} | {lam.real.min():.4f} | {np.abs(lam).max():.4f} | "
                      f"{iters[0]} | {a_best:.3g} | {iters[1]} |")
-    lines.append("")
-    lines.append("Measured on `random_walk_chain()` by running `expected_run` from "
-                 "$\\mathbf w_0 = 0$ until $\\lVert\\mathbf w_k - \\mathbf w_\\infty\\rVert "
-                 "\\le 10^{-3}\\lVert\\mathbf w_0 - \\mathbf w_\\infty\\rVert$; the best "
-                 f"$\\alpha$ is searched on a grid of {len(alphas)} values in [0.05, 50] by "
-                 "the spectral radius of $I - \\alpha A_m$. Regenerate: `python -m "
-                 "fa_book.figures semi_gradient --only table_speed`.")
-    return [write_table(out_dir, "semi_gradient_speed", "\n".join(lines) + "\n")]
+    note = ("Measured on `random_walk_chain()` by running `expected_run` from "
+            "$\\mathbf w_0 = 0$ until $\\lVert\\mathbf w_k - \\mathbf w_\\infty\\rVert "
+            "\\le 10^{-3}\\lVert\\mathbf w_0 - \\mathbf w_\\infty\\rVert$; the best "
+            f"$\\alpha$ is searched on a grid of {len(alphas)} values in [0.05, 50] by "
+            "the spectral radius of $I - \\alpha A_m$. Regenerate: `python -m "
+            "fa_book.figures semi_gradient --only table_speed`.")
+    return _table(out_dir, "semi_gradient_speed", lines, note)
 
 
 def table_a_split(out_dir: Path, *, quick: bool = False) -> list[Path]:
@@ -207,13 +230,12 @@ def table_a_split(out_dir: Path, *, quick: bool = False) -> list[Path]:
         cells = [f"{x:.4f}" if se is None else f"{x:.4f} ± {2 * e:.4f}"
                  for x, e in zip(w, se if se is not None else w, strict=True)]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    lines.append("")
-    lines.append(f"Sampled rows: {n_runs} runs (seed 0), $\\alpha = 0.05$, {n_steps} i.i.d. "
-                 "transitions each from the on-policy distribution, iterates averaged over "
-                 "the second half of each run; mean ± 2 standard errors over runs. "
-                 "Regenerate: `python -m fa_book.figures semi_gradient --only "
-                 "table_a_split`.")
-    return [write_table(out_dir, "semi_gradient_a_split", "\n".join(lines) + "\n")]
+    note = (f"Sampled rows: {n_runs} runs (seed 0), $\\alpha = 0.05$, {n_steps} i.i.d. "
+            "transitions each from the on-policy distribution, iterates averaged over "
+            "the second half of each run; mean ± 2 standard errors over runs. "
+            "Regenerate: `python -m fa_book.figures semi_gradient --only "
+            "table_a_split`.")
+    return _table(out_dir, "semi_gradient_a_split", lines, note)
 
 
 def figure_baird(out_dir: Path, *, quick: bool = False) -> list[Path]:
@@ -267,16 +289,15 @@ def table_baird_divergence(out_dir: Path, *, quick: bool = False) -> list[Path]:
         lines.append(f"| {alpha} | {dp} | {np.median(steps):.0f} [{steps.min():.0f}, "
                      f"{steps.max():.0f}] |")
     lam = np.linalg.eigvals(A)
-    lines.append("")
-    lines.append(f"A run stops when $\\lVert\\mathbf w\\rVert > 10^{{{np.log10(max_norm):.0f}}}$ "
-                 f"(from $\\lVert\\mathbf w_0\\rVert = {np.linalg.norm(BAIRD_W0):.2f}$); "
-                 f"sampled runs: seeds 0-{len(seeds) - 1}. The expected update's matrix "
-                 f"$A$ has an eigenvalue with real part {lam.real.min():.4f} < 0, so "
-                 "$\\mathbf w_k$ grows like "
-                 "$(1 + \\alpha\\,\\lvert\\mathrm{Re}\\,\\lambda\\rvert)^k$. "
-                 "Regenerate: `python -m fa_book.figures semi_gradient --only "
-                 "table_baird_divergence`.")
-    return [write_table(out_dir, "semi_gradient_baird_divergence", "\n".join(lines) + "\n")]
+    note = (f"A run stops when $\\lVert\\mathbf w\\rVert > 10^{{{np.log10(max_norm):.0f}}}$ "
+            f"(from $\\lVert\\mathbf w_0\\rVert = {np.linalg.norm(BAIRD_W0):.2f}$); "
+            f"sampled runs: seeds 0-{len(seeds) - 1}. The expected update's matrix "
+            f"$A$ has an eigenvalue with real part {lam.real.min():.4f} < 0, so "
+            "$\\mathbf w_k$ grows like "
+            "$(1 + \\alpha\\,\\lvert\\mathrm{Re}\\,\\lambda\\rvert)^k$. "
+            "Regenerate: `python -m fa_book.figures semi_gradient --only "
+            "table_baird_divergence`.")
+    return _table(out_dir, "semi_gradient_baird_divergence", lines, note)
 
 
 def table_settings(out_dir: Path, *, quick: bool = False) -> list[Path]:
