@@ -178,7 +178,7 @@ def test_bad_input_and_divergence():
         sgd_msve(phi, np.array([1.0, 1.0]), np.array([0.5, 0.5]), 5.0, 2000, rng)
     with pytest.raises(ValueError, match="alpha must be a finite number > 0"):
         sgd_msve(phi, np.ones(2), np.ones(2) / 2, 0.0, 10, rng)
-    with pytest.raises(ValueError, match=r"phi, v and mu must have shapes \(S, d\), \(S,\)"):
+    with pytest.raises(ValueError, match=r"v must have shape \(S,\) = \(2,\)"):
         sgd_msve(phi, np.ones(3), np.ones(2) / 2, 0.1, 10, rng)
     with pytest.raises(ValueError, match="ridge must be a finite number >= 0"):
         LinearApproximator(Polynomial(2), ridge=-1.0)

@@ -143,9 +143,9 @@ def test_bad_input_names_the_argument_and_range():
         Fourier(2, [0, 0], [1, 1])(np.zeros((4, 3)))
     with pytest.raises(ValueError, match="finite"):
         RBF.grid(3)(np.array([np.nan]))
-    with pytest.raises(ValueError, match=r"integer state indices in \[0, 4\]"):
+    with pytest.raises(ValueError, match=r"s must be integer indices in \[0, 4\]"):
         OneHot(5)(np.array([0, 5]))
-    with pytest.raises(ValueError, match=r"integer state indices in \[0, 4\]"):
+    with pytest.raises(ValueError, match=r"s must be integer indices in \[0, 4\]"):
         OneHot(5)(np.array([0.5]))
     with pytest.raises(ValueError, match="order must be an integer >= 0"):
         Fourier(-1)
