@@ -28,7 +28,6 @@ from fa_book.validate import (
     check_features,
     check_finite,
     check_int_range,
-    check_positive,
     check_size,
     check_step_size,
     check_theta_x,
@@ -285,7 +284,10 @@ class LinearApproximator:
             raise TypeError(f"fmap must be a fa_book.features.FeatureMap, got "
                             f"{type(fmap).__name__}")
         self.fmap = fmap
-        self.ridge = 0.0 if ridge == 0 else check_positive("ridge", ridge)
+        if isinstance(ridge, bool) or not isinstance(ridge, (int, float, np.number)) or not (
+                np.isfinite(ridge) and ridge >= 0):
+            raise ValueError(f"ridge must be a finite number >= 0, got {ridge!r}")
+        self.ridge = float(ridge)
         self.theta: np.ndarray | None = None
         """Fitted weights $\theta$, shape `(d,)`; `None` before `fit`."""
 

@@ -206,6 +206,7 @@ def exponents(order: int, k: int) -> np.ndarray:
     return np.indices((order + 1,) * k).reshape(k, -1).T.astype(np.int64)
 
 
+# --8<-- [start:exponent_basis]
 class ExponentBasis(FeatureMap):
     r"""What the polynomial and the Fourier basis share: the state box, scaled to
     $u \in [0, 1]^k$, and the integer vectors $c_i \in \{0,\dots,n\}^k$ of
@@ -221,6 +222,7 @@ class ExponentBasis(FeatureMap):
         self.box = BoxScaler(low, high)
         self.c = exponents(order, self.box.k)  # (d, k)
         self.order, self.d = order, self.c.shape[0]
+# --8<-- [end:exponent_basis]
 
 
 # --8<-- [start:polynomial]
