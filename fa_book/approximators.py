@@ -131,17 +131,20 @@ def sgd_step(theta: np.ndarray, x: np.ndarray, target: np.ndarray,
 # --8<-- [end:linear]
 
 
-def check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs=1, theta0=None
+def check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs=1, theta0=None, rng=None
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
     r"""Check the arguments of [`sgd_msve`][fa_book.approximators.sgd_msve] and
     [`expected_sgd`][fa_book.approximators.expected_sgd]: a finite feature matrix $\Phi$
     `(S, d)`, targets $v$ `(S,)`, a weighting $\mu \ge 0$ `(S,)` with positive mass,
     $\alpha > 0$, counts $\ge 1$ whose product `n_steps * n_runs` (the sampled states) is
-    at most `MAX_SIZE`, and `theta0` of shape `(d,)` (zeros when `None`).
+    at most `MAX_SIZE`, `theta0` of shape `(d,)` (zeros when `None`), and `rng` a
+    `numpy.random.Generator` (when not `None`).
 
     Returns:
         `(phi, v, mu / sum(mu), alpha, theta0)`.
     """
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     phi = check_features("phi", phi)
     S, d = phi.shape
     v = check_finite("v", np.asarray(v, dtype=float))
@@ -185,7 +188,7 @@ def sgd_msve(phi: np.ndarray, v: np.ndarray, mu: np.ndarray, alpha: float, n_ste
         DivergenceError: if the weights leave the divergence bound (step size too large).
     """
     phi, v, mu, alpha, theta0 = check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs,
-                                                  theta0)
+                                                  theta0, rng)
     theta = np.tile(theta0, (n_runs, 1))
     states = rng.choice(len(mu), size=(n_steps, n_runs), p=mu)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is raised below
@@ -289,7 +292,7 @@ class LinearApproximator:
             raise ValueError(f"ridge must be a finite number >= 0, got {ridge!r}")
         self.ridge = float(ridge)
         self.theta: np.ndarray | None = None
-        """Fitted weights $\theta$, shape `(d,)`; `None` before `fit`."""
+        r"""Fitted weights $\theta$, shape `(d,)`; `None` before `fit`."""
 
     @property
     def n_parameters(self) -> int:
@@ -423,6 +426,9 @@ class KNN:
     (lowest index) counts first, so the same data give the same numbers on any machine.
     Fitting stores every sample: $n(k_s + 1)$ numbers for n samples of dimension $k_s$."""
 
+    chunk = 512
+    """Query states handled at once by `predict` (memory: `chunk` x n distances)."""
+
     def __init__(self, config: KNNConfig = KNNConfig()):
         if not isinstance(config, KNNConfig):
             raise TypeError(f"config must be a KNNConfig, got {type(config).__name__}")
@@ -439,14 +445,14 @@ class KNN:
         self.n_dims = self.s.shape[1]
         return self
 
-    def predict(self, s, chunk: int = 512) -> np.ndarray:
+    def predict(self, s) -> np.ndarray:
         q = check_states(s, self.n_dims)
         k = min(self.config.k or int(np.ceil(np.sqrt(self.G.size))), self.G.size)
-        out = np.empty(q.shape[0])
-        for i in range(0, q.shape[0], chunk):  # bounded memory: chunk x n distances
-            dist = ((q[i:i + chunk, None, :] - self.s[None]) ** 2).sum(-1)
+        out, c = np.empty(q.shape[0]), self.chunk
+        for i in range(0, q.shape[0], c):  # bounded memory: c x n distances at a time
+            dist = ((q[i:i + c, None, :] - self.s[None]) ** 2).sum(-1)
             nearest = np.argsort(dist, axis=1, kind="stable")[:, :k]  # ties: lowest index
-            out[i:i + chunk] = self.G[nearest].mean(1)
+            out[i:i + c] = self.G[nearest].mean(1)
         return out
 # --8<-- [end:knn]
 

@@ -27,7 +27,7 @@ from fa_book.approximators import (
     sgd_step,
 )
 from fa_book.envs import random_walk_mdp
-from fa_book.features import RBF, Fourier, Polynomial, StateAggregation
+from fa_book.features import RBF, Fourier, Haar, Polynomial, StateAggregation
 from fa_book.figures._style import mean_band, save, write_table
 from fa_book.oracles import on_policy_distribution, projection_weights, rmsve, v_pi
 
@@ -148,6 +148,7 @@ def _families(n: int, seed: int, quick: bool) -> dict[str, object]:
     return {
         "linear (1, u)": LinearApproximator(Polynomial(1)),
         "Fourier, order 8": LinearApproximator(Fourier(8)),
+        "Haar, level 3": LinearApproximator(Haar(3)),
         "neural net (2x64 tanh)": MLP(1, mlp, torch.Generator().manual_seed(seed)),
         "k-NN (k = ceil(sqrt n))": KNN(KNNConfig()),
         "regression tree": RegressionTree(TreeConfig()),
