@@ -21,12 +21,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from fa_book.features import FeatureMap
+from fa_book.features import FeatureMap, check_finite_floats
 from fa_book.nets import torch_default_init
 from fa_book.validate import (
     check_diverged,
     check_features,
-    check_finite,
     check_int_range,
     check_size,
     check_step_size,
@@ -45,6 +44,7 @@ __all__ = [
     "check_mlp_args",
     "check_samples",
     "check_sgd_problem",
+    "check_sgd_run",
     "check_sgd_step",
     "check_states",
     "expected_sgd",
@@ -69,7 +69,7 @@ def check_sgd_step(theta, x, target, alpha) -> tuple[np.ndarray, np.ndarray, np.
         `(theta, x, target, alpha)` as float arrays and a float.
     """
     theta, x = check_theta_x(theta, x)
-    target = check_finite("target", np.asarray(target, dtype=float))
+    target = check_finite_floats("target", target)
     want = np.broadcast_shapes(theta.shape[:-1], x.shape[:-1])
     if target.shape != want:
         raise ValueError(f"target must have shape {want} (one per value v_hat), "
@@ -131,23 +131,20 @@ def sgd_step(theta: np.ndarray, x: np.ndarray, target: np.ndarray,
 # --8<-- [end:linear]
 
 
-def check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs=1, theta0=None, rng=None
+def check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs=1, theta0=None
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
     r"""Check the arguments of [`sgd_msve`][fa_book.approximators.sgd_msve] and
     [`expected_sgd`][fa_book.approximators.expected_sgd]: a finite feature matrix $\Phi$
     `(S, d)`, targets $v$ `(S,)`, a weighting $\mu \ge 0$ `(S,)` with positive mass,
     $\alpha > 0$, counts $\ge 1$ whose product `n_steps * n_runs` (the sampled states) is
-    at most `MAX_SIZE`, `theta0` of shape `(d,)` (zeros when `None`), and `rng` a
-    `numpy.random.Generator` (when not `None`).
+    at most `MAX_SIZE`, and `theta0` of shape `(d,)` (zeros when `None`).
 
     Returns:
         `(phi, v, mu / sum(mu), alpha, theta0)`.
     """
-    if rng is not None and not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     phi = check_features("phi", phi)
     S, d = phi.shape
-    v = check_finite("v", np.asarray(v, dtype=float))
+    v = check_finite_floats("v", v)
     if v.shape != (S,):
         raise ValueError(f"v must have shape (S,) = ({S},) like the rows of phi, got {v.shape}")
     mu = check_weighting("mu", mu, S)
@@ -155,11 +152,20 @@ def check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs=1, theta0=None, rng=Non
     check_size("n_steps", n_steps)
     check_size("n_runs", n_runs)
     check_size("n_steps * n_runs", n_steps * n_runs)
-    theta0 = np.zeros(d) if theta0 is None else check_finite(
-        "theta0", np.asarray(theta0, dtype=float))
+    theta0 = np.zeros(d) if theta0 is None else check_finite_floats("theta0", theta0)
     if theta0.shape != (d,):
         raise ValueError(f"theta0 must have shape (d,) = ({d},), got {theta0.shape}")
     return phi, v, mu / mu.sum(), alpha, theta0
+
+
+def check_sgd_run(phi, v, mu, alpha, n_steps, rng, n_runs=1, theta0=None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
+    """[`check_sgd_problem`][fa_book.approximators.check_sgd_problem], and `rng` must be a
+    `numpy.random.Generator` (the arguments of
+    [`sgd_msve`][fa_book.approximators.sgd_msve])."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    return check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs, theta0)
 
 
 # --8<-- [start:sgd_msve]
@@ -187,8 +193,8 @@ def sgd_msve(phi: np.ndarray, v: np.ndarray, mu: np.ndarray, alpha: float, n_ste
     Raises:
         DivergenceError: if the weights leave the divergence bound (step size too large).
     """
-    phi, v, mu, alpha, theta0 = check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs,
-                                                  theta0, rng)
+    phi, v, mu, alpha, theta0 = check_sgd_run(phi, v, mu, alpha, n_steps, rng, n_runs,
+                                              theta0)
     theta = np.tile(theta0, (n_runs, 1))
     states = rng.choice(len(mu), size=(n_steps, n_runs), p=mu)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is raised below
@@ -240,13 +246,13 @@ def check_samples(s, G, n_dims: int | None = None) -> tuple[np.ndarray, np.ndarr
     Returns:
         `(s, G)` as float arrays of shapes `(n, k)` and `(n,)`.
     """
-    s = check_finite("s", np.asarray(s, dtype=float))
+    s = check_finite_floats("s", s)
     if s.ndim == 1:
         s = s[:, None]
     if s.ndim != 2 or s.shape[0] == 0 or (n_dims is not None and s.shape[1] != n_dims):
         k = "k" if n_dims is None else str(n_dims)
         raise ValueError(f"s must have shape (n, {k}) or (n,) with n >= 1, got {s.shape}")
-    G = check_finite("G", np.asarray(G, dtype=float))
+    G = check_finite_floats("G", G)
     if G.shape != (s.shape[0],):
         raise ValueError(f"G must have shape (n,) = ({s.shape[0]},), got {G.shape}")
     return s, G
@@ -262,7 +268,7 @@ def check_states(s, n_dims: int | None) -> np.ndarray:
     """
     if n_dims is None:
         raise ValueError("the model is not fitted: call fit(s, G) before predict(s)")
-    s = check_finite("s", np.asarray(s, dtype=float))
+    s = check_finite_floats("s", s)
     if s.ndim == 1 and n_dims == 1:
         s = s[:, None]
     if s.ndim != 2 or s.shape[0] == 0 or s.shape[1] != n_dims:
@@ -301,7 +307,7 @@ class LinearApproximator:
     def fit(self, s, G) -> LinearApproximator:
         x = self.fmap(s)
         x = x.reshape(-1, self.fmap.d)
-        G = check_finite("G", np.asarray(G, dtype=float))
+        G = check_finite_floats("G", G)
         if G.shape != (x.shape[0],):
             raise ValueError(f"G must have shape (n,) = ({x.shape[0]},), one target per "
                              f"state, got {G.shape}")
