@@ -143,7 +143,8 @@ class TileCoder:
         self._shift = (i * odd[None, :]) % self.n_tilings          # (n, k)
         self._dims = self.n_tiles + 1                                # tiles per dim per tiling
         self._per_tiling = per_tiling
-        if hash_size is None:  # row-major strides: stride_j = prod_{l > j} (m_l + 1)
+        self._strides = None  # row-major strides, stride_j = prod_{l > j} (m_l + 1):
+        if hash_size is None:  # only without hashing, where they cannot overflow
             self._strides = np.r_[np.cumprod(self._dims[::-1])[::-1][1:], 1].astype(np.int64)
         self._scale = self.n_tiles / (high - low)
         self._q_max = self.n_tiles * self.n_tilings
