@@ -56,6 +56,17 @@ def test_aggregation_is_chapter_2s_with_labels_renumbered():
                                   ch2(np.arange(3)))
 
 
+@given(st.integers(1, 300), st.data())
+def test_uniform_aggregation_is_consecutive_blocks_of_nearly_equal_size(n, data):
+    g = data.draw(st.integers(1, n))
+    agg = StateAggregation.uniform(n, g)
+    sizes = np.bincount(agg.groups)
+    assert agg.d == g and sizes.size == g  # no group is empty
+    assert set(sizes.tolist()) <= {n // g, -(-n // g)}  # floor or ceil of n / g
+    assert (np.diff(agg.groups) >= 0).all()  # consecutive blocks, in order
+    np.testing.assert_array_equal(agg(np.arange(n)).argmax(1), agg.groups)
+
+
 def test_uniform_aggregation_of_the_random_walk():
     agg = StateAggregation.uniform(1000, 10)
     phi = agg(np.arange(1000))
