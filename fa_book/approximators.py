@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from fa_book.features import FeatureMap, check_finite_floats
+from fa_book.features import FeatureMap, check_finite_floats, check_type
 from fa_book.nets import torch_default_init
 from fa_book.validate import (
     check_diverged,
@@ -163,8 +163,7 @@ def check_sgd_run(phi, v, mu, alpha, n_steps, rng, n_runs=1, theta0=None
     """[`check_sgd_problem`][fa_book.approximators.check_sgd_problem], and `rng` must be a
     `numpy.random.Generator` (the arguments of
     [`sgd_msve`][fa_book.approximators.sgd_msve])."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    check_type("rng", rng, np.random.Generator)
     return check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs, theta0)
 
 
@@ -289,10 +288,7 @@ class LinearApproximator:
     """
 
     def __init__(self, fmap: FeatureMap, ridge: float = 0.0):
-        if not isinstance(fmap, FeatureMap):
-            raise TypeError(f"fmap must be a fa_book.features.FeatureMap, got "
-                            f"{type(fmap).__name__}")
-        self.fmap = fmap
+        self.fmap = check_type("fmap", fmap, FeatureMap)
         if isinstance(ridge, bool) or not isinstance(ridge, (int, float, np.number)) or not (
                 np.isfinite(ridge) and ridge >= 0):
             raise ValueError(f"ridge must be a finite number >= 0, got {ridge!r}")
@@ -400,12 +396,8 @@ class MLP(nn.Module):
 def check_mlp_args(k, config, generator) -> tuple[int, MLPConfig]:
     """Check the arguments of [`MLP`][fa_book.approximators.MLP]: a state dimension
     `k` in [1, 10 000], an `MLPConfig` and a `torch.Generator` (or `None`)."""
-    if not isinstance(config, MLPConfig):
-        raise TypeError(f"config must be an MLPConfig, got {type(config).__name__}")
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator or None, got "
-                        f"{type(generator).__name__}")
-    return check_int_range("k", k, 1, 10_000), config
+    check_type("generator", generator, (torch.Generator, type(None)))
+    return check_int_range("k", k, 1, 10_000), check_type("config", config, MLPConfig)
 
 
 # ------------------------------------------------------------------ non-parametric
@@ -436,9 +428,7 @@ class KNN:
     """Query states handled at once by `predict` (memory: `chunk` x n distances)."""
 
     def __init__(self, config: KNNConfig = KNNConfig()):
-        if not isinstance(config, KNNConfig):
-            raise TypeError(f"config must be a KNNConfig, got {type(config).__name__}")
-        self.config = config
+        self.config = check_type("config", config, KNNConfig)
         self.s, self.G = np.zeros((0, 1)), np.zeros(0)
         self.n_dims: int | None = None  # None until fitted
 
@@ -489,9 +479,7 @@ class RegressionTree:
     """
 
     def __init__(self, config: TreeConfig = TreeConfig()):
-        if not isinstance(config, TreeConfig):
-            raise TypeError(f"config must be a TreeConfig, got {type(config).__name__}")
-        self.config = config
+        self.config = check_type("config", config, TreeConfig)
         self.n_dims: int | None = None  # None until fitted
         self._reset()
 

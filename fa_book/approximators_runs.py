@@ -30,9 +30,15 @@ from fa_book.approximators import (
     sgd_step,
 )
 from fa_book.envs import random_walk_mdp
-from fa_book.features import Fourier, Haar, Polynomial
+from fa_book.features import Fourier, Haar, Polynomial, check_type
 from fa_book.oracles import on_policy_distribution, projection_weights, rmsve, v_pi
-from fa_book.validate import check_diverged, check_features, check_nonneg_int, check_size
+from fa_book.validate import (
+    check_diverged,
+    check_features,
+    check_index,
+    check_nonneg_int,
+    check_size,
+)
 
 __all__ = [
     "N_STATES",
@@ -112,8 +118,7 @@ def family_results(config: FamiliesConfig = FamiliesConfig()
         1000 states for the first data seed at n = 1000 (or the largest size, if 1000 is
         not among them).
     """
-    if not isinstance(config, FamiliesConfig):
-        raise TypeError(f"config must be a FamiliesConfig, got {type(config).__name__}")
+    check_type("config", config, FamiliesConfig)
     states, v, mu = random_walk_truth()
     u_all = (states - 1) / (N_STATES - 1)
     sizes, seeds = config.sizes, config.data_seeds
@@ -182,8 +187,15 @@ def sgd_excess_curves(phi: np.ndarray, schedules: dict[str, Callable[[int], floa
     """
     _, v, mu = random_walk_truth()
     phi = check_features("phi", phi, N_STATES)
+    check_type("schedules", schedules, dict)
+    if not schedules or not all(callable(a) for a in schedules.values()):
+        raise ValueError("schedules must map labels to step-size functions alpha(t)")
+    S = check_index("S", S, N_STATES)
+    if S.ndim != 2 or 0 in S.shape:
+        raise ValueError(f"S must have shape (n_steps, n_runs), both >= 1, got {S.shape}")
+    record = check_index("record", np.asarray(record) - 1, S.shape[0]) + 1
     theta_star = projection_weights(phi, v, mu)
-    record_set = set(np.asarray(record).tolist())
+    record_set = set(record.tolist())
     curves = {}
     for label, alpha in schedules.items():
         theta = np.zeros((S.shape[1], phi.shape[1]))

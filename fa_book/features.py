@@ -50,6 +50,7 @@ __all__ = [
     "StateAggregation",
     "check_finite_floats",
     "check_grid_size",
+    "check_type",
     "exponents",
 ]
 
@@ -77,6 +78,15 @@ def check_finite_floats(name: str, value) -> np.ndarray:
         raise ValueError(f"{name} must be a number or an array of numbers, got "
                          f"{type(value).__name__} {value!r:.60}") from None
     return check_finite(name, a)
+
+
+def check_type(name: str, value, cls: type | tuple[type, ...]):
+    """Require `isinstance(value, cls)` (a `TypeError` naming `name` otherwise); returns
+    `value`."""
+    if not isinstance(value, cls):
+        want = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
+        raise TypeError(f"{name} must be a {want}, got {type(value).__name__}")
+    return value
 
 
 def check_grid_size(name: str, n: int, k: int) -> int:
@@ -350,13 +360,8 @@ class FeatureObservation(gym.ObservationWrapper):
     """
 
     def __init__(self, env: gym.Env, fmap: FeatureMap):
-        if not isinstance(env, gym.Env):
-            raise TypeError(f"env must be a gymnasium.Env, got {type(env).__name__}")
-        if not isinstance(fmap, FeatureMap):
-            raise TypeError(f"fmap must be a fa_book.features.FeatureMap, got "
-                            f"{type(fmap).__name__}")
-        super().__init__(env)
-        self.fmap = fmap
+        super().__init__(check_type("env", env, gym.Env))
+        self.fmap = check_type("fmap", fmap, FeatureMap)
         self.observation_space = gym.spaces.Box(-np.inf, np.inf, shape=(fmap.d,),
                                                 dtype=np.float64)
 

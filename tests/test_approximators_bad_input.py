@@ -25,6 +25,12 @@ from fa_book.approximators import (
     sgd_step,
     v_hat,
 )
+from fa_book.approximators_runs import (
+    FamiliesConfig,
+    SGDCurvesConfig,
+    family_results,
+    sgd_excess_curves,
+)
 from fa_book.features import Polynomial
 from fa_book.validate import DivergenceError
 from tests.test_features_bad_input import BAD, FIXED, INT_KINDS, assert_refused, cases_for
@@ -162,6 +168,37 @@ CASES = [
                lambda b: RegressionTree().fit(S, G).predict(np.ones((4, 3)) if b is FIXED
                                                             else np.full(4, b))),
 ]
+
+PHI_WALK = np.ones((1000, 1))
+RUN_CASES = [
+    *cases_for("FamiliesConfig", "sizes", INT_KINDS, lambda b: FamiliesConfig(sizes=(100, b))),
+    *cases_for("FamiliesConfig", "data_seeds", "negative, non-integer, string, none, bool",
+               lambda b: FamiliesConfig(data_seeds=(b,))),
+    *cases_for("FamiliesConfig", "seed", "negative, non-integer, string, none",
+               lambda b: FamiliesConfig(seed=b)),
+    *cases_for("FamiliesConfig", "mlp_steps", INT_KINDS, lambda b: FamiliesConfig(mlp_steps=b)),
+    *cases_for("family_results", "config", "string, none, negative",
+               lambda b: family_results(b)),
+    *cases_for("SGDCurvesConfig", "n_runs", INT_KINDS, lambda b: SGDCurvesConfig(n_runs=b)),
+    *cases_for("SGDCurvesConfig", "n_steps", INT_KINDS, lambda b: SGDCurvesConfig(n_steps=b)),
+    *cases_for("SGDCurvesConfig", "n_record", INT_KINDS, lambda b: SGDCurvesConfig(n_record=b)),
+    *cases_for("SGDCurvesConfig", "seed", "negative, non-integer, string, none",
+               lambda b: SGDCurvesConfig(seed=b)),
+    *cases_for("sgd_excess_curves", "phi", ARRAY_KINDS + ", wrong shape",
+               lambda b: sgd_excess_curves(np.ones((5, 1)) if b is FIXED else
+                                           _bad_array(b, (1000, 1)), {"a": lambda t: 0.1},
+                                           np.zeros((3, 2), int), [1])),
+    *cases_for("sgd_excess_curves", "schedules", "string, none, negative",
+               lambda b: sgd_excess_curves(PHI_WALK, b, np.zeros((3, 2), int), [1])),
+    *cases_for("sgd_excess_curves", "S", "negative, huge, nan, string",
+               lambda b: sgd_excess_curves(PHI_WALK, {"a": lambda t: 0.1},
+                                           np.full((3, 2), b), [1])),
+    *cases_for("sgd_excess_curves", "record", "negative, zero, huge, nan",
+               lambda b: sgd_excess_curves(PHI_WALK, {"a": lambda t: 0.1},
+                                           np.zeros((3, 2), int), [b])),
+]
+CASES += RUN_CASES
+
 """Kinds not in `BAD` ("wrong shape", "before fit", ...) are fixed inputs: `b` is `FIXED`."""
 
 # Non-numeric theta, x or phi reach numpy's own "could not convert string to float"
@@ -171,7 +208,8 @@ CASES = [
 # the number 1 (alpha=True, lr=True run with step size 1).
 VALIDATE_GAPS = {c.id for c in CASES if (
     c.kind == "string array" and c.argument in ("theta", "x", "phi", "mu")
-    and c.callable in ("v_hat", "grad_v_hat", "sgd_step", "sgd_msve", "expected_sgd")) or (
+    and c.callable in ("v_hat", "grad_v_hat", "sgd_step", "sgd_msve", "expected_sgd",
+                       "sgd_excess_curves")) or (
     c.kind == "bool" and c.argument in ("alpha", "lr"))}
 
 
