@@ -21,12 +21,16 @@ import numpy as np
 import torch
 from torch import nn
 
-from fa_book.features import FeatureMap
+from fa_book.features import FeatureMap, check_finite_floats, check_type
+from fa_book.nets import torch_default_init
 from fa_book.validate import (
-    DivergenceError,
-    check_finite,
-    check_positive_int,
+    check_diverged,
+    check_features,
+    check_int_range,
+    check_size,
     check_step_size,
+    check_theta_x,
+    check_weighting,
 )
 
 __all__ = [
@@ -37,6 +41,12 @@ __all__ = [
     "MLPConfig",
     "RegressionTree",
     "TreeConfig",
+    "check_mlp_args",
+    "check_samples",
+    "check_sgd_problem",
+    "check_sgd_run",
+    "check_sgd_step",
+    "check_states",
     "expected_sgd",
     "grad_v_hat",
     "sgd_msve",
@@ -46,6 +56,25 @@ __all__ = [
 
 
 # ------------------------------------------------------------------ linear, by hand
+
+
+def check_sgd_step(theta, x, target, alpha) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                     float]:
+    r"""Check the arguments of [`sgd_step`][fa_book.approximators.sgd_step]: `theta` and
+    `x` as [`check_theta_x`][fa_book.validate.check_theta_x], a finite `target` with one
+    entry per value $\hat v$ (shape `theta.shape[:-1]` broadcast with `x.shape[:-1]`),
+    and a step size $\alpha > 0$.
+
+    Returns:
+        `(theta, x, target, alpha)` as float arrays and a float.
+    """
+    theta, x = check_theta_x(theta, x)
+    target = check_finite_floats("target", target)
+    want = np.broadcast_shapes(theta.shape[:-1], x.shape[:-1])
+    if target.shape != want:
+        raise ValueError(f"target must have shape {want} (one per value v_hat), "
+                         f"got {target.shape}")
+    return theta, x, target, check_step_size("alpha", alpha)
 
 
 # --8<-- [start:linear]
@@ -58,15 +87,29 @@ def v_hat(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
         x: features $\mathbf x(s)$, shape `(..., d)` (or `(R, d)` with batched `theta`).
 
     Returns:
-        $\hat v$, shape `(...)`.
+        $\hat v$, shape `theta.shape[:-1]` broadcast with `x.shape[:-1]`, e.g. `(...)`.
+
+    Raises:
+        ValueError: non-finite entries, or shapes whose last axes differ.
     """
+    theta, x = check_theta_x(theta, x)
     return (x * theta).sum(-1)  # (vlin)
 
 
 def grad_v_hat(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
     r"""$\nabla_\theta \hat v(s,\theta) = \mathbf x(s)$ for a linear $\hat v$, whatever
-    $\theta$ is.  Shape of `x`."""
-    return np.broadcast_to(x, np.broadcast_shapes(np.shape(x), np.shape(theta))).copy()
+    $\theta$ is.
+
+    Args:
+        theta: weights $\theta$, shape `(d,)` or `(R, d)`.
+        x: features $\mathbf x(s)$, shape `(..., d)`.
+
+    Returns:
+        $\mathbf x(s)$ broadcast to the shape of `theta` and `x` together, e.g. `(..., d)`
+        (a new array).
+    """
+    theta, x = check_theta_x(theta, x)
+    return np.broadcast_to(x, np.broadcast_shapes(x.shape, theta.shape)).copy()
 # --8<-- [end:v_hat]
 
 
@@ -84,9 +127,46 @@ def sgd_step(theta: np.ndarray, x: np.ndarray, target: np.ndarray,
     Returns:
         the new $\theta$ (a new array).
     """
+    theta, x, target, alpha = check_sgd_step(theta, x, target, alpha)
     error = target - v_hat(theta, x)  # U - v_hat(S, theta)
     return theta + alpha * error[..., None] * grad_v_hat(theta, x)  # (SGD)
 # --8<-- [end:linear]
+
+
+def check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs=1, theta0=None
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
+    r"""Check the arguments of [`sgd_msve`][fa_book.approximators.sgd_msve] and
+    [`expected_sgd`][fa_book.approximators.expected_sgd]: a finite feature matrix $\Phi$
+    `(S, d)`, targets $v$ `(S,)`, a weighting $\mu \ge 0$ `(S,)` with positive mass,
+    $\alpha > 0$, counts $\ge 1$ whose product `n_steps * n_runs` (the sampled states) is
+    at most `MAX_SIZE`, and `theta0` of shape `(d,)` (zeros when `None`).
+
+    Returns:
+        `(phi, v, mu / sum(mu), alpha, theta0)`.
+    """
+    phi = check_features("phi", phi)
+    S, d = phi.shape
+    v = check_finite_floats("v", v)
+    if v.shape != (S,):
+        raise ValueError(f"v must have shape (S,) = ({S},) like the rows of phi, got {v.shape}")
+    mu = check_weighting("mu", mu, S)
+    alpha = check_step_size("alpha", alpha)
+    check_size("n_steps", n_steps)
+    check_size("n_runs", n_runs)
+    check_size("n_steps * n_runs", n_steps * n_runs)
+    theta0 = np.zeros(d) if theta0 is None else check_finite_floats("theta0", theta0)
+    if theta0.shape != (d,):
+        raise ValueError(f"theta0 must have shape (d,) = ({d},), got {theta0.shape}")
+    return phi, v, mu / mu.sum(), alpha, theta0
+
+
+def check_sgd_run(phi, v, mu, alpha, n_steps, rng, n_runs=1, theta0=None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
+    """[`check_sgd_problem`][fa_book.approximators.check_sgd_problem], and `rng` must be a
+    `numpy.random.Generator` (the arguments of
+    [`sgd_msve`][fa_book.approximators.sgd_msve])."""
+    check_type("rng", rng, np.random.Generator)
+    return check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs, theta0)
 
 
 # --8<-- [start:sgd_msve]
@@ -101,7 +181,7 @@ def sgd_msve(phi: np.ndarray, v: np.ndarray, mu: np.ndarray, alpha: float, n_ste
     Args:
         phi: feature matrix $\Phi$, shape `(S, d)`.
         v: targets $v_\pi$, shape `(S,)`.
-        mu: sampling distribution $\mu$, shape `(S,)`.
+        mu: sampling distribution $\mu$ (normalized here), shape `(S,)`.
         alpha: step size $\alpha > 0$.
         n_steps: number of updates.
         rng: random generator for the sampled states.
@@ -112,29 +192,17 @@ def sgd_msve(phi: np.ndarray, v: np.ndarray, mu: np.ndarray, alpha: float, n_ste
         the final weights of every run, shape `(R, d)`.
 
     Raises:
-        DivergenceError: if the weights become non-finite (step size too large).
+        DivergenceError: if the weights leave the divergence bound (step size too large).
     """
-    alpha = check_step_size("alpha", alpha)
-    check_positive_int("n_steps", n_steps)
-    check_positive_int("n_runs", n_runs)
-    phi = check_finite("phi", np.asarray(phi, dtype=float))
-    S = phi.shape[0] if phi.ndim == 2 else -1
-    v = check_finite("v", np.asarray(v, dtype=float))
-    mu = check_finite("mu", np.asarray(mu, dtype=float))
-    if phi.ndim != 2 or v.shape != (S,) or mu.shape != (S,):
-        raise ValueError(f"phi, v and mu must have shapes (S, d), (S,), (S,), got "
-                         f"{phi.shape}, {v.shape}, {mu.shape}")
-    if (mu < 0).any() or mu.sum() <= 0:
-        raise ValueError("mu must be non-negative with positive total mass")
-    theta = np.zeros((n_runs, phi.shape[1])) if theta0 is None else np.tile(theta0,
-                                                                            (n_runs, 1))
-    states = rng.choice(len(mu), size=(n_steps, n_runs), p=mu / mu.sum())
+    phi, v, mu, alpha, theta0 = check_sgd_run(phi, v, mu, alpha, n_steps, rng, n_runs,
+                                              theta0)
+    theta = np.tile(theta0, (n_runs, 1))
+    states = rng.choice(len(mu), size=(n_steps, n_runs), p=mu)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is raised below
         for t in range(n_steps):
             S = states[t]
             theta = sgd_step(theta, phi[S], v[S], alpha)
-            if not np.isfinite(theta).all():
-                raise DivergenceError("SGD on the mean-squared value error", t, alpha)
+            check_diverged("SGD on the mean-squared value error", theta, t, alpha)
     return theta
 # --8<-- [end:sgd_msve]
 
@@ -148,47 +216,66 @@ def expected_sgd(phi: np.ndarray, v: np.ndarray, mu: np.ndarray, alpha: float,
 
     Because $\theta_t$ depends only on earlier samples, $\mathbb E[\theta_{t+1}] =
     \mathbb E[\theta_t] + \alpha\,\Phi^\top D(v_\pi - \Phi\,\mathbb E[\theta_t])$ exactly:
-    averaged over runs, SGD follows this path.
+    averaged over runs, SGD follows this path.  Arguments as `sgd_msve` ($\mu$ is
+    normalized here, as `sgd_msve` samples from it).
 
     Returns:
         $\theta_{n}$, shape `(d,)`.
+
+    Raises:
+        DivergenceError: if the weights leave the divergence bound (step size too large).
     """
-    alpha = check_step_size("alpha", alpha)
-    check_positive_int("n_steps", n_steps)
-    phi = check_finite("phi", np.asarray(phi, dtype=float))
-    v = check_finite("v", np.asarray(v, dtype=float))
-    mu = check_finite("mu", np.asarray(mu, dtype=float))
-    S = phi.shape[0] if phi.ndim == 2 else -1
-    if phi.ndim != 2 or v.shape != (S,) or mu.shape != (S,):
-        raise ValueError(f"phi, v and mu must have shapes (S, d), (S,), (S,), got "
-                         f"{phi.shape}, {v.shape}, {mu.shape}")
-    if (mu < 0).any() or mu.sum() <= 0:
-        raise ValueError("mu must be non-negative with positive total mass")
-    D_phi = (mu / mu.sum())[:, None] * phi  # sgd_msve samples states from mu / sum(mu)
-    theta = np.zeros(phi.shape[1]) if theta0 is None else np.array(theta0, dtype=float)
-    for t in range(n_steps):
-        theta = theta + alpha * D_phi.T @ (v - phi @ theta)  # (GD)
-        if not np.isfinite(theta).all():
-            raise DivergenceError("gradient descent on the mean-squared value error", t,
-                                  alpha)
+    phi, v, mu, alpha, theta = check_sgd_problem(phi, v, mu, alpha, n_steps, 1, theta0)
+    D_phi = mu[:, None] * phi  # D Phi, with D = diag(mu)
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is raised below
+        for t in range(n_steps):
+            theta = theta + alpha * D_phi.T @ (v - phi @ theta)  # (GD)
+            check_diverged("gradient descent on the mean-squared value error", theta, t,
+                           alpha)
     return theta
 # --8<-- [end:expected_sgd]
 
 
-def _as_2d(s) -> np.ndarray:
-    s = check_finite("s", np.asarray(s, dtype=float))
+# ------------------------------------------------------------------ fit / predict
+
+
+def check_samples(s, G, n_dims: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    r"""Check a training set for `fit(s, G)`: finite states `s` of shape `(n, k)` (or
+    `(n,)` for scalar states, read as `(n, 1)`) with $n \ge 1$ (and `k == n_dims` when
+    given), and finite targets `G` of shape `(n,)`.
+
+    Returns:
+        `(s, G)` as float arrays of shapes `(n, k)` and `(n,)`.
+    """
+    s = check_finite_floats("s", s)
     if s.ndim == 1:
         s = s[:, None]
-    if s.ndim != 2 or s.shape[0] == 0:
-        raise ValueError(f"s must have shape (n, k) or (n,) with n >= 1, got {s.shape}")
+    if s.ndim != 2 or s.shape[0] == 0 or (n_dims is not None and s.shape[1] != n_dims):
+        k = "k" if n_dims is None else str(n_dims)
+        raise ValueError(f"s must have shape (n, {k}) or (n,) with n >= 1, got {s.shape}")
+    G = check_finite_floats("G", G)
+    if G.shape != (s.shape[0],):
+        raise ValueError(f"G must have shape (n,) = ({s.shape[0]},), got {G.shape}")
+    return s, G
+
+
+def check_states(s, n_dims: int | None) -> np.ndarray:
+    r"""Check query states for `predict(s)` of a model fitted on `n_dims`-dimensional
+    states (`None`: not fitted yet, which is refused): finite, shape `(n, n_dims)`, or
+    `(n,)` when `n_dims == 1`.
+
+    Returns:
+        `s` as a float array of shape `(n, n_dims)`.
+    """
+    if n_dims is None:
+        raise ValueError("the model is not fitted: call fit(s, G) before predict(s)")
+    s = check_finite_floats("s", s)
+    if s.ndim == 1 and n_dims == 1:
+        s = s[:, None]
+    if s.ndim != 2 or s.shape[0] == 0 or s.shape[1] != n_dims:
+        raise ValueError(f"s must have shape (n, {n_dims}) with n >= 1 (the model was "
+                         f"fitted on {n_dims}-dimensional states), got {s.shape}")
     return s
-
-
-def _check_targets(G, n: int) -> np.ndarray:
-    G = check_finite("G", np.asarray(G, dtype=float))
-    if G.shape != (n,):
-        raise ValueError(f"G must have shape (n,) = ({n},), got {G.shape}")
-    return G
 
 
 class LinearApproximator:
@@ -196,17 +283,20 @@ class LinearApproximator:
     SGD on the sample's squared error converges to, computed directly.
 
     Args:
-        fmap: a feature map from `fa_book.features`; `s` is passed to it as given.
+        fmap: a feature map from `fa_book.features`; `s` is passed to it as given (so the
+            map checks the states).
         ridge: a small $\ell_2$ penalty $\lambda \ge 0$ that keeps ill-conditioned
             feature matrices solvable.
     """
 
     def __init__(self, fmap: FeatureMap, ridge: float = 0.0):
-        self.fmap = fmap
-        if not (np.isfinite(ridge) and ridge >= 0):
+        self.fmap = check_type("fmap", fmap, FeatureMap)
+        if isinstance(ridge, bool) or not isinstance(ridge, (int, float, np.number)) or not (
+                np.isfinite(ridge) and ridge >= 0):
             raise ValueError(f"ridge must be a finite number >= 0, got {ridge!r}")
         self.ridge = float(ridge)
-        self.theta = np.zeros(fmap.d)
+        self.theta: np.ndarray | None = None
+        r"""Fitted weights $\theta$, shape `(d,)`; `None` before `fit`."""
 
     @property
     def n_parameters(self) -> int:
@@ -214,7 +304,11 @@ class LinearApproximator:
 
     def fit(self, s, G) -> LinearApproximator:
         x = self.fmap(s)
-        G = _check_targets(G, x.shape[0])
+        x = x.reshape(-1, self.fmap.d)
+        G = check_finite_floats("G", G)
+        if G.shape != (x.shape[0],):
+            raise ValueError(f"G must have shape (n,) = ({x.shape[0]},), one target per "
+                             f"state, got {G.shape}")
         if self.ridge > 0:
             self.theta = np.linalg.solve(x.T @ x + self.ridge * np.eye(self.fmap.d), x.T @ G)
         else:
@@ -222,6 +316,8 @@ class LinearApproximator:
         return self
 
     def predict(self, s) -> np.ndarray:
+        if self.theta is None:
+            raise ValueError("the model is not fitted: call fit(s, G) before predict(s)")
         return v_hat(self.theta, self.fmap(s))
 
 
@@ -233,13 +329,19 @@ class MLPConfig:
     """Hyperparameters of the small value network."""
 
     hidden: int = 64
-    """Units in each of the two hidden layers."""
+    """Units in each of the two hidden layers (at most 10 000)."""
     steps: int = 2000
     """Adam steps (minibatches), the same for every sample size."""
     batch_size: int = 64
     """Minibatch size (capped at the number of samples)."""
     lr: float = 3e-3
     """Adam learning rate."""
+
+    def __post_init__(self):
+        check_int_range("hidden", self.hidden, 1, 10_000)
+        check_size("steps", self.steps)
+        check_size("batch_size", self.batch_size)
+        check_step_size("lr", self.lr)
 
 
 # --8<-- [start:mlp]
@@ -256,17 +358,12 @@ class MLP(nn.Module):
     def __init__(self, k: int, config: MLPConfig = MLPConfig(),
                  generator: torch.Generator | None = None):
         super().__init__()
-        self.config = config
+        self.k, self.config = check_mlp_args(k, config, generator)
         self.generator = generator if generator is not None else torch.Generator().manual_seed(0)
         h = config.hidden
         self.net = nn.Sequential(nn.Linear(k, h), nn.Tanh(), nn.Linear(h, h), nn.Tanh(),
                                  nn.Linear(h, 1))
-        with torch.no_grad():  # torch's default init, drawn from our generator
-            for layer in self.net:
-                if isinstance(layer, nn.Linear):
-                    bound = 1.0 / np.sqrt(layer.in_features)
-                    layer.weight.uniform_(-bound, bound, generator=self.generator)
-                    layer.bias.uniform_(-bound, bound, generator=self.generator)
+        torch_default_init(self.net, self.generator)  # torch's init, from our generator
 
     def forward(self, s: torch.Tensor) -> torch.Tensor:
         return self.net(s).squeeze(-1)
@@ -278,8 +375,7 @@ class MLP(nn.Module):
     def fit(self, s, G) -> MLP:
         r"""Minibatch SGD (Adam) on $\tfrac12\,\mathrm{mean}\,(G - \hat v(s,\theta))^2$,
         whose gradient is $-\mathrm{mean}\,[(G - \hat v)\nabla_\theta\hat v]$."""
-        s = torch.as_tensor(_as_2d(s), dtype=torch.float32)
-        G = torch.as_tensor(_check_targets(G, s.shape[0]), dtype=torch.float32)
+        s, G = (torch.as_tensor(a, dtype=torch.float32) for a in check_samples(s, G, self.k))
         c = self.config
         opt = torch.optim.Adam(self.parameters(), lr=c.lr)
         n, b = s.shape[0], min(c.batch_size, s.shape[0])
@@ -289,14 +385,21 @@ class MLP(nn.Module):
             opt.zero_grad()
             loss.backward()
             opt.step()
-            if not torch.isfinite(loss):
-                raise DivergenceError("MLP value fit", step, c.lr)
+            check_diverged("MLP value fit (its loss)", loss.item(), step, c.lr)
         return self
 
     def predict(self, s) -> np.ndarray:
         with torch.no_grad():
-            return self(torch.as_tensor(_as_2d(s), dtype=torch.float32)).double().numpy()
+            s = torch.as_tensor(check_states(s, self.k), dtype=torch.float32)
+            return self(s).double().numpy()
 # --8<-- [end:mlp]
+
+
+def check_mlp_args(k, config, generator) -> tuple[int, MLPConfig]:
+    """Check the arguments of [`MLP`][fa_book.approximators.MLP]: a state dimension
+    `k` in [1, 10 000], an `MLPConfig` and a `torch.Generator` (or `None`)."""
+    check_type("generator", generator, (torch.Generator, type(None)))
+    return check_int_range("k", k, 1, 10_000), check_type("config", config, MLPConfig)
 
 
 # ------------------------------------------------------------------ non-parametric
@@ -307,40 +410,47 @@ class KNNConfig:
     """Hyperparameters of k-nearest-neighbour regression."""
 
     k: int | None = None
-    """Number of neighbours averaged; `None` means ceil(sqrt(n)) for n
-    samples, which grows with the data so that the estimate is consistent."""
+    """Number of neighbours averaged (capped at the number of samples); `None` means
+    ceil(sqrt(n)) for n samples, which grows with the data so that the estimate is
+    consistent."""
+
+    def __post_init__(self):
+        if self.k is not None:
+            check_size("k", self.k)
 
 
 # --8<-- [start:knn]
 class KNN:
     r"""$k$-nearest-neighbour regression: $\hat v(s)$ is the mean target of the $k$
-    stored states closest to $s$.  Fitting stores every sample: $n(k_s + 1)$ numbers
-    for n samples of dimension $k_s$."""
+    stored states closest to $s$; among equally distant states the one stored first
+    (lowest index) counts first, so the same data give the same numbers on any machine.
+    Fitting stores every sample: $n(k_s + 1)$ numbers for n samples of dimension $k_s$."""
+
+    chunk = 512
+    """Query states handled at once by `predict` (memory: `chunk` x n distances)."""
 
     def __init__(self, config: KNNConfig = KNNConfig()):
-        if config.k is not None:
-            check_positive_int("k", config.k)
-        self.config = config
-        self.s = np.zeros((0, 1))
-        self.G = np.zeros(0)
+        self.config = check_type("config", config, KNNConfig)
+        self.s, self.G = np.zeros((0, 1)), np.zeros(0)
+        self.n_dims: int | None = None  # None until fitted
 
     @property
     def n_parameters(self) -> int:
         return self.s.size + self.G.size
 
     def fit(self, s, G) -> KNN:
-        self.s = _as_2d(s)
-        self.G = _check_targets(G, self.s.shape[0])
+        self.s, self.G = check_samples(s, G)
+        self.n_dims = self.s.shape[1]
         return self
 
-    def predict(self, s, chunk: int = 512) -> np.ndarray:
-        q = _as_2d(s)
+    def predict(self, s) -> np.ndarray:
+        q = check_states(s, self.n_dims)
         k = min(self.config.k or int(np.ceil(np.sqrt(self.G.size))), self.G.size)
-        out = np.empty(q.shape[0])
-        for i in range(0, q.shape[0], chunk):  # bounded memory: chunk x n distances
-            dist = ((q[i:i + chunk, None, :] - self.s[None]) ** 2).sum(-1)
-            nearest = np.argpartition(dist, k - 1, axis=1)[:, :k]
-            out[i:i + chunk] = self.G[nearest].mean(1)
+        out, c = np.empty(q.shape[0]), self.chunk
+        for i in range(0, q.shape[0], c):  # bounded memory: c x n distances at a time
+            dist = ((q[i:i + c, None, :] - self.s[None]) ** 2).sum(-1)
+            nearest = np.argsort(dist, axis=1, kind="stable")[:, :k]  # ties: lowest index
+            out[i:i + c] = self.G[nearest].mean(1)
         return out
 # --8<-- [end:knn]
 
@@ -353,7 +463,12 @@ class TreeConfig:
     """A split must leave at least this many samples on each side; `None` means
     ceil(sqrt(n)) for n samples."""
     max_depth: int = 30
-    """Depth limit (a safety net; the leaf size is what stops growth)."""
+    """Depth limit, in [1, 1000] (a safety net; the leaf size is what stops growth)."""
+
+    def __post_init__(self):
+        if self.min_samples_leaf is not None:
+            check_size("min_samples_leaf", self.min_samples_leaf)
+        check_int_range("max_depth", self.max_depth, 1, 1000)
 
 
 # --8<-- [start:tree]
@@ -366,10 +481,8 @@ class RegressionTree:
     """
 
     def __init__(self, config: TreeConfig = TreeConfig()):
-        if config.min_samples_leaf is not None:
-            check_positive_int("min_samples_leaf", config.min_samples_leaf)
-        check_positive_int("max_depth", config.max_depth)
-        self.config = config
+        self.config = check_type("config", config, TreeConfig)
+        self.n_dims: int | None = None  # None until fitted
         self._reset()
 
     def _reset(self):
@@ -412,9 +525,9 @@ class RegressionTree:
         return best
 
     def fit(self, s, G) -> RegressionTree:
-        s = _as_2d(s)
-        G = _check_targets(G, s.shape[0])
+        s, G = check_samples(s, G)
         self._reset()
+        self.n_dims = s.shape[1]
         m = self.config.min_samples_leaf or int(np.ceil(np.sqrt(G.size)))
         stack = [(np.arange(G.size), 0, self._new_node())]
         while stack:
@@ -440,7 +553,7 @@ class RegressionTree:
         return len(self.feature) - 1
 
     def predict(self, s) -> np.ndarray:
-        s = _as_2d(s)
+        s = check_states(s, self.n_dims)
         feature, threshold = np.array(self.feature), np.array(self.threshold)
         left, right, value = np.array(self.left), np.array(self.right), np.array(self.value)
         node = np.zeros(s.shape[0], dtype=np.int64)

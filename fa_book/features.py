@@ -20,23 +20,37 @@ list of all states: row $s$ is $\mathbf x(s)^\top$.
 
 from __future__ import annotations
 
-import itertools
-
 import gymnasium as gym
 import numpy as np
 from numpy.typing import ArrayLike
 
 from fa_book import discretize
-from fa_book.validate import check_finite, check_positive, check_positive_int
+from fa_book.validate import (
+    MAX_SIZE,
+    check_finite,
+    check_index,
+    check_int_range,
+    check_nonneg_int,
+    check_positive,
+    check_positive_int,
+    check_size,
+)
 
 __all__ = [
     "RBF",
+    "BoxScaler",
+    "ExponentBasis",
     "FeatureMap",
     "FeatureObservation",
     "Fourier",
+    "HAAR_MAX_LEVEL",
+    "Haar",
     "OneHot",
     "Polynomial",
     "StateAggregation",
+    "check_finite_floats",
+    "check_grid_size",
+    "check_type",
     "exponents",
 ]
 
@@ -54,21 +68,41 @@ class FeatureMap:
         return f"{type(self).__name__}(d={self.d})"
 
 
+def check_finite_floats(name: str, value) -> np.ndarray:
+    """Require numbers (anything numpy reads as a float array) with only finite entries;
+    returns the float64 array.  Strings, `None` and ragged lists raise a `ValueError`
+    naming `name` instead of numpy's own message."""
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number or an array of numbers, got "
+                         f"{type(value).__name__} {value!r:.60}") from None
+    return check_finite(name, a)
+
+
+def check_type(name: str, value, cls: type | tuple[type, ...]):
+    """Require `isinstance(value, cls)` (a `TypeError` naming `name` otherwise); returns
+    `value`."""
+    if not isinstance(value, cls):
+        want = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
+        raise TypeError(f"{name} must be a {want}, got {type(value).__name__}")
+    return value
+
+
+def check_grid_size(name: str, n: int, k: int) -> int:
+    """Require a grid of `n` values per coordinate in `k` coordinates, $n^k$ points of `k`
+    numbers each, to hold at most `MAX_SIZE` numbers; returns $n^k$.  Refuses before
+    computing the (possibly astronomically large) power."""
+    size = 1
+    for _ in range(k):
+        size *= n
+        if size * k > MAX_SIZE:
+            raise ValueError(f"{name} = {n} in k = {k} dimensions gives {n}**{k} grid points "
+                             f"of {k} numbers: more than MAX_SIZE = {MAX_SIZE}")
+    return size
+
+
 # ------------------------------------------------------------------- finite state sets
-
-
-def _check_index(s, n: int) -> np.ndarray:
-    a = np.asarray(s)
-    if a.dtype.kind not in "iu":
-        if a.dtype.kind == "f" and np.all(np.isfinite(a)) and np.all(a == np.round(a)):
-            a = a.astype(np.int64)
-        else:
-            raise ValueError(f"s must hold integer state indices in [0, {n - 1}], "
-                             f"got dtype {a.dtype}")
-    if a.size and (a.min() < 0 or a.max() >= n):
-        raise ValueError(f"s must hold integer state indices in [0, {n - 1}], "
-                         f"got values in [{a.min()}, {a.max()}]")
-    return a
 
 
 # --8<-- [start:one_hot]
@@ -83,11 +117,11 @@ class OneHot(FeatureMap):
     """
 
     def __init__(self, n_states: int):
-        self.d = check_positive_int("n_states", n_states)
+        self.d = check_size("n_states", n_states)
 
     def __call__(self, s: ArrayLike) -> np.ndarray:
-        s = _check_index(s, self.d)
-        return np.eye(self.d)[s]
+        s = check_index("s", s, self.d)
+        return (s[..., None] == np.arange(self.d)).astype(float)  # x_i(s) = [i = s]
 # --8<-- [end:one_hot]
 
 
@@ -106,7 +140,7 @@ class StateAggregation(discretize.StateAggregation, FeatureMap):
     def uniform(cls, n_states: int, n_groups: int) -> StateAggregation:
         """Consecutive blocks of (nearly) equal size: state `s` is in group
         `s * n_groups // n_states` (e.g. 1000 states into 10 groups of 100)."""
-        check_positive_int("n_states", n_states)
+        check_size("n_states", n_states)
         check_positive_int("n_groups", n_groups)
         if n_groups > n_states:
             raise ValueError(f"n_groups must be in [1, n_states = {n_states}], "
@@ -123,16 +157,24 @@ class StateAggregation(discretize.StateAggregation, FeatureMap):
 # --------------------------------------------------------------------------- box maps
 
 
-class _BoxMap(FeatureMap):
-    """Shared handling of states in a box [low, high], scaled to [0, 1]."""
+class BoxScaler:
+    r"""States in a box $[\text{low}, \text{high}] \subset \mathbb R^k$, scaled to
+    $[0, 1]^k$: the first step of every box feature map.
 
-    def __init__(self, low: ArrayLike, high: ArrayLike):
-        low = check_finite("low", np.asarray(low, dtype=float))
-        high = check_finite("high", np.asarray(high, dtype=float))
-        if low.ndim > 1 or low.shape != high.shape:
-            raise ValueError(f"low and high must be scalars or 1-d arrays of equal shape, got "
-                             f"{low.shape} and {high.shape}")
-        if not np.all(high > low):
+    Args:
+        low: lower corner, a scalar (scalar states of any shape `(...)`) or shape `(k,)`
+            (states of shape `(..., k)`).
+        high: upper corner, same shape as `low`, greater in every coordinate.
+        k: if given, the required dimension (`Haar` needs 1).
+    """
+
+    def __init__(self, low: ArrayLike, high: ArrayLike, k: int | None = None):
+        low, high = check_finite_floats("low", low), check_finite_floats("high", high)
+        if low.ndim > 1 or low.shape != high.shape or (k is not None and low.size != k):
+            want = "scalars or 1-d arrays of equal shape" if k is None else (
+                f"scalars or arrays of shape ({k},)")
+            raise ValueError(f"low and high must be {want}, got {low.shape} and {high.shape}")
+        if low.size == 0 or not np.all(high > low):
             raise ValueError("high must be greater than low in every coordinate")
         self.scalar = low.ndim == 0
         self.low = np.atleast_1d(low)
@@ -143,12 +185,10 @@ class _BoxMap(FeatureMap):
         r"""Scale states to $[0, 1]^k$: returns shape `(..., k)`.
 
         Raises:
-            ValueError: on non-finite states, a wrong trailing shape, or states outside
-                `[low, high]`.
+            ValueError: on non-numeric or non-finite states, a wrong trailing shape, or
+                states outside `[low, high]`.
         """
-        s = np.asarray(s, dtype=float)
-        if not np.all(np.isfinite(s)):
-            raise ValueError("s must contain only finite values (found NaN or inf)")
+        s = check_finite_floats("s", s)
         if self.scalar:
             s = s[..., None]
         elif s.ndim == 0 or s.shape[-1] != self.k:
@@ -161,22 +201,26 @@ class _BoxMap(FeatureMap):
 
 
 def exponents(order: int, k: int) -> np.ndarray:
-    r"""All integer vectors $c \in \{0, \dots, n\}^k$: shape `((n + 1)^k, k)`.
+    r"""All integer vectors $c \in \{0, \dots, n\}^k$: shape `((n + 1)^k, k)`, the last
+    coordinate varying fastest.
 
     They index both the polynomial features $\prod_j s_j^{c_j}$ and the Fourier
     features $\cos(\pi\, c^\top s)$ of order $n$ (Sutton & Barto 2018, eqs. 9.17 and 9.18).
+
+    Raises:
+        ValueError: `order` not an integer $\ge 0$, `k` not $\ge 1$, or more than
+            `MAX_SIZE` numbers in the result.
     """
-    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
-        raise ValueError(f"order must be an integer >= 0, got {order!r}")
-    check_positive_int("k", k)
-    return np.array(list(itertools.product(range(order + 1), repeat=k)), dtype=np.int64)
+    check_nonneg_int("order", order)
+    check_grid_size("order + 1", order + 1, check_positive_int("k", k))
+    return np.indices((order + 1,) * k).reshape(k, -1).T.astype(np.int64)
 
 
-# --8<-- [start:polynomial]
-class Polynomial(FeatureMap):
-    r"""Polynomial basis of order $n$: $x_i(s) = \prod_{j=1}^k u_j^{c_{ij}}$ with
-    $u = (s - \text{low}) / (\text{high} - \text{low}) \in [0, 1]^k$ and
-    $c_i \in \{0,\dots,n\}^k$ (Sutton & Barto 2018, eq. 9.17), so $d = (n+1)^k$.
+# --8<-- [start:exponent_basis]
+class ExponentBasis(FeatureMap):
+    r"""What the polynomial and the Fourier basis share: the state box, scaled to
+    $u \in [0, 1]^k$, and the integer vectors $c_i \in \{0,\dots,n\}^k$ of
+    [`exponents`][fa_book.features.exponents] that index their features, so $d = (n+1)^k$.
 
     Args:
         order: $n \ge 0$.
@@ -185,10 +229,19 @@ class Polynomial(FeatureMap):
     """
 
     def __init__(self, order: int, low: ArrayLike = 0.0, high: ArrayLike = 1.0):
-        self.box = _BoxMap(low, high)
-        self.order = order
-        self.c = exponents(order, self.box.k)
-        self.d = self.c.shape[0]
+        self.box = BoxScaler(low, high)
+        self.c = exponents(order, self.box.k)  # (d, k)
+        self.order, self.d = order, self.c.shape[0]
+# --8<-- [end:exponent_basis]
+
+
+# --8<-- [start:polynomial]
+class Polynomial(ExponentBasis):
+    r"""Polynomial basis of order $n$: $x_i(s) = \prod_{j=1}^k u_j^{c_{ij}}$ with
+    $u = (s - \text{low}) / (\text{high} - \text{low}) \in [0, 1]^k$ and
+    $c_i \in \{0,\dots,n\}^k$ (Sutton & Barto 2018, eq. 9.17), so $d = (n+1)^k$.
+    Arguments as [`ExponentBasis`][fa_book.features.ExponentBasis]: `order`, `low`, `high`.
+    """
 
     def __call__(self, s: ArrayLike) -> np.ndarray:
         u = self.box.scale(s)  # (..., k)
@@ -197,27 +250,56 @@ class Polynomial(FeatureMap):
 
 
 # --8<-- [start:fourier]
-class Fourier(FeatureMap):
+class Fourier(ExponentBasis):
     r"""Fourier cosine basis of order $n$: $x_i(s) = \cos(\pi\, c_i^\top u)$ with $u$ the
     state scaled to $[0, 1]^k$ and $c_i \in \{0,\dots,n\}^k$ (Sutton & Barto 2018,
     eq. 9.18; Konidaris, Osentoski & Thomas 2011), so $d = (n+1)^k$.
-
-    Args:
-        order: $n \ge 0$.
-        low: lower corner of the state box, scalar or shape `(k,)`.
-        high: upper corner, same shape as `low`.
+    Arguments as [`ExponentBasis`][fa_book.features.ExponentBasis]: `order`, `low`, `high`.
     """
-
-    def __init__(self, order: int, low: ArrayLike = 0.0, high: ArrayLike = 1.0):
-        self.box = _BoxMap(low, high)
-        self.order = order
-        self.c = exponents(order, self.box.k)
-        self.d = self.c.shape[0]
 
     def __call__(self, s: ArrayLike) -> np.ndarray:
         u = self.box.scale(s)  # (..., k)
         return np.cos(np.pi * u @ self.c.T)  # (fourier)
 # --8<-- [end:fourier]
+
+
+HAAR_MAX_LEVEL = 20
+r"""The largest Haar level: $2^{20} \approx 10^6$ features."""
+
+
+# --8<-- [start:haar]
+class Haar(FeatureMap):
+    r"""Haar wavelet basis of level $L$ on the scaled state $u \in [0, 1]$: the father
+    (scaling) function $\phi(u) = 1$ and the mother wavelets
+    $\psi_{j,k}(u) = 2^{j/2}\,\psi(2^j u - k)$ for scales $j = 0, \dots, L - 1$ and shifts
+    $k = 0, \dots, 2^j - 1$, where $\psi(t) = 1$ on $[0, \tfrac12)$, $-1$ on
+    $[\tfrac12, 1)$ and 0 elsewhere (Haar 1910; Mallat 2009, §7.2), so $d = 2^L$.
+
+    Every feature is constant on each of the $2^L$ cells $[m 2^{-L}, (m+1) 2^{-L})$ (the
+    right end $u = 1$ belongs to the last cell), and the basis is orthonormal in
+    $L^2[0, 1]$, hence under uniform weights on one point per cell.  It spans exactly the
+    functions constant on every cell: the span of state aggregation into $2^L$ equal groups.
+
+    Args:
+        level: $L$, an integer in $[0, 20]$ (`HAAR_MAX_LEVEL`).
+        low: lower end of the state interval (scalar states of any shape `(...)`).
+        high: upper end, `high > low`.
+    """
+
+    def __init__(self, level: int, low: float = 0.0, high: float = 1.0):
+        self.level = check_int_range("level", level, 0, HAAR_MAX_LEVEL)
+        self.box = BoxScaler(low, high, k=1)
+        self.j = np.repeat(np.arange(level), 2 ** np.arange(level))  # scale of each psi
+        self.k = np.arange(self.j.size) - (2**self.j - 1)  # its shift, 0 .. 2^j - 1
+        self.d = 2**level
+
+    def __call__(self, s: ArrayLike) -> np.ndarray:
+        u = np.minimum(self.box.scale(s)[..., 0], 1 - 2.0**-53)  # (...); u = 1: last cell
+        t = 2.0**self.j * u[..., None] - self.k  # 2^j u - k, shape (..., d - 1)
+        psi = ((0 <= t) & (t < 0.5)).astype(float) - ((0.5 <= t) & (t < 1)).astype(float)
+        father = np.ones(u.shape + (1,))
+        return np.concatenate([father, 2.0 ** (self.j / 2) * psi], axis=-1)  # (haar)
+# --8<-- [end:haar]
 
 
 # --8<-- [start:rbf]
@@ -236,8 +318,8 @@ class RBF(FeatureMap):
 
     def __init__(self, centers: ArrayLike, sigma: float, low: ArrayLike = 0.0,
                  high: ArrayLike = 1.0):
-        self.box = _BoxMap(low, high)
-        c = check_finite("centers", np.asarray(centers, dtype=float))
+        self.box = BoxScaler(low, high)
+        c = check_finite_floats("centers", centers)
         if c.ndim == 1 and self.box.k == 1:
             c = c[:, None]
         if c.ndim != 2 or c.shape[1] != self.box.k or c.shape[0] == 0:
@@ -252,10 +334,10 @@ class RBF(FeatureMap):
              sigma: float | None = None) -> RBF:
         """Centers on a regular grid of `n_per_dim` points per coordinate; `sigma`
         defaults to the grid spacing."""
-        check_positive_int("n_per_dim", n_per_dim)
-        k = np.atleast_1d(np.asarray(low, dtype=float)).size
+        k = BoxScaler(low, high).k
+        check_grid_size("n_per_dim", check_positive_int("n_per_dim", n_per_dim), k)
         axis = np.linspace(0.0, 1.0, n_per_dim)
-        centers = np.array(list(itertools.product(axis, repeat=k)))
+        centers = axis[np.indices((n_per_dim,) * k).reshape(k, -1).T]  # the grid, (d, k)
         sigma = sigma if sigma is not None else 1.0 / max(n_per_dim - 1, 1)
         return cls(centers, sigma, low, high)
 
@@ -278,8 +360,8 @@ class FeatureObservation(gym.ObservationWrapper):
     """
 
     def __init__(self, env: gym.Env, fmap: FeatureMap):
-        super().__init__(env)
-        self.fmap = fmap
+        super().__init__(check_type("env", env, gym.Env))
+        self.fmap = check_type("fmap", fmap, FeatureMap)
         self.observation_space = gym.spaces.Box(-np.inf, np.inf, shape=(fmap.d,),
                                                 dtype=np.float64)
 

@@ -59,11 +59,13 @@ assert idx.shape == (2, 8) and coder.n_features == 8 * 9 * 9
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 
-from fa_book.validate import check_positive_int
+from fa_book.features import check_finite_floats
+from fa_book.validate import MAX_SIZE, check_size
 
 __all__ = ["TileCoder"]
 
@@ -97,32 +99,39 @@ class TileCoder:
             if `None`, index every tile densely, without collisions.
 
     Raises:
-        ValueError: on shapes that do not match, `high <= low`, non-positive counts or
-            an unknown `offsets`.
+        ValueError: on non-finite or mismatched `low`/`high`, `high <= low`, counts
+            outside `[1, MAX_SIZE]` (or, without hashing, more than `MAX_SIZE`
+            features in all) or an unknown `offsets`.
     """
 
     def __init__(self, low: Sequence[float], high: Sequence[float],
                  n_tiles: int | Sequence[int], n_tilings: int, *,
                  offsets: str = "asymmetric", hash_size: int | None = None):
-        low = np.asarray(low, dtype=float).reshape(-1)
-        high = np.asarray(high, dtype=float).reshape(-1)
+        low = check_finite_floats("low", low).reshape(-1)
+        high = check_finite_floats("high", high).reshape(-1)
         if low.shape != high.shape or low.size == 0:
             raise ValueError(f"low and high must be non-empty with the same shape, "
                              f"got {low.shape} and {high.shape}")
-        if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high)) and np.all(high > low)):
-            raise ValueError("high must be finite and > low in every dimension")
+        if not np.all(high > low):
+            raise ValueError("high must be > low in every dimension")
         k = low.size
         tiles = np.asarray(n_tiles)
         if (tiles.ndim > 1 or (tiles.ndim == 1 and tiles.size != k)
-                or not np.issubdtype(tiles.dtype, np.integer) or np.any(tiles < 1)):
-            raise ValueError(f"n_tiles must be an integer >= 1 or {k} such integers, "
-                             f"got {n_tiles!r}")
+                or not np.issubdtype(tiles.dtype, np.integer) or np.any(tiles < 1)
+                or np.any(tiles > MAX_SIZE)):
+            raise ValueError(f"n_tiles must be an integer in [1, {MAX_SIZE}] or {k} such "
+                             f"integers, got {n_tiles!r}")
         tiles = np.broadcast_to(tiles, (k,))
-        self.n_tilings = check_positive_int("n_tilings", n_tilings)
+        self.n_tilings = check_size("n_tilings", n_tilings)
         if offsets not in ("asymmetric", "uniform"):
             raise ValueError(f"offsets must be 'asymmetric' or 'uniform', got {offsets!r}")
+        per_tiling = math.prod(int(m) + 1 for m in tiles)  # exact: Python integers
         if hash_size is not None:
-            check_positive_int("hash_size", hash_size)
+            check_size("hash_size", hash_size)
+        elif self.n_tilings * per_tiling > MAX_SIZE:
+            raise ValueError(f"n_tilings * prod(n_tiles + 1) = {self.n_tilings * per_tiling} "
+                             f"features is more than MAX_SIZE = {MAX_SIZE}: use fewer "
+                             "tiles or tilings, or hash_size")
         self.low, self.high = low, high
         self.n_tiles = tiles.astype(np.int64)
         self.offsets = offsets
@@ -133,9 +142,10 @@ class TileCoder:
         # displacement of tiling i along dimension j, in 1/n-ths of a tile, reduced mod n
         self._shift = (i * odd[None, :]) % self.n_tilings          # (n, k)
         self._dims = self.n_tiles + 1                                # tiles per dim per tiling
-        self._per_tiling = int(np.prod(self._dims))
-        # row-major strides: stride_j = prod_{l > j} (m_l + 1)
-        self._strides = np.r_[np.cumprod(self._dims[::-1])[::-1][1:], 1].astype(np.int64)
+        self._per_tiling = per_tiling
+        self._strides = None  # row-major strides, stride_j = prod_{l > j} (m_l + 1):
+        if hash_size is None:  # only without hashing, where they cannot overflow
+            self._strides = np.r_[np.cumprod(self._dims[::-1])[::-1][1:], 1].astype(np.int64)
         self._scale = self.n_tiles / (high - low)
         self._q_max = self.n_tiles * self.n_tilings
 
@@ -156,14 +166,19 @@ class TileCoder:
         Returns:
             int array of shape `(..., n, k)`, entries in $\{0, \dots, m_j\}$.
         """
-        s = np.asarray(s, dtype=float)
-        if s.shape[-1:] != (self.n_dims,):
-            raise ValueError(f"s must have shape (..., {self.n_dims}), got {s.shape}")
+        s = self.check_points(s)  # finite, shape (..., k)
         f = (np.clip(s, self.low, self.high) - self.low) * self._scale    # f_j in [0, m_j]
         q = np.floor(f * self.n_tilings).astype(np.int64)                  # in 1/n tiles
         q = np.minimum(q, self._q_max)                     # f = m_j may round above m_j
         return (q[..., None, :] + self._shift) // self.n_tilings          # (TILE)
     # --8<-- [end:tile_coords]
+
+    def check_points(self, s) -> np.ndarray:
+        """Require finite points of shape `(..., k)`; returns them as a float array."""
+        s = check_finite_floats("s", s)
+        if s.shape[-1:] != (self.n_dims,):
+            raise ValueError(f"s must have shape (..., {self.n_dims}), got {s.shape}")
+        return s
 
     def indices(self, s: np.ndarray) -> np.ndarray:
         r"""Indices of the $n$ active features of $\mathbf x(s)$, one per tiling.

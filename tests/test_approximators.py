@@ -1,6 +1,10 @@
 """Gradients of v_hat, SGD on the mean-squared value error against the projection oracle,
 and the approximator families on exact small problems."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -148,6 +152,34 @@ def test_approximators_on_exact_data():
     assert knn.n_parameters == 2 * s.size
 
 
+# --8<-- [start:knn_ties]
+@given(seeds, st.integers(1, 12))
+def test_knn_breaks_distance_ties_by_index(seed, k):
+    # many repeated states: the k nearest are the k closest, equal distances taken in the
+    # order the samples were stored; an independent oracle sorts (distance, index) pairs
+    rng = np.random.default_rng(seed)
+    s, G = rng.integers(0, 5, size=40).astype(float), rng.uniform(-1, 1, 40)
+    q = np.arange(-1.0, 6.0, 0.25)
+    got = KNN(KNNConfig(k=k)).fit(s, G).predict(q)
+    for qi, g in zip(q, got, strict=True):
+        nearest = sorted(range(40), key=lambda i: ((s[i] - qi) ** 2, i))[:k]
+        np.testing.assert_allclose(g, G[nearest].mean(), rtol=0, atol=1e-12)
+# --8<-- [end:knn_ties]
+
+
+def test_knn_gives_the_same_numbers_whatever_simd_code_numpy_dispatches():
+    # np.argpartition chose among tied distances differently with AVX-512, AVX2 or
+    # neither, so the committed k-NN table moved between machines: two runs, two kernels
+    code = ("import numpy as np; from fa_book.approximators import KNN; "
+            "rng = np.random.default_rng(0); s = rng.integers(0, 50, 3000) / 49; "
+            "G = rng.choice([-1.0, 1.0], 3000); "
+            "print(KNN().fit(s, G).predict(np.linspace(0, 1, 200)).tobytes().hex())")
+    outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, env={**os.environ, "NPY_DISABLE_CPU_FEATURES": f}
+                           ).stdout for f in ("", "X86_V3 X86_V4 AVX512_ICL")]
+    assert outs[0] and outs[0] == outs[1]
+
+
 def test_nonparametric_size_grows_with_data_parametric_does_not():
     rng = np.random.default_rng(0)
     sizes, counts = (100, 400, 1600), {"tree": [], "knn": [], "linear": []}
@@ -178,7 +210,7 @@ def test_bad_input_and_divergence():
         sgd_msve(phi, np.array([1.0, 1.0]), np.array([0.5, 0.5]), 5.0, 2000, rng)
     with pytest.raises(ValueError, match="alpha must be a finite number > 0"):
         sgd_msve(phi, np.ones(2), np.ones(2) / 2, 0.0, 10, rng)
-    with pytest.raises(ValueError, match=r"phi, v and mu must have shapes \(S, d\), \(S,\)"):
+    with pytest.raises(ValueError, match=r"v must have shape \(S,\) = \(2,\)"):
         sgd_msve(phi, np.ones(3), np.ones(2) / 2, 0.1, 10, rng)
     with pytest.raises(ValueError, match="ridge must be a finite number >= 0"):
         LinearApproximator(Polynomial(2), ridge=-1.0)
@@ -186,7 +218,7 @@ def test_bad_input_and_divergence():
         KNN().fit(np.zeros(3), np.zeros(4))
     with pytest.raises(ValueError, match="s must contain only finite"):
         RegressionTree().fit(np.array([0.0, np.inf]), np.zeros(2))
-    with pytest.raises(ValueError, match="min_samples_leaf must be an integer >= 1"):
+    with pytest.raises(ValueError, match=r"min_samples_leaf must be an integer in \[1, "):
         RegressionTree(TreeConfig(min_samples_leaf=0))
 
 

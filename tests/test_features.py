@@ -10,6 +10,7 @@ from fa_book.features import (
     RBF,
     FeatureObservation,
     Fourier,
+    Haar,
     OneHot,
     Polynomial,
     StateAggregation,
@@ -53,6 +54,17 @@ def test_aggregation_is_chapter_2s_with_labels_renumbered():
     ch2 = aggregate_by_key(np.array([[0, 1], [0, 1], [2, 2]]))
     np.testing.assert_array_equal(StateAggregation.from_discretize(ch2)(np.arange(3)),
                                   ch2(np.arange(3)))
+
+
+@given(st.integers(1, 300), st.data())
+def test_uniform_aggregation_is_consecutive_blocks_of_nearly_equal_size(n, data):
+    g = data.draw(st.integers(1, n))
+    agg = StateAggregation.uniform(n, g)
+    sizes = np.bincount(agg.groups)
+    assert agg.d == g and sizes.size == g  # no group is empty
+    assert set(sizes.tolist()) <= {n // g, -(-n // g)}  # floor or ceil of n / g
+    assert (np.diff(agg.groups) >= 0).all()  # consecutive blocks, in order
+    np.testing.assert_array_equal(agg(np.arange(n)).argmax(1), agg.groups)
 
 
 def test_uniform_aggregation_of_the_random_walk():
@@ -100,6 +112,51 @@ def test_fourier_features_are_orthogonal_on_a_midpoint_grid(order, n):
 # --8<-- [end:fourier_orthogonal]
 
 
+# --8<-- [start:haar_props]
+@given(st.integers(0, 7), seeds)
+def test_haar_basis_is_orthonormal_on_one_point_per_cell(level, seed):
+    # one point anywhere in each of the 2^L cells [m, m + 1) / 2^L, uniform weights 2^-L
+    N = 2**level
+    u = (np.arange(N) + np.random.default_rng(seed).uniform(0, 1, N)) / N
+    phi = Haar(level)(u)
+    gram = phi.T @ np.diag(np.full(N, 1 / N)) @ phi
+    np.testing.assert_allclose(gram, np.eye(N), atol=1e-12)
+
+
+@given(st.integers(0, 7), seeds)
+def test_haar_represents_piecewise_constant_functions_at_its_resolution_only(level, seed):
+    N, rng = 2**level, np.random.default_rng(seed)
+    s = -2.0 + 5.0 * (np.arange(2 * N) + 0.5) / (2 * N)  # the midpoints of 2N half-cells
+    phi = Haar(level, -2.0, 3.0)(s)
+    coarse = np.repeat(rng.uniform(-1, 1, N), 2)  # constant on each of the N cells
+    theta, *_ = np.linalg.lstsq(phi, coarse, rcond=None)
+    np.testing.assert_allclose(phi @ theta, coarse, atol=1e-12)  # represented exactly
+    # finer: +-delta_m on the two halves of cell m; the best constant per cell is its mean
+    delta = rng.uniform(0.1, 1.0, N)
+    fine = coarse + np.repeat(delta, 2) * np.tile([1.0, -1.0], N)
+    theta, *_ = np.linalg.lstsq(phi, fine, rcond=None)
+    residual = ((fine - phi @ theta) ** 2).sum()
+    np.testing.assert_allclose(residual, 2 * (delta**2).sum(), rtol=1e-10)  # > 0
+# --8<-- [end:haar_props]
+
+
+@given(st.integers(0, 6), seeds)
+def test_haar_matches_its_definition_on_the_cell_index(level, seed):
+    # psi_jk is +-2^(j/2) on cell m iff m's top j bits are k; the sign is bit j + 1
+    N = 2**level
+    u = np.random.default_rng(seed).uniform(0, 1, 50)
+    m = np.minimum((u * N).astype(int), N - 1)
+    want = [np.ones(50)]
+    for j in range(level):
+        for k in range(2**j):
+            inside = (m >> (level - j)) == k
+            sign = np.where((m >> (level - j - 1)) & 1, -1.0, 1.0)
+            want.append(np.where(inside, 2 ** (j / 2) * sign, 0.0))
+    np.testing.assert_array_equal(Haar(level)(u), np.stack(want, -1))
+    assert Haar(level).d == N
+    np.testing.assert_array_equal(Haar(level)(1.0), Haar(level)(1 - 1e-9))  # u = 1: last cell
+
+
 def test_fourier_in_two_dims_contains_each_axis_basis():
     f2, f1 = Fourier(3, [0, 0], [1, 1]), Fourier(3)
     u = np.random.default_rng(0).uniform(size=(20, 2))
@@ -143,9 +200,9 @@ def test_bad_input_names_the_argument_and_range():
         Fourier(2, [0, 0], [1, 1])(np.zeros((4, 3)))
     with pytest.raises(ValueError, match="finite"):
         RBF.grid(3)(np.array([np.nan]))
-    with pytest.raises(ValueError, match=r"integer state indices in \[0, 4\]"):
+    with pytest.raises(ValueError, match=r"s must be integer indices in \[0, 4\]"):
         OneHot(5)(np.array([0, 5]))
-    with pytest.raises(ValueError, match=r"integer state indices in \[0, 4\]"):
+    with pytest.raises(ValueError, match=r"s must be integer indices in \[0, 4\]"):
         OneHot(5)(np.array([0.5]))
     with pytest.raises(ValueError, match="order must be an integer >= 0"):
         Fourier(-1)

@@ -6,11 +6,12 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fa_book.tiles import TileCoder
 from tests.strategies import seeds
+from tests.test_features_bad_input import BAD, FIXED, INT_KINDS, assert_refused, cases_for
 
 powers_of_two = st.sampled_from([1, 2, 4, 8, 16])
 
@@ -142,3 +143,52 @@ def test_bad_input():
         TileCoder([0], [1], 4, 4, hash_size=0)
     with pytest.raises(ValueError, match="shape"):
         TileCoder([0, 0], [1, 1], 4, 4).indices(np.zeros((3, 3)))
+
+
+# ------------------------------------------------------------------ bad input, by kind
+
+TILE_CASES = [
+    *cases_for("TileCoder", "low", "nan, inf, string, none, string array",
+               lambda b: TileCoder([b, 0.0], [1.0, 1.0], 4, 4)),
+    *cases_for("TileCoder", "low", "wrong shape",
+               lambda b: TileCoder([0.0, 0.0, 0.0], [1.0, 1.0], 4, 4), names="low and high"),
+    *cases_for("TileCoder", "high", "negative, zero, negative float",
+               lambda b: TileCoder([0.0], [b], 4, 4)),
+    *cases_for("TileCoder", "n_tiles", INT_KINDS, lambda b: TileCoder([0.0], [1.0], b, 4)),
+    *cases_for("TileCoder", "n_tiles", "wrong shape",
+               lambda b: TileCoder([0.0, 0.0], [1.0, 1.0], [4, 4, 4], 4)),
+    *cases_for("TileCoder", "n_tilings", INT_KINDS, lambda b: TileCoder([0.0], [1.0], 4, b)),
+    *cases_for("TileCoder", "offsets", "string, none, negative",
+               lambda b: TileCoder([0.0], [1.0], 4, 4, offsets=b)),
+    *cases_for("TileCoder", "hash_size", INT_KINDS.replace(", none", ""),
+               lambda b: TileCoder([0.0], [1.0], 4, 4, hash_size=b)),
+    *cases_for("TileCoder", "n_tiles", "too many features",
+               lambda b: TileCoder([0.0] * 3, [1.0] * 3, 10**4, 8), names="MAX_SIZE"),
+    *cases_for("TileCoder.coords", "s", "nan, inf, string, nan array, string array",
+               lambda b: TileCoder([0.0], [1.0], 4, 4).coords(
+                   np.full((3, 1), b) if np.ndim(b) == 0 else np.asarray(b)[:, None])),
+    *cases_for("TileCoder.indices", "s", "nan, inf, string, wrong shape",
+               lambda b: TileCoder([0.0, 0.0], [1.0, 1.0], 4, 4, hash_size=64).indices(
+                   np.ones((3, 3)) if b is FIXED else np.full((3, 2), b))),
+    *cases_for("TileCoder.features", "s", "nan, inf, string, wrong shape",
+               lambda b: TileCoder([0.0, 0.0], [1.0, 1.0], 4, 4).features(
+                   np.ones(3) if b is FIXED else np.full((3, 2), b))),
+]
+
+
+@pytest.mark.parametrize("case", TILE_CASES, ids=lambda c: c.id)
+@settings(max_examples=5)
+@given(data=st.data())
+def test_bad_input_is_refused_naming_the_argument(case, data):
+    assert_refused(case, data.draw(BAD[case.kind]) if case.kind in BAD else FIXED)
+
+
+def test_huge_sizes_neither_overflow_nor_allocate():
+    # the issue: n_tiles=10**10 overflowed int64 into negative indices
+    with pytest.raises(ValueError, match="n_tiles"):
+        TileCoder([0.0], [1.0], 10**10, 8)
+    coder = TileCoder([0.0] * 4, [1.0] * 4, 10**6, 8, hash_size=1024)  # hashed: fine
+    idx = coder.indices(np.full((5, 4), 0.999))
+    assert idx.min() >= 0 and idx.max() < 1024
+    with pytest.raises(ValueError, match="s must contain only finite"):
+        TileCoder([0.0, 0.0], [1.0, 1.0], 4, 4).indices([np.nan, 0.5])

@@ -7,40 +7,24 @@ policy, weighted by its on-policy distribution $\mu$.
 
 from __future__ import annotations
 
-import functools
-import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
-import torch
 
 from fa_book._doc import config_table
-from fa_book.approximators import (
-    KNN,
-    MLP,
-    KNNConfig,
-    LinearApproximator,
-    MLPConfig,
-    RegressionTree,
-    TreeConfig,
-    sgd_step,
+from fa_book.approximators import KNNConfig, MLPConfig, TreeConfig
+from fa_book.approximators_runs import (
+    N_STATES,
+    FamiliesConfig,
+    SGDCurvesConfig,
+    family_results,
+    random_walk_truth,
+    sgd_excess_curves,
 )
-from fa_book.envs import random_walk_mdp
 from fa_book.features import RBF, Fourier, Polynomial, StateAggregation
 from fa_book.figures._style import mean_band, save, write_table
-from fa_book.oracles import on_policy_distribution, projection_weights, rmsve, v_pi
-
-N_STATES = 1000
-SEED = 0
-
-
-@functools.lru_cache(maxsize=1)
-def random_walk_truth() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""States 1..1000 (as floats), their exact values $v_\pi$ and on-policy weights $\mu$."""
-    mdp = random_walk_mdp(N_STATES, 100)
-    pi = np.full((N_STATES, 2), 0.5)  # the uniformly random policy
-    return np.arange(1.0, N_STATES + 1), v_pi(mdp, pi), on_policy_distribution(mdp, pi)
+from fa_book.oracles import projection_weights, rmsve
 
 
 def _feature_maps(d: int) -> dict[str, object]:
@@ -104,17 +88,15 @@ def figure_parametric_sgd(out_dir: Path, *, quick: bool = False) -> list[Path]:
     error over the global optimum, ||Phi (theta_t - theta*)||_mu^2.  Constant step sizes
     stall in a noise band, a decreasing (Robbins-Monro) step size keeps approaching it."""
     states, v, mu = random_walk_truth()
-    runs, steps = (4, 2000) if quick else (100, 100_000)
-    record = np.unique(np.geomspace(1, steps, 60).astype(int))
-    record_set = set(record.tolist())
-    rng = np.random.default_rng(SEED)
+    cfg = SGDCurvesConfig(n_runs=4, n_steps=2000) if quick else SGDCurvesConfig()
+    record = np.unique(np.geomspace(1, cfg.n_steps, cfg.n_record).astype(int))
+    rng = np.random.default_rng(cfg.seed)
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
     for ax, (name, fmap) in zip(axes, [("state aggregation, d = 10",
                                         StateAggregation.uniform(N_STATES, 10)),
                                        ("Fourier, d = 6", Fourier(5, 1.0, N_STATES))],
                                 strict=True):
         phi = _x(fmap, states)
-        theta_star = projection_weights(phi, v, mu)
         # alpha_0 = 1 / max ||x||^2: one update with it fits the sampled state of largest
         # ||x|| exactly (steps above 2 / max ||x||^2 overshoot it); constant steps are fractions
         # of alpha_0
@@ -122,15 +104,9 @@ def figure_parametric_sgd(out_dir: Path, *, quick: bool = False) -> list[Path]:
         schedules = {f"α = {a0 * 0.1:.3g}": lambda t, a=a0 * 0.1: a,
                      f"α = {a0 * 0.01:.3g}": lambda t, a=a0 * 0.01: a,
                      f"α_t = {a0:.3g} / (1 + t/1000)": lambda t, a=a0: a / (1 + t / 1000)}
-        S = rng.choice(N_STATES, size=(steps, runs), p=mu)
-        for label, alpha in schedules.items():
-            theta = np.zeros((runs, phi.shape[1]))
-            curve = []
-            for t in range(steps):
-                theta = sgd_step(theta, phi[S[t]], v[S[t]], alpha(t))  # exact targets
-                if t + 1 in record_set:  # excess error VE(theta) - VE(theta*), Pythagoras
-                    curve.append(((phi @ (theta - theta_star).T) ** 2).T @ mu)
-            mean, lo, hi = mean_band(np.array(curve), axis=1)
+        S = rng.choice(N_STATES, size=(cfg.n_steps, cfg.n_runs), p=mu)
+        for label, curve in sgd_excess_curves(phi, schedules, S, record).items():
+            mean, lo, hi = mean_band(curve, axis=1)
             ax.plot(record, mean, label=label)
             ax.fill_between(record, lo, hi, alpha=0.3)
         ax.set_xscale("log")
@@ -143,58 +119,19 @@ def figure_parametric_sgd(out_dir: Path, *, quick: bool = False) -> list[Path]:
     return [save(fig, out_dir, "parametric_sgd")]
 
 
-def _families(n: int, seed: int, quick: bool) -> dict[str, object]:
-    mlp = MLPConfig(steps=100) if quick else MLPConfig()
-    return {
-        "linear (1, u)": LinearApproximator(Polynomial(1)),
-        "Fourier, order 8": LinearApproximator(Fourier(8)),
-        "neural net (2x64 tanh)": MLP(1, mlp, torch.Generator().manual_seed(seed)),
-        "k-NN (k = ceil(sqrt n))": KNN(KNNConfig()),
-        "regression tree": RegressionTree(TreeConfig()),
-    }
-
-
-def _family_results(quick: bool):
-    """Fit every family to n sampled (state, return) pairs, several seeds."""
-    states, v, mu = random_walk_truth()
-    u_all = (states - 1) / (N_STATES - 1)
-    sizes = [100, 300] if quick else [100, 300, 1000, 3000, 10000]
-    seeds = [0] if quick else [0, 1, 2, 3, 4]
-    res: dict[str, dict[str, np.ndarray]] = {}
-    curves = {}
-    for i_n, n in enumerate(sizes):
-        for i_s, seed in enumerate(seeds):
-            rng = np.random.default_rng([SEED, n, seed])
-            S = rng.choice(N_STATES, size=n, p=mu)
-            # the Monte Carlo return from S is +1 w.p. (1 + v(S)) / 2, else -1: exact
-            G = np.where(rng.uniform(size=n) < (1 + v[S]) / 2, 1.0, -1.0)
-            for name, model in _families(n, seed, quick).items():
-                t0 = time.process_time()
-                model.fit(u_all[S], G)
-                v_hat = model.predict(u_all)
-                cpu = time.process_time() - t0
-                r = res.setdefault(name, {k: np.zeros((len(sizes), len(seeds)))
-                                          for k in ("rmsve", "params", "cpu")})
-                r["rmsve"][i_n, i_s] = rmsve(v_hat, v, mu)
-                r["params"][i_n, i_s] = model.n_parameters
-                r["cpu"][i_n, i_s] = cpu
-                if n == 1000 or (quick and i_n == len(sizes) - 1):
-                    if i_s == 0:
-                        curves[name] = v_hat
-    return sizes, seeds, res, curves
-
-
 def figure_parametric_families(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """The notes' approximator families fitted to the same sampled returns: error,
     stored numbers and fit time against the number of samples."""
     states, v, mu = random_walk_truth()
-    sizes, seeds, res, curves = _family_results(quick)
+    cfg = FamiliesConfig.quick() if quick else FamiliesConfig()
+    sizes, seeds = cfg.sizes, cfg.data_seeds
+    res, curves = family_results(cfg)
     fig, axes = plt.subplots(2, 2, figsize=(10, 6.5))
     axes = axes.ravel()
     axes[0].plot(states, v, "k--", lw=1.5, label="true $v_\\pi$")
     for name, v_hat in curves.items():
         axes[0].plot(states, v_hat, lw=1, label=name)
-    axes[0].set_title(f"fits from n = {1000 if not quick else sizes[-1]} returns (seed 0)")
+    axes[0].set_title(f"fits from n = {1000 if 1000 in sizes else sizes[-1]} returns (seed 0)")
     axes[0].set_xlabel("state")
     for ax, key, label in ((axes[1], "rmsve", "RMSVE (μ-weighted)"),
                            (axes[2], "params", "stored numbers after fitting"),
