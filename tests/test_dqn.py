@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import json
 import math
 
@@ -22,19 +23,18 @@ from fa_book.dqn import (
     NumpyQ,
     QNetwork,
     ReplayBuffer,
-    atari_env,
     dqn_loss,
     dqn_target,
     epsilon_schedule,
     evaluate,
     gradient_step,
-    load_checkpoint,
-    main,
-    save_checkpoint,
-    steps_to_stay,
+    run_streams,
     sync_target,
     train,
 )
+from fa_book.dqn_cli import atari_env, main
+from fa_book.dqn_io import load_checkpoint, save_checkpoint, steps_to_stay
+from fa_book.validate import DivergenceError
 
 
 def _net(seed: int, hidden=(16, 16), obs_dim=4, n_actions=3) -> QNetwork:
@@ -471,3 +471,78 @@ def test_new_options_reach_the_command_line_and_the_config_table(tmp_path):
     assert f"| `n_step` | `{DQNConfig().n_step}` |" in table
     assert "| `max_grad_norm` | `None` |" in table
     assert "gamma^n" in table and "norm" in table
+
+
+TINY = DQNConfig(total_steps=600, learning_starts=200, eval_every=300, eval_episodes=2,
+                 hidden=(16,), batch_size=32, buffer_size=1_000, seed=7)
+
+
+# --8<-- [start:streams]
+def test_env_seed_and_policy_generator_are_different_streams(monkeypatch):
+    """train resets the environment with a seed drawn from [seed, 2], never with `seed`
+    itself, and acts and samples with default_rng([seed, 1]): the bits differ."""
+    rng, env_seed, _, eval_rng = run_streams(TINY.seed)
+    assert env_seed != TINY.seed
+    first = rng.random(1000)
+    assert not np.array_equal(first, np.random.default_rng(env_seed).random(1000))
+    assert not np.array_equal(first, np.random.default_rng(TINY.seed).random(1000))
+    assert not np.array_equal(first, eval_rng.random(1000))
+    assert np.array_equal(np.random.default_rng([5, 0]).random(9),  # why k starts at 1
+                          np.random.default_rng(5).random(9))
+    resets = []
+    reset = gym.wrappers.TimeLimit.reset
+
+    def spy(self, *, seed=None, options=None):
+        resets.append(seed)
+        return reset(self, seed=seed, options=options)
+    monkeypatch.setattr(gym.wrappers.TimeLimit, "reset", spy)
+    train(TINY)
+    assert resets[0] == env_seed and all(s is None for s in resets[1:])
+# --8<-- [end:streams]
+
+
+def test_same_seed_same_weights_and_another_seed_other_weights():
+    a, b, c = train(TINY), train(TINY), train(dataclasses.replace(TINY, seed=8))
+    for p, q in zip(a.q_net.parameters(), b.q_net.parameters(), strict=True):
+        assert torch.equal(p, q)
+    assert [r["eval_mean"] for r in a.history] == [r["eval_mean"] for r in b.history]
+    assert not all(torch.equal(p, q) for p, q in zip(a.q_net.parameters(),
+                                                     c.q_net.parameters(), strict=True))
+    assert a.steps == TINY.total_steps and not a.interrupted
+
+
+def test_a_diverging_run_raises_divergence_error_not_nan():
+    """Step size 1e8: the loss (and the Q-values) run past the book's one bound."""
+    with pytest.raises(DivergenceError, match="DQN"):
+        train(dataclasses.replace(TINY, learning_rate=1e8, loss="mse"))
+
+
+def test_ctrl_c_returns_what_was_learned_marked_interrupted(monkeypatch):
+    import fa_book.dqn as dqn
+
+    calls = []
+    real = dqn.evaluate
+
+    def interrupt_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+    monkeypatch.setattr(dqn, "evaluate", interrupt_second)
+    result = train(TINY)
+    assert result.interrupted and result.steps == 2 * TINY.eval_every
+    assert [r["step"] for r in result.history] == [TINY.eval_every]
+
+
+@given(seed=st.integers(0, 2**16), batch=st.integers(1, 9),
+       hidden=st.lists(st.integers(1, 12), min_size=1, max_size=3))
+def test_numpy_q_equals_the_torch_forward_pass(seed, batch, hidden):
+    """NumpyQ (nets.linear_layers + nets.numpy_forward) is the torch network, row by row."""
+    q_net = QNetwork(5, 3, tuple(hidden), torch.Generator().manual_seed(seed))
+    s = np.random.default_rng(seed).standard_normal((batch, 5)).astype(np.float32)
+    with torch.no_grad():
+        expected = q_net(torch.from_numpy(s)).numpy()
+    q_np = NumpyQ(q_net)
+    got = np.stack([q_np(row) for row in s])
+    assert np.allclose(got, expected, rtol=1e-5, atol=1e-6)
+    assert np.array_equal(q_np(s), expected)  # a batch goes through torch itself
