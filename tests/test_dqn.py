@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import csv
 import dataclasses
-import json
 import math
 
 import gymnasium as gym
@@ -32,8 +30,6 @@ from fa_book.dqn import (
     sync_target,
     train,
 )
-from fa_book.dqn_cli import atari_env, main
-from fa_book.dqn_io import load_checkpoint, save_checkpoint, steps_to_stay
 from fa_book.validate import DivergenceError
 
 
@@ -266,59 +262,6 @@ def test_nature_network_learns_on_frames_with_the_dqn_loss():
     assert losses[-1] < 0.5 * losses[0]
 
 
-def test_atari_runs_when_the_extra_is_installed_and_says_how_to_get_it_otherwise():
-    try:
-        import ale_py  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError, match=r"fa_book\[atari\]"):
-            atari_env("ALE/Pong-v5")
-        return
-    env = atari_env("ALE/Pong-v5", seed=0)
-    net = NatureQNetwork(int(env.action_space.n), torch.Generator().manual_seed(0))
-    s, _ = env.reset(seed=0)
-    assert s.shape == (4, 84, 84)
-    for _ in range(5):
-        a = int(net(torch.from_numpy(np.asarray(s))[None]).argmax())
-        s, *_ = env.step(a)
-    env.close()
-
-
-# --8<-- [start:checkpoint]
-def test_checkpoint_round_trip_and_wrong_architecture(tmp_path):
-    config = DQNConfig(hidden=(16, 16))
-    net = QNetwork(4, 2, config.hidden, torch.Generator().manual_seed(3))
-    path = save_checkpoint(tmp_path / "q.pt", net, config)
-    loaded, loaded_config = load_checkpoint(path, expected_arch=net.arch)
-    s = torch.randn(10, 4, generator=torch.Generator().manual_seed(0))
-    assert torch.equal(loaded(s), net(s)) and loaded_config == config
-    other = QNetwork(4, 2, (32,))
-    with pytest.raises(ValueError, match="architecture"):
-        load_checkpoint(path, expected_arch=other.arch)
-    with pytest.raises(ValueError, match="architecture"):
-        load_checkpoint(save_checkpoint(tmp_path / "n.pt", NatureQNetwork(4)),
-                        expected_arch=net.arch)
-# --8<-- [end:checkpoint]
-
-
-def test_checkpoint_with_weights_that_do_not_fit_gets_a_clear_error(tmp_path):
-    path = save_checkpoint(tmp_path / "q.pt", QNetwork(4, 2, (8,)))
-    blob = torch.load(path, weights_only=True)
-    blob["arch"]["hidden"] = [9]  # the stored weights are for 8 units
-    torch.save(blob, path)
-    with pytest.raises(ValueError, match="do not fit"):
-        load_checkpoint(path)
-    torch.save({"something": torch.zeros(1)}, path)
-    with pytest.raises(ValueError, match="not an fa_book DQN checkpoint"):
-        load_checkpoint(path)
-
-
-def test_steps_to_stay():
-    h = [{"step": s, "eval_mean": m} for s, m in
-         [(1, 100), (2, 480), (3, 300), (4, 500), (5, 476)]]
-    assert steps_to_stay(h, 475) == 4
-    assert steps_to_stay(h[:3], 475) is None
-
-
 def _random_policy_returns(n: int, seed: int) -> np.ndarray:
     env, rng = gym.make("CartPole-v1"), np.random.default_rng(seed)
     out = []
@@ -346,24 +289,6 @@ def test_short_training_run_beats_a_random_policy_by_far():
     random_mean = _random_policy_returns(20, seed=123).mean()
     assert trained.mean() >= 4 * random_mean
 # --8<-- [end:beats_random]
-
-
-def test_same_seed_same_numbers_and_logs(tmp_path):
-    argv = ["--total-steps", "1200", "--learning-starts", "300", "--eval-every", "600",
-            "--eval-episodes", "3", "--hidden", "32", "32", "--seed", "5", "--no-progress"]
-    main([*argv, "--out", str(tmp_path / "a")])
-    main([*argv, "--out", str(tmp_path / "b")])
-    rows = [list(csv.DictReader((tmp_path / d / "progress.csv").open())) for d in "ab"]
-    assert len(rows[0]) == 2
-    keys = ["step", "eval_mean", "eval_std", "epsilon", "loss", "episodes", "updates"]
-    assert [[r[k] for k in keys] for r in rows[0]] == [[r[k] for k in keys] for r in rows[1]]
-    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
-    assert summary["config"]["hidden"] == [32, 32] and summary["config"]["seed"] == 5
-    a, _ = load_checkpoint(tmp_path / "a" / "model.pt")
-    b, config = load_checkpoint(tmp_path / "b" / "model.pt")
-    assert config.total_steps == 1200
-    for p, q in zip(a.parameters(), b.parameters(), strict=True):
-        assert torch.equal(p, q)
 
 
 # --8<-- [start:nstep_by_hand]
@@ -457,20 +382,6 @@ def test_gradient_clipping_rescales_the_gradient_to_the_maximum_norm():
             assert torch.allclose(a, scale * b, rtol=1e-4, atol=1e-7)
 
 
-def test_new_options_reach_the_command_line_and_the_config_table(tmp_path):
-    from fa_book._doc import config_table
-
-    main(["--total-steps", "600", "--learning-starts", "200", "--eval-every", "600",
-          "--eval-episodes", "2", "--hidden", "16", "--n-step", "3",
-          "--max-grad-norm", "2.5", "--no-progress", "--out", str(tmp_path)])
-    summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["config"]["n_step"] == 3 and summary["config"]["max_grad_norm"] == 2.5
-    _, config = load_checkpoint(tmp_path / "model.pt")
-    assert config.n_step == 3 and config.max_grad_norm == 2.5
-    table = config_table(DQNConfig)
-    assert f"| `n_step` | `{DQNConfig().n_step}` |" in table
-    assert "| `max_grad_norm` | `None` |" in table
-    assert "gamma^n" in table and "norm" in table
 
 
 TINY = DQNConfig(total_steps=600, learning_starts=200, eval_every=300, eval_episodes=2,

@@ -9,12 +9,13 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pytest
 import torch
 
 import fa_book.dqn as dqn
-from fa_book.dqn import DQNConfig
-from fa_book.dqn_cli import config_from_args, config_parser, main, parse_args
+from fa_book.dqn import DQNConfig, NatureQNetwork
+from fa_book.dqn_cli import atari_env, config_from_args, config_parser, main, parse_args
 from fa_book.dqn_io import RUN_FILES, RunLog, check_out_dir, load_checkpoint
 
 
@@ -188,3 +189,54 @@ def test_python_m_fa_book_dqn_is_the_command_line():
     done = subprocess.run([sys.executable, "-m", "fa_book.dqn", "--help"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "--total-steps" in done.stdout
+
+
+def test_atari_runs_when_the_extra_is_installed_and_says_how_to_get_it_otherwise():
+    try:
+        import ale_py  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match=r"fa_book\[atari\]"):
+            atari_env("ALE/Pong-v5")
+        return
+    env = atari_env("ALE/Pong-v5", seed=0)
+    net = NatureQNetwork(int(env.action_space.n), torch.Generator().manual_seed(0))
+    s, _ = env.reset(seed=0)
+    assert s.shape == (4, 84, 84)
+    for _ in range(5):
+        a = int(net(torch.from_numpy(np.asarray(s))[None]).argmax())
+        s, *_ = env.step(a)
+    env.close()
+
+
+def test_same_seed_same_numbers_and_logs(tmp_path):
+    argv = ["--total-steps", "1200", "--learning-starts", "300", "--eval-every", "600",
+            "--eval-episodes", "3", "--hidden", "32", "32", "--seed", "5", "--no-progress"]
+    main([*argv, "--out", str(tmp_path / "a")])
+    main([*argv, "--out", str(tmp_path / "b")])
+    rows = [list(csv.DictReader((tmp_path / d / "progress.csv").open())) for d in "ab"]
+    assert len(rows[0]) == 2
+    keys = ["step", "eval_mean", "eval_std", "epsilon", "loss", "episodes", "updates"]
+    assert [[r[k] for k in keys] for r in rows[0]] == [[r[k] for k in keys] for r in rows[1]]
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["config"]["hidden"] == [32, 32] and summary["config"]["seed"] == 5
+    a, _ = load_checkpoint(tmp_path / "a" / "model.pt")
+    b, config = load_checkpoint(tmp_path / "b" / "model.pt")
+    assert config.total_steps == 1200
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
+        assert torch.equal(p, q)
+
+
+def test_new_options_reach_the_command_line_and_the_config_table(tmp_path):
+    from fa_book._doc import config_table
+
+    main(["--total-steps", "600", "--learning-starts", "200", "--eval-every", "600",
+          "--eval-episodes", "2", "--hidden", "16", "--n-step", "3",
+          "--max-grad-norm", "2.5", "--no-progress", "--out", str(tmp_path)])
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["config"]["n_step"] == 3 and summary["config"]["max_grad_norm"] == 2.5
+    _, config = load_checkpoint(tmp_path / "model.pt")
+    assert config.n_step == 3 and config.max_grad_norm == 2.5
+    table = config_table(DQNConfig)
+    assert f"| `n_step` | `{DQNConfig().n_step}` |" in table
+    assert "| `max_grad_norm` | `None` |" in table
+    assert "gamma^n" in table and "norm" in table

@@ -199,3 +199,32 @@ def test_steps_to_stay():
         steps_to_stay([{"step": 1}])
     with pytest.raises(ValueError, match="threshold"):
         steps_to_stay(h, math.nan)
+
+
+# --8<-- [start:checkpoint]
+def test_checkpoint_round_trip_and_wrong_architecture(tmp_path):
+    config = DQNConfig(hidden=(16, 16))
+    net = QNetwork(4, 2, config.hidden, torch.Generator().manual_seed(3))
+    path = save_checkpoint(tmp_path / "q.pt", net, config)
+    loaded, loaded_config = load_checkpoint(path, expected_arch=net.arch)
+    s = torch.randn(10, 4, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(loaded(s), net(s)) and loaded_config == config
+    other = QNetwork(4, 2, (32,))
+    with pytest.raises(ValueError, match="architecture"):
+        load_checkpoint(path, expected_arch=other.arch)
+    with pytest.raises(ValueError, match="architecture"):
+        load_checkpoint(save_checkpoint(tmp_path / "n.pt", NatureQNetwork(4)),
+                        expected_arch=net.arch)
+# --8<-- [end:checkpoint]
+
+
+def test_checkpoint_with_weights_that_do_not_fit_gets_a_clear_error(tmp_path):
+    path = save_checkpoint(tmp_path / "q.pt", QNetwork(4, 2, (8,)))
+    blob = torch.load(path, weights_only=True)
+    blob["arch"]["hidden"] = [9]  # the stored weights are for 8 units
+    torch.save(blob, path)
+    with pytest.raises(ValueError, match="do not fit"):
+        load_checkpoint(path)
+    torch.save({"something": torch.zeros(1)}, path)
+    with pytest.raises(ValueError, match="not an fa_book DQN checkpoint"):
+        load_checkpoint(path)
