@@ -303,9 +303,11 @@ class ReplayBuffer:
 
     def __init__(self, capacity: int, obs_shape: tuple[int, ...],
                  obs_dtype: np.dtype | type = np.float32):
+        self.capacity = check_size("capacity", capacity)
+        if not isinstance(obs_shape, (tuple, list)):
+            raise ValueError(f"obs_shape must be a tuple of sizes, got {obs_shape!r}")
         self.obs_shape = tuple(check_size("obs_shape entry", d, 100_000) for d in obs_shape)
         check_size("capacity * prod(obs_shape)", capacity * math.prod(self.obs_shape))
-        self.capacity = check_size("capacity", capacity)
         self.s = np.zeros((capacity, *obs_shape), dtype=obs_dtype)
         self.s_next = np.zeros((capacity, *obs_shape), dtype=obs_dtype)
         self.a = np.zeros(capacity, dtype=np.int64)
