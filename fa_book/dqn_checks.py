@@ -75,10 +75,12 @@ def check_batch(batch, n_actions: int | None = None):
                          + ", ".join(f"{f} {tuple(getattr(batch, f).shape)}" for f in fields))
     if batch.a.dtype != torch.int64:
         raise ValueError(f"batch.a must be int64 actions, got {batch.a.dtype}")
-    if n_actions is not None and (batch.a.min() < 0 or batch.a.max() >= n_actions):
-        raise ValueError(f"batch.a must be actions in [0, {n_actions - 1}], got values from "
-                         f"{int(batch.a.min())} to {int(batch.a.max())}")
-    if not torch.isfinite(batch.r).all():
+    if n_actions is not None:
+        low, high = (int(x) for x in torch.aminmax(batch.a))
+        if low < 0 or high >= n_actions:
+            raise ValueError(f"batch.a must be actions in [0, {n_actions - 1}], got values "
+                             f"from {low} to {high}")
+    if not bool(torch.isfinite(batch.r).all()):
         raise ValueError("batch.r must contain only finite rewards (found NaN or inf)")
     return batch
 
