@@ -162,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DivergenceError as err:
         print(f"fa-book-dqn: {err}; the log so far is in {log.csv_path}", file=sys.stderr)
         return 1
+    except ValueError as err:  # the env cannot be learned by DQN: refused before any step
+        parser.error(str(err))
     finally:
         log.close()
     paths = [log.csv_path, log.write_summary(result), save_checkpoint(

@@ -100,6 +100,7 @@ TINY = ["--total-steps", "600", "--learning-starts", "200", "--eval-every", "300
     (["--env-id", "CartPol-v1"], "env_id must be a registered gymnasium environment id"),
     (["--hidden", "0"], "hidden must be a non-empty tuple"),
     (["--totl-steps", "5"], "did you mean --total-steps"),
+    (["--env-id", "Pendulum-v1"], "discrete actions"),
 ])
 def test_bad_options_end_with_a_clear_error_before_training(capsys, tmp_path, argv, message):
     with pytest.raises(SystemExit) as exit_info:
@@ -173,6 +174,12 @@ def test_ctrl_c_saves_the_checkpoint_and_the_log_marked_interrupted(tmp_path, mo
     assert config.total_steps == 900
     blob = torch.load(out / "model.pt", weights_only=True)
     assert blob["meta"] == {"interrupted": True, "steps": 600}
+
+
+def test_a_diverging_run_keeps_its_log_and_exits_1(tmp_path, capsys):
+    assert main([*TINY, "--learning-rate", "1e8", "--loss", "mse", "--out",
+                 str(tmp_path)]) == 1
+    assert "diverged" in capsys.readouterr().err
 
 
 def test_a_finished_run_says_so(tmp_path):
