@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from fa_book.dqn import DQNConfig, evaluate, steps_to_stay, train
+from fa_book.dqn import DQNConfig, evaluate, train
+from fa_book.dqn_io import steps_to_stay
 
 ROOT = Path(__file__).resolve().parents[1]
 SB3_REFERENCE_WALL = 190.0

@@ -22,27 +22,23 @@ $\theta$ refreshed every $C$ updates. The pieces:
 | $\theta^- \leftarrow \theta$ (or Polyak) | [`sync_target`][fa_book.dqn.sync_target] |
 | $\varepsilon$ schedule | [`epsilon_schedule`][fa_book.dqn.epsilon_schedule] |
 | greedy evaluation | [`evaluate`][fa_book.dqn.evaluate] |
-| the loop | [`train`][fa_book.dqn.train], CLI [`main`][fa_book.dqn.main] (`fa-book-dqn`) |
+| the loop | [`train`][fa_book.dqn.train] |
+| its random streams | [`run_streams`][fa_book.dqn.run_streams] |
 
-Acting does not go through torch: [`NumpyQ`][fa_book.dqn.NumpyQ] reads the MLP's weights
-as numpy arrays that *share memory* with the torch parameters, so every optimizer step is
-seen at once and a single-observation forward pass costs microseconds instead of the tens
-of microseconds of a torch call. (Evaluation batches its 20 episodes through torch.)
+The command line `fa-book-dqn` ([`fa_book.dqn_cli`][fa_book.dqn_cli], with the Atari
+wiring) and the checkpoints and logs ([`fa_book.dqn_io`][fa_book.dqn_io]) live in their
+own modules; this one is the algorithm, in the order of the page.
+Acting goes through [`NumpyQ`][fa_book.dqn.NumpyQ], a numpy view of the MLP's weights.
 """
 
 from __future__ import annotations
 
-import argparse
 import copy
-import csv
-import dataclasses
-import json
 import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Literal, NamedTuple
 
 import gymnasium as gym
 import numpy as np
@@ -50,40 +46,35 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from fa_book.dqn_checks import (
+    check_batch,
+    check_env_id,
+    check_hidden,
+    check_same_shapes,
+    check_states,
+    check_transition,
+    make_vector_env,
+)
+from fa_book.nets import linear_layers, numpy_forward, torch_default_init
 from fa_book.validate import (
-    DivergenceError,
+    check_choice,
     check_discount,
+    check_diverged,
     check_in_range,
+    check_index,
+    check_nonneg_int,
     check_positive,
-    check_positive_int,
     check_probability,
+    check_size,
 )
 
-__all__ = [
-    "Batch",
-    "DQNConfig",
-    "NStepAccumulator",
-    "NatureQNetwork",
-    "NumpyQ",
-    "QNetwork",
-    "ReplayBuffer",
-    "TrainResult",
-    "atari_env",
-    "build_q_network",
-    "dqn_loss",
-    "dqn_target",
-    "epsilon_schedule",
-    "evaluate",
-    "gradient_step",
-    "load_checkpoint",
-    "main",
-    "save_checkpoint",
-    "steps_to_stay",
-    "sync_target",
-    "torch_default_init",
-    "train",
-    "write_logs",
-]
+__all__ = ["MAX_EVAL_EPISODES", "Batch", "DQNConfig", "NStepAccumulator", "NatureQNetwork",
+           "NumpyQ", "QNetwork", "ReplayBuffer", "TrainResult", "dqn_loss", "dqn_target",
+           "epsilon_schedule", "evaluate", "greedy_actions", "gradient_step", "run_streams",
+           "sync_target", "train"]
+
+MAX_EVAL_EPISODES = 10_000
+"""The most episodes [`evaluate`][fa_book.dqn.evaluate] runs side by side (one env each)."""
 
 
 # --8<-- [start:config]
@@ -121,7 +112,7 @@ class DQNConfig:
     """epsilon after the schedule ends."""
     eps_duration: int = 8_000
     """Environment steps over which epsilon falls linearly from eps_start to eps_end."""
-    loss: str = "huber"
+    loss: Literal["mse", "huber"] = "huber"
     """'mse' (the formula on the page) or 'huber' (the paper's error clipping to [-1, 1])."""
     lr_final_fraction: float = 0.0
     """Step size at the end of training as a fraction of learning_rate (linear decay)."""
@@ -136,7 +127,7 @@ class DQNConfig:
     eval_episodes: int = 20
     """Episodes per greedy evaluation (run side by side in a vector env)."""
     seed: int = 0
-    """Seeds the network, the replay sampling, exploration and the environments."""
+    """Seed of the run: each random stream gets its own [seed, k] (see run_streams)."""
     n_step: int = 5
     """n-step return target: n rewards, then gamma^n max_a' Q(s_{t+n}, a'; theta^-)."""
     max_grad_norm: float | None = None
@@ -144,45 +135,33 @@ class DQNConfig:
 # --8<-- [end:config]
 
     def __post_init__(self) -> None:
+        check_env_id("env_id", self.env_id)
         for name in ("total_steps", "buffer_size", "batch_size", "train_freq",
-                     "gradient_steps", "target_update", "eps_duration", "eval_every",
-                     "eval_episodes", "n_step"):
-            check_positive_int(name, getattr(self, name))
-        if self.max_grad_norm is not None:
-            check_positive("max_grad_norm", self.max_grad_norm)
-        if self.learning_starts < 0 or not isinstance(self.learning_starts, int):
-            raise ValueError(f"learning_starts must be an integer >= 0, "
-                             f"got {self.learning_starts!r}")
-        if not self.hidden or any(isinstance(h, bool) or not isinstance(h, int) or h < 1
-                                  for h in self.hidden):
-            raise ValueError(f"hidden must be a non-empty tuple of integers >= 1, "
-                             f"got {self.hidden!r}")
+                     "gradient_steps", "target_update", "eps_duration", "eval_every"):
+            check_size(name, getattr(self, name))
+        check_size("eval_episodes", self.eval_episodes, MAX_EVAL_EPISODES)
+        check_size("n_step", self.n_step, 10_000)
+        check_nonneg_int("learning_starts", self.learning_starts)
+        check_nonneg_int("seed", self.seed)
+        check_hidden("hidden", self.hidden)
         check_positive("learning_rate", self.learning_rate)
         check_discount("gamma", self.gamma)
         check_in_range("tau", self.tau, 1e-12, 1.0)
         check_probability("eps_start", self.eps_start)
         check_probability("eps_end", self.eps_end)
         check_in_range("lr_final_fraction", self.lr_final_fraction, 0.0, 1.0)
-        if self.loss not in ("mse", "huber"):
-            raise ValueError(f"loss must be 'mse' or 'huber', got {self.loss!r}")
+        check_choice("loss", self.loss, ("mse", "huber"))
+        for name in ("double", "replay", "target_network"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        if self.max_grad_norm is not None:
+            check_positive("max_grad_norm", self.max_grad_norm)
         if self.buffer_size < self.batch_size:
             raise ValueError(f"buffer_size must be >= batch_size={self.batch_size}, "
                              f"got {self.buffer_size}")
 
 
-# ---------------------------------------------------------------------------------------
-# Networks
-# ---------------------------------------------------------------------------------------
-
-def torch_default_init(module: nn.Module, generator: torch.Generator) -> None:
-    """PyTorch's default init for Linear/Conv2d, drawn from `generator` (no global RNG)."""
-    for m in module.modules():
-        if isinstance(m, (nn.Linear, nn.Conv2d)):
-            nn.init.kaiming_uniform_(m.weight, a=math.sqrt(5), generator=generator)
-            fan_in = m.weight[0].numel()
-            bound = 1.0 / math.sqrt(fan_in)
-            nn.init.uniform_(m.bias, -bound, bound, generator=generator)
-
+# --- Networks ------------------------------------------------------------------------
 
 # --8<-- [start:qnetwork]
 class QNetwork(nn.Module):
@@ -201,23 +180,22 @@ class QNetwork(nn.Module):
     def __init__(self, obs_dim: int, n_actions: int, hidden: Sequence[int] = (128, 128),
                  generator: torch.Generator | None = None):
         super().__init__()
-        check_positive_int("obs_dim", obs_dim)
-        check_positive_int("n_actions", n_actions)
-        sizes = [obs_dim, *hidden, n_actions]
+        sizes = [check_size("obs_dim", obs_dim, 100_000), *check_hidden("hidden", hidden),
+                 check_size("n_actions", n_actions, 100_000)]
         layers: list[nn.Module] = []
         for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
             layers.append(nn.Linear(d_in, d_out))
             if i < len(sizes) - 2:
                 layers.append(nn.ReLU())
         self.net = nn.Sequential(*layers)
-        self.arch = {"kind": "mlp", "obs_dim": obs_dim, "n_actions": n_actions,
-                     "hidden": list(hidden)}
+        self.arch = {"kind": "mlp", "obs_dim": sizes[0], "n_actions": sizes[-1],
+                     "hidden": sizes[1:-1]}
         if generator is not None:
             torch_default_init(self, generator)
 
     def forward(self, s: torch.Tensor) -> torch.Tensor:
         r"""$Q(s, a; \theta)$ for every action: `s` shape `(B, obs_dim)` -> `(B, n_actions)`."""
-        return self.net(s)
+        return self.net(check_states("s", s, (self.arch["obs_dim"],)).float())
 # --8<-- [end:qnetwork]
 
 
@@ -238,7 +216,7 @@ class NatureQNetwork(nn.Module):
 
     def __init__(self, n_actions: int, generator: torch.Generator | None = None):
         super().__init__()
-        check_positive_int("n_actions", n_actions)
+        check_size("n_actions", n_actions, 100_000)
         self.net = nn.Sequential(
             nn.Conv2d(4, 32, kernel_size=8, stride=4), nn.ReLU(),
             nn.Conv2d(32, 64, kernel_size=4, stride=2), nn.ReLU(),
@@ -247,44 +225,31 @@ class NatureQNetwork(nn.Module):
             nn.Linear(64 * 7 * 7, 512), nn.ReLU(),
             nn.Linear(512, n_actions),
         )
-        self.arch = {"kind": "nature", "obs_shape": [4, 84, 84], "n_actions": n_actions}
+        self.arch = {"kind": "nature", "obs_shape": [4, 84, 84], "n_actions": int(n_actions)}
         if generator is not None:
             torch_default_init(self, generator)
 
     def forward(self, s: torch.Tensor) -> torch.Tensor:
         """Frames `s`, shape `(B, 4, 84, 84)`, uint8 in [0, 255] or float -> `(B, n_actions)`."""
-        if s.ndim != 4 or tuple(s.shape[1:]) != (4, 84, 84):
-            raise ValueError(f"s must have shape (B, 4, 84, 84), got {tuple(s.shape)}")
-        return self.net(s.float() / 255.0)
+        return self.net(check_states("s", s, (4, 84, 84)).float() / 255.0)
 # --8<-- [end:nature]
-
-
-def build_q_network(arch: dict[str, Any], generator: torch.Generator | None = None
-                    ) -> nn.Module:
-    """Rebuild a network from its `arch` description (as stored in a checkpoint)."""
-    if arch.get("kind") == "mlp":
-        return QNetwork(int(arch["obs_dim"]), int(arch["n_actions"]),
-                        tuple(int(h) for h in arch["hidden"]), generator)
-    if arch.get("kind") == "nature":
-        return NatureQNetwork(int(arch["n_actions"]), generator)
-    raise ValueError(f"arch['kind'] must be 'mlp' or 'nature', got {arch.get('kind')!r}")
 
 
 # --8<-- [start:numpy_q]
 class NumpyQ:
     r"""A numpy view of a [`QNetwork`][fa_book.dqn.QNetwork] for acting and evaluation.
 
-    The arrays share memory with the torch parameters (`Tensor.numpy()` on a CPU tensor
-    is a view), so in-place optimizer steps are visible immediately: this is the same
-    $Q(\cdot\,; \theta)$, evaluated without autograd or dispatcher overhead.
+    The arrays share memory with the torch parameters
+    ([`linear_layers`][fa_book.nets.linear_layers] returns views), so in-place optimizer
+    steps are visible immediately: this is the same $Q(\cdot\,; \theta)$, evaluated by
+    [`numpy_forward`][fa_book.nets.numpy_forward] without autograd or dispatcher overhead.
     """
 
     def __init__(self, q_net: QNetwork):
         if not isinstance(q_net, QNetwork):
             raise ValueError(f"q_net must be a QNetwork (an MLP), got {type(q_net).__name__}")
-        self.q_net = q_net
-        linears = [m for m in q_net.net if isinstance(m, nn.Linear)]
-        self.layers = [(m.weight.detach().numpy(), m.bias.detach().numpy()) for m in linears]
+        self.q_net, self.obs_dim = q_net, q_net.arch["obs_dim"]
+        self.layers = linear_layers(q_net)
 
     def __call__(self, s: np.ndarray) -> np.ndarray:
         r"""$Q(s, \cdot)$: `s` shape `(obs_dim,)` -> `(n_actions,)`, or `(B, obs_dim)` -> `(B, A)`.
@@ -296,17 +261,14 @@ class NumpyQ:
         if h.ndim > 1:
             with torch.inference_mode():
                 return self.q_net(torch.from_numpy(h)).numpy()
-        for k, (W, b) in enumerate(self.layers):
-            h = W @ h + b
-            if k < len(self.layers) - 1:
-                np.maximum(h, 0.0, out=h)
-        return h
+        if h.shape != (self.obs_dim,):
+            raise ValueError(f"s must have shape ({self.obs_dim},) or (B, {self.obs_dim}), "
+                             f"got {h.shape}")
+        return numpy_forward(self.layers, h, lambda x: np.maximum(x, 0.0, out=x))
 # --8<-- [end:numpy_q]
 
 
-# ---------------------------------------------------------------------------------------
-# Replay memory
-# ---------------------------------------------------------------------------------------
+# --- Replay memory -------------------------------------------------------------------
 
 class Batch(NamedTuple):
     r"""A minibatch of transitions $(s, a, r, s', \text{terminated})$ as torch tensors.
@@ -341,7 +303,11 @@ class ReplayBuffer:
 
     def __init__(self, capacity: int, obs_shape: tuple[int, ...],
                  obs_dtype: np.dtype | type = np.float32):
-        self.capacity = check_positive_int("capacity", capacity)
+        self.capacity = check_size("capacity", capacity)
+        if not isinstance(obs_shape, (tuple, list)):
+            raise ValueError(f"obs_shape must be a tuple of sizes, got {obs_shape!r}")
+        self.obs_shape = tuple(check_size("obs_shape entry", d, 100_000) for d in obs_shape)
+        check_size("capacity * prod(obs_shape)", capacity * math.prod(self.obs_shape))
         self.s = np.zeros((capacity, *obs_shape), dtype=obs_dtype)
         self.s_next = np.zeros((capacity, *obs_shape), dtype=obs_dtype)
         self.a = np.zeros(capacity, dtype=np.int64)
@@ -360,6 +326,7 @@ class ReplayBuffer:
 
         `steps` is the number of rewards summed in `r` (1 for an ordinary transition).
         """
+        check_transition(self.obs_shape, s, a, r, s_next, steps)
         i = self.pos
         self.s[i], self.a[i], self.r[i] = s, a, r
         self.s_next[i], self.terminated[i], self.steps[i] = s_next, terminated, steps
@@ -368,18 +335,21 @@ class ReplayBuffer:
 
     def sample_indices(self, batch_size: int, rng: np.random.Generator) -> np.ndarray:
         """Indices drawn uniformly, with replacement, from the filled slots: $U(D)$."""
-        check_positive_int("batch_size", batch_size)
+        check_size("batch_size", batch_size)
         if self.size == 0:
             raise ValueError("cannot sample from an empty replay buffer")
         return rng.integers(0, self.size, size=batch_size)
 
     def recent_indices(self, batch_size: int) -> np.ndarray:
         """The `batch_size` most recent transitions (the 'no replay' ablation)."""
-        n = min(check_positive_int("batch_size", batch_size), self.size)
+        n = min(check_size("batch_size", batch_size), self.size)
+        if n == 0:
+            raise ValueError("cannot take transitions from an empty replay buffer")
         return (self.pos - 1 - np.arange(n)) % self.capacity
 
     def batch(self, idx: np.ndarray) -> Batch:
         """The transitions at `idx` as torch tensors (no copy beyond numpy's gather)."""
+        idx = check_index("idx", idx, self.size)
         return Batch(torch.from_numpy(self.s[idx]), torch.from_numpy(self.a[idx]),
                      torch.from_numpy(self.r[idx]), torch.from_numpy(self.s_next[idx]),
                      torch.from_numpy(self.terminated[idx]),
@@ -411,12 +381,13 @@ class NStepAccumulator:
     """
 
     def __init__(self, n: int, gamma: float):
-        self.n = check_positive_int("n", n)
+        self.n = check_size("n", n, 10_000)
         self.gamma = check_discount("gamma", gamma)
         self.pending: list[tuple[np.ndarray, int, float]] = []
 
-    def _emit(self, s_next: np.ndarray, terminated: bool
-              ) -> tuple[np.ndarray, int, float, np.ndarray, bool, int]:
+    def emit(self, s_next: np.ndarray, terminated: bool
+             ) -> tuple[np.ndarray, int, float, np.ndarray, bool, int]:
+        """Pop the oldest pending step as an n-step transition ending in `s_next`."""
         s, a, _ = self.pending[0]
         R = sum(self.gamma ** k * r for k, (_, _, r) in enumerate(self.pending))  # (NSTEP)
         steps = len(self.pending)
@@ -428,22 +399,21 @@ class NStepAccumulator:
         """Add the step $(s, a, r, s')$; return the transitions now complete.
 
         Each is `(s, a, R, s_next, terminated, steps)`, ready for
-        [`ReplayBuffer.add`][fa_book.dqn.ReplayBuffer.add].
+        [`ReplayBuffer.add`][fa_book.dqn.ReplayBuffer.add] (which checks shapes, the
+        action and the reward).
         """
         self.pending.append((s, a, float(r)))
         out = []
         if terminated or truncated:
             while self.pending:
-                out.append(self._emit(s_next, bool(terminated)))
+                out.append(self.emit(s_next, bool(terminated)))
         elif len(self.pending) == self.n:
-            out.append(self._emit(s_next, False))
+            out.append(self.emit(s_next, False))
         return out
 # --8<-- [end:nstep]
 
 
-# ---------------------------------------------------------------------------------------
-# Target, loss, target sync, exploration
-# ---------------------------------------------------------------------------------------
+# --- Target, loss, target sync, exploration ------------------------------------------
 
 # --8<-- [start:loss]
 def dqn_target(target_net: nn.Module, batch: Batch, gamma: float,
@@ -460,6 +430,8 @@ def dqn_target(target_net: nn.Module, batch: Batch, gamma: float,
     Returns:
         $y$, shape `(B,)`.
     """
+    check_batch(batch)
+    check_discount("gamma", gamma)
     with torch.no_grad():
         q_next_all = target_net(batch.s_next)
         if q_net is None:
@@ -489,8 +461,8 @@ def dqn_loss(q_net: nn.Module, target_net: nn.Module, batch: Batch, gamma: float
         loss: `"mse"` or `"huber"`.
         double: use the Double-DQN target (see [`dqn_target`][fa_book.dqn.dqn_target]).
     """
-    if loss not in ("mse", "huber"):
-        raise ValueError(f"loss must be 'mse' or 'huber', got {loss!r}")
+    check_choice("loss", loss, ("mse", "huber"))
+    check_batch(batch, getattr(q_net, "arch", {}).get("n_actions"))
     y = dqn_target(target_net, batch, gamma, q_net if double else None)
     q = q_net(batch.s).gather(1, batch.a.unsqueeze(1)).squeeze(1)  # Q(s, a; theta_i)
     if loss == "mse":
@@ -503,6 +475,7 @@ def dqn_loss(q_net: nn.Module, target_net: nn.Module, batch: Batch, gamma: float
 def sync_target(target_net: nn.Module, q_net: nn.Module, tau: float = 1.0) -> None:
     r"""$\theta^- \leftarrow \tau\,\theta + (1 - \tau)\,\theta^-$; tau=1: hard copy."""
     check_in_range("tau", tau, 1e-12, 1.0)
+    check_same_shapes(target_net, q_net)
     with torch.no_grad():
         for p_minus, p in zip(target_net.parameters(), q_net.parameters(), strict=True):
             if tau == 1.0:
@@ -515,22 +488,24 @@ def sync_target(target_net: nn.Module, q_net: nn.Module, tau: float = 1.0) -> No
 # --8<-- [start:epsilon]
 def epsilon_schedule(step: int, eps_start: float, eps_end: float, duration: int) -> float:
     r"""Linear $\varepsilon$ from `eps_start` at step 0 to `eps_end` at `duration`, then flat."""
+    check_nonneg_int("step", step)
     check_probability("eps_start", eps_start)
     check_probability("eps_end", eps_end)
-    check_positive_int("duration", duration)
-    frac = min(max(step, 0) / duration, 1.0)
+    check_size("duration", duration)
+    frac = min(step / duration, 1.0)
     return eps_start + frac * (eps_end - eps_start)  # (EPS)
 # --8<-- [end:epsilon]
 
 
-# ---------------------------------------------------------------------------------------
-# Evaluation
-# ---------------------------------------------------------------------------------------
+# --- Evaluation ----------------------------------------------------------------------
 
-def _greedy_fn(q_net: nn.Module) -> Callable[[np.ndarray], np.ndarray]:
+def greedy_actions(q_net: nn.Module) -> Callable[[np.ndarray], np.ndarray]:
+    r"""The greedy policy $s \mapsto \arg\max_a Q(s, a; \theta)$ on a batch of states."""
     if isinstance(q_net, QNetwork):
         q_np = NumpyQ(q_net)
         return lambda s: q_np(s).argmax(axis=-1)
+    if not isinstance(q_net, nn.Module):
+        raise ValueError(f"q_net must be a torch module, got {type(q_net).__name__}")
 
     def act(s: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
@@ -543,17 +518,18 @@ def evaluate(q_net: nn.Module, env_id: str, n_episodes: int, seed: int) -> np.nd
     r"""Returns of `n_episodes` episodes of the greedy policy $\arg\max_a Q(s, a; \theta)$.
 
     The episodes run side by side in a gymnasium vector env (CartPole's own numpy-vectorised
-    implementation when the env has one); each env's first episode is counted, including
-    the time-limit cut at `max_episode_steps`.
+    implementation when the env has one), reset with seeds `seed, seed + 1, ...`; each
+    env's first episode is counted, including the time-limit cut at `max_episode_steps`.
 
     Returns:
         undiscounted episode returns, shape `(n_episodes,)`.
     """
-    check_positive_int("n_episodes", n_episodes)
-    spec = gym.spec(env_id)
+    check_size("n_episodes", n_episodes, MAX_EVAL_EPISODES)
+    check_nonneg_int("seed", seed)
+    spec = gym.spec(check_env_id("env_id", env_id))
     mode = "vector_entry_point" if spec.vector_entry_point is not None else "sync"
     envs = gym.make_vec(env_id, num_envs=n_episodes, vectorization_mode=mode)
-    act = _greedy_fn(q_net)
+    act = greedy_actions(q_net)
     s, _ = envs.reset(seed=seed)
     G = np.zeros(n_episodes)
     running = np.ones(n_episodes, dtype=bool)
@@ -566,9 +542,7 @@ def evaluate(q_net: nn.Module, env_id: str, n_episodes: int, seed: int) -> np.nd
 # --8<-- [end:evaluate]
 
 
-# ---------------------------------------------------------------------------------------
-# Training loop
-# ---------------------------------------------------------------------------------------
+# --- Training loop -------------------------------------------------------------------
 
 @dataclass
 class TrainResult:
@@ -584,6 +558,8 @@ class TrainResult:
         episode_returns: the training episodes' returns, in order.
         wall_time: seconds of wall time for the whole run (evaluations included).
         cpu_time: seconds of process CPU time for the whole run.
+        steps: environment steps reached (`config.total_steps` unless interrupted).
+        interrupted: True if the run was stopped by Ctrl-C (`KeyboardInterrupt`).
     """
 
     config: DQNConfig
@@ -592,6 +568,8 @@ class TrainResult:
     episode_returns: list[float]
     wall_time: float
     cpu_time: float
+    steps: int = 0
+    interrupted: bool = False
 
 
 # --8<-- [start:gradient_step]
@@ -612,8 +590,12 @@ def gradient_step(q_net: nn.Module, target_net: nn.Module, optimizer: torch.opti
         the minibatch loss before the step.
 
     Raises:
-        DivergenceError: if the loss is not finite.
+        DivergenceError: if the loss is not finite or passes the book's one bound
+            ([`check_diverged`][fa_book.validate.check_diverged]).
     """
+    if not isinstance(config, DQNConfig):
+        raise ValueError(f"config must be a DQNConfig, got {type(config).__name__}")
+    check_size("update", update)
     loss = dqn_loss(q_net, target_net, batch, config.gamma, config.loss, config.double)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
@@ -621,12 +603,33 @@ def gradient_step(q_net: nn.Module, target_net: nn.Module, optimizer: torch.opti
         torch.nn.utils.clip_grad_norm_(q_net.parameters(), config.max_grad_norm)
     optimizer.step()
     value = loss.item()
-    if not math.isfinite(value):
-        raise DivergenceError("DQN loss", update, optimizer.param_groups[0]["lr"])
+    check_diverged("DQN loss", value, update, optimizer.param_groups[0]["lr"])
     if target_net is not q_net and update % config.target_update == 0:
         sync_target(target_net, q_net, config.tau)
     return value
 # --8<-- [end:gradient_step]
+
+
+# --8<-- [start:streams]
+def run_streams(seed: int) -> tuple[np.random.Generator, int, torch.Generator,
+                                    np.random.Generator]:
+    """The independent random streams of one run, each from its own `[seed, k]`.
+
+    `k` starts at 1: numpy reads `[seed, 0]` as the same seed as `seed` itself.
+
+    Returns:
+        `(rng, env_seed, generator, eval_rng)`: the generator of the epsilon-greedy
+        choices and the replay sampling (`[seed, 1]`); the seed of the environment's
+        first `reset`, drawn from `[seed, 2]`; the torch generator of the initial
+        weights (`[seed, 3]`); the generator of the evaluations' reset seeds (`[seed, 4]`).
+    """
+    check_nonneg_int("seed", seed)
+    rng = np.random.default_rng([seed, 1])
+    env_seed = int(np.random.default_rng([seed, 2]).integers(2**31))
+    generator = torch.Generator().manual_seed(
+        int(np.random.default_rng([seed, 3]).integers(2**63)))
+    return rng, env_seed, generator, np.random.default_rng([seed, 4])
+# --8<-- [end:streams]
 
 
 # --8<-- [start:train]
@@ -634,21 +637,24 @@ def train(config: DQNConfig, *, progress: bool = False,
           callback: Callable[[dict[str, float]], None] | None = None) -> TrainResult:
     """Train DQN (Mnih et al. 2015, Algorithm 1) on a gymnasium env with vector observations.
 
+    Ctrl-C (`KeyboardInterrupt`) stops the run and returns what it learned so far, with
+    `interrupted=True` and the step reached.
+
     Args:
         config: hyperparameters; `config.seed` fixes every random choice.
         progress: show a tqdm progress bar.
         callback: called with each evaluation's row of the history.
 
     Raises:
-        DivergenceError: if the loss or a Q-value becomes non-finite.
+        DivergenceError: if the loss, a Q-value or a weight becomes non-finite or passes
+            the book's one bound ([`check_diverged`][fa_book.validate.check_diverged]).
     """
+    if not isinstance(config, DQNConfig):
+        raise ValueError(f"config must be a DQNConfig, got {type(config).__name__}")
     cfg = config
     t_wall, t_cpu = time.perf_counter(), time.process_time()
-    rng = np.random.default_rng(cfg.seed)
-    gen = torch.Generator().manual_seed(cfg.seed)
-    env = gym.make(cfg.env_id)
-    obs_dim = int(np.prod(env.observation_space.shape))
-    n_actions = int(env.action_space.n)
+    rng, env_seed, gen, eval_rng = run_streams(cfg.seed)  # never one seed for two streams
+    env, obs_dim, n_actions = make_vector_env(cfg.env_id)
     q_net = QNetwork(obs_dim, n_actions, cfg.hidden, gen)
     target_net = copy.deepcopy(q_net) if cfg.target_network else q_net
     optimizer = torch.optim.Adam(q_net.parameters(), lr=cfg.learning_rate)
@@ -660,233 +666,80 @@ def train(config: DQNConfig, *, progress: bool = False,
     history: list[dict[str, float]] = []
     episode_returns: list[float] = []
     losses: list[float] = []
-    updates, G = 0, 0.0
-    s, _ = env.reset(seed=cfg.seed)
+    updates, G, t, interrupted = 0, 0.0, 0, False
+    s, _ = env.reset(seed=env_seed)
     bar = None
     if progress:
         from tqdm.auto import tqdm
         bar = tqdm(total=cfg.total_steps, desc=f"DQN {cfg.env_id} seed {cfg.seed}",
                    unit="step", mininterval=0.5)
-    for t in range(1, cfg.total_steps + 1):
-        # act epsilon-greedily with respect to Q(s, .; theta)
-        epsilon = epsilon_schedule(t, cfg.eps_start, cfg.eps_end, cfg.eps_duration)
-        if t <= cfg.learning_starts or rng.random() < epsilon:
-            a = int(rng.integers(n_actions))
-        else:
-            a = int(q_act(s).argmax())
-        s_next, r, terminated, truncated, _ = env.step(a)
-        # truncated: s_next still bootstraps; n_step > 1 stores n-step transitions
-        for transition in n_step.push(s, a, r, s_next, terminated, truncated):
-            buffer.add(*transition)
-        G += float(r)
-        s = s_next
-        if terminated or truncated:
-            episode_returns.append(G)
-            G = 0.0
-            s, _ = env.reset()
+    try:
+        for t in range(1, cfg.total_steps + 1):
+            # act epsilon-greedily with respect to Q(s, .; theta)
+            epsilon = epsilon_schedule(t, cfg.eps_start, cfg.eps_end, cfg.eps_duration)
+            if t <= cfg.learning_starts or rng.random() < epsilon:
+                a = int(rng.integers(n_actions))
+            else:
+                a = int(q_act(s).argmax())
+            s_next, r, terminated, truncated, _ = env.step(a)
+            # truncated: s_next still bootstraps; n_step > 1 stores n-step transitions
+            for transition in n_step.push(s, a, r, s_next, terminated, truncated):
+                buffer.add(*transition)
+            G += float(r)
+            s = s_next
+            if terminated or truncated:
+                episode_returns.append(G)
+                G = 0.0
+                s, _ = env.reset()
 
-        # every train_freq steps: gradient steps on minibatches from U(D)
-        if t > cfg.learning_starts and t % cfg.train_freq == 0:
-            done_frac = min(1.0, ((t - cfg.learning_starts) // cfg.train_freq) / n_rounds)
-            for group in optimizer.param_groups:
-                group["lr"] = cfg.learning_rate * (1 - (1 - cfg.lr_final_fraction) * done_frac)
-            for _ in range(cfg.gradient_steps):
-                idx = (buffer.sample_indices(cfg.batch_size, rng) if cfg.replay
-                       else buffer.recent_indices(cfg.batch_size))
-                updates += 1
-                losses.append(gradient_step(q_net, target_net, optimizer, buffer.batch(idx),
-                                            cfg, updates))
+            # every train_freq steps: gradient steps on minibatches from U(D)
+            if t > cfg.learning_starts and t % cfg.train_freq == 0:
+                done = min(1.0, ((t - cfg.learning_starts) // cfg.train_freq) / n_rounds)
+                for group in optimizer.param_groups:
+                    group["lr"] = cfg.learning_rate * (1 - (1 - cfg.lr_final_fraction) * done)
+                for _ in range(cfg.gradient_steps):
+                    idx = (buffer.sample_indices(cfg.batch_size, rng) if cfg.replay
+                           else buffer.recent_indices(cfg.batch_size))
+                    updates += 1
+                    losses.append(gradient_step(q_net, target_net, optimizer,
+                                                buffer.batch(idx), cfg, updates))
 
-        if t % cfg.eval_every == 0 or t == cfg.total_steps:
-            G_eval = evaluate(q_net, cfg.env_id, cfg.eval_episodes, seed=cfg.seed + 10_000 + t)
-            row = {"step": t, "eval_mean": float(G_eval.mean()),
-                   "eval_std": float(G_eval.std()), "epsilon": epsilon,
-                   "loss": float(np.mean(losses)) if losses else float("nan"),
-                   "q_mean": float(q_act(buffer.s[buffer.recent_indices(1000)]).max(1).mean()),
-                   "episodes": len(episode_returns), "updates": updates,
-                   "wall": time.perf_counter() - t_wall, "cpu": time.process_time() - t_cpu}
-            if not np.all(np.isfinite(q_act(s))):
-                raise DivergenceError("DQN Q-values", updates, cfg.learning_rate)
-            losses.clear()
-            history.append(row)
-            if callback is not None:
-                callback(row)
-            if bar is not None:
-                bar.set_postfix(eval=f"{row['eval_mean']:.0f}", eps=f"{epsilon:.2f}")
-        if bar is not None and t % 500 == 0:
-            bar.update(500)
-    env.close()
-    if bar is not None:
-        bar.close()
-    return TrainResult(cfg, q_net, history, episode_returns,
-                       time.perf_counter() - t_wall, time.process_time() - t_cpu)
+            if t % cfg.eval_every == 0 or t == cfg.total_steps:
+                seen = buffer.s[buffer.recent_indices(1000)] if len(buffer) else s[None]
+                q_seen = q_act(seen)
+                check_diverged("DQN Q-values", q_seen, updates, cfg.learning_rate)
+                check_diverged("DQN weights", nn.utils.parameters_to_vector(
+                    q_net.parameters()).detach().numpy(), updates, cfg.learning_rate)
+                G_eval = evaluate(q_net, cfg.env_id, cfg.eval_episodes,
+                                  seed=int(eval_rng.integers(2**31)))
+                row = {"step": t, "eval_mean": float(G_eval.mean()),
+                       "eval_std": float(G_eval.std()), "epsilon": epsilon,
+                       "loss": float(np.mean(losses)) if losses else float("nan"),
+                       "q_mean": float(q_seen.max(1).mean()),
+                       "episodes": len(episode_returns), "updates": updates,
+                       "wall": time.perf_counter() - t_wall,
+                       "cpu": time.process_time() - t_cpu}
+                losses.clear()
+                history.append(row)
+                if callback is not None:
+                    callback(row)
+                if bar is not None:
+                    bar.set_postfix(eval=f"{row['eval_mean']:.0f}", eps=f"{epsilon:.2f}")
+            if bar is not None and t % 500 == 0:
+                bar.update(500)
+    except KeyboardInterrupt:  # Ctrl-C: keep what was learned, marked as interrupted
+        interrupted = True
+    finally:
+        env.close()
+        if bar is not None:
+            bar.close()
+    return TrainResult(cfg, q_net, history, episode_returns, time.perf_counter() - t_wall,
+                       time.process_time() - t_cpu, t, interrupted)
 # --8<-- [end:train]
 
 
-def steps_to_stay(history: Sequence[dict[str, float]], threshold: float = 475.0
-                  ) -> float | None:
-    """First evaluation step from which *every* later evaluation is >= `threshold`.
+if __name__ == "__main__":  # python -m fa_book.dqn ... is the command line fa-book-dqn
+    import sys
 
-    `None` if the last evaluation is below the threshold (the run did not stay there).
-    """
-    first = None
-    for row in history:
-        if row["eval_mean"] >= threshold:
-            first = row["step"] if first is None else first
-        else:
-            first = None
-    return first
-
-
-# ---------------------------------------------------------------------------------------
-# Checkpoints and logs
-# ---------------------------------------------------------------------------------------
-
-def save_checkpoint(path: str | Path, q_net: nn.Module, config: DQNConfig | None = None
-                    ) -> Path:
-    """Save the network's weights, its architecture and (optionally) the config.
-
-    The file holds only tensors, strings, numbers and lists, so it loads with
-    `torch.load(..., weights_only=True)`.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    arch = getattr(q_net, "arch", None)
-    if arch is None:
-        raise ValueError("q_net must be a QNetwork or NatureQNetwork (it has no .arch)")
-    cfg = None if config is None else {
-        k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(config).items()}
-    torch.save({"format": "fa_book.dqn/1", "arch": arch, "config": cfg,
-                "state_dict": q_net.state_dict()}, path)
-    return path
-
-
-def load_checkpoint(path: str | Path, expected_arch: dict[str, Any] | None = None
-                    ) -> tuple[nn.Module, DQNConfig | None]:
-    """Load a network saved by [`save_checkpoint`][fa_book.dqn.save_checkpoint].
-
-    Args:
-        path: the checkpoint file.
-        expected_arch: if given (e.g. `my_net.arch`), the stored architecture must match.
-
-    Raises:
-        ValueError: if the file is not a DQN checkpoint or its architecture is not the
-            expected one (the message shows both).
-    """
-    blob = torch.load(Path(path), map_location="cpu", weights_only=True)
-    if not isinstance(blob, dict) or blob.get("format") != "fa_book.dqn/1":
-        raise ValueError(f"{path} is not an fa_book DQN checkpoint")
-    arch = blob["arch"]
-    if expected_arch is not None and dict(arch) != dict(expected_arch):
-        raise ValueError(f"checkpoint {path} holds architecture {arch}, "
-                         f"expected {expected_arch}")
-    net = build_q_network(arch)
-    try:
-        net.load_state_dict(blob["state_dict"])
-    except RuntimeError as err:  # shapes disagree with the stored arch: corrupted file
-        raise ValueError(f"checkpoint {path}: weights do not fit architecture {arch}: "
-                         f"{err}") from err
-    cfg = blob.get("config")
-    if cfg is not None:
-        cfg = DQNConfig(**{k: tuple(v) if k == "hidden" else v for k, v in cfg.items()})
-    return net, cfg
-
-
-def write_logs(result: TrainResult, out_dir: str | Path) -> list[Path]:
-    """Write `progress.csv` (one row per evaluation) and `summary.json` into `out_dir`."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    csv_path, json_path = out / "progress.csv", out / "summary.json"
-    with csv_path.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(result.history[0]))
-        writer.writeheader()
-        writer.writerows(result.history)
-    summary = {"config": {k: list(v) if isinstance(v, tuple) else v
-                          for k, v in dataclasses.asdict(result.config).items()},
-               "final_eval_mean": result.history[-1]["eval_mean"],
-               "steps_to_stay_475": steps_to_stay(result.history, 475.0),
-               "training_episodes": len(result.episode_returns),
-               "wall_time_s": result.wall_time, "cpu_time_s": result.cpu_time}
-    json_path.write_text(json.dumps(summary, indent=2) + "\n")
-    return [csv_path, json_path]
-
-
-# ---------------------------------------------------------------------------------------
-# Atari (optional extra)
-# ---------------------------------------------------------------------------------------
-
-def atari_env(game: str = "ALE/Pong-v5", seed: int = 0) -> gym.Env:
-    """A real Atari env preprocessed as in the paper: 84x84 grey, frame skip 4, 4 stacked.
-
-    Needs the optional extra `pip install "fa_book[atari]"` (ale-py).
-
-    Raises:
-        ImportError: with the install command, if ale-py is not installed.
-    """
-    try:
-        import ale_py
-    except ImportError as err:
-        raise ImportError('Atari needs the optional extra: pip install "fa_book[atari]" '
-                          "(it installs ale-py)") from err
-    gym.register_envs(ale_py)
-    env = gym.make(game, frameskip=1, repeat_action_probability=0.0)
-    env = gym.wrappers.AtariPreprocessing(env, frame_skip=4, screen_size=84,
-                                          grayscale_obs=True, noop_max=30)
-    env = gym.wrappers.FrameStackObservation(env, 4)
-    env.reset(seed=seed)
-    return env
-
-
-# ---------------------------------------------------------------------------------------
-# Command line
-# ---------------------------------------------------------------------------------------
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """`fa-book-dqn`: train on a gymnasium env, write logs and a checkpoint.
-
-    Every field of [`DQNConfig`][fa_book.dqn.DQNConfig] is an option
-    (`--total-steps 40000`, `--no-replay`, `--hidden 128 128`, ...).
-    """
-    from fa_book._doc import field_docs
-
-    parser = argparse.ArgumentParser(
-        prog="fa-book-dqn", description="Train DQN on a gymnasium env; write progress.csv, "
-        "summary.json and model.pt.", formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    defaults, docs = DQNConfig(), field_docs(DQNConfig)
-    for f in dataclasses.fields(DQNConfig):
-        flag = "--" + f.name.replace("_", "-")
-        default, doc = getattr(defaults, f.name), docs.get(f.name, "")
-        if isinstance(default, bool):
-            parser.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction,
-                                default=default, help=doc)
-        elif default is None:  # an optional number: the type from the annotation
-            parser.add_argument(flag, dest=f.name, type=float if "float" in str(f.type)
-                                else int, default=None, help=doc)
-        elif isinstance(default, tuple):
-            parser.add_argument(flag, dest=f.name, type=int, nargs="+", default=default,
-                                help=doc)
-        else:
-            parser.add_argument(flag, dest=f.name, type=type(default), default=default,
-                                help=doc)
-    parser.add_argument("--out", type=Path, default=Path("runs/dqn"),
-                        help="folder for progress.csv, summary.json and model.pt")
-    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    args = vars(parser.parse_args(argv))
-    out, quiet = args.pop("out"), args.pop("no_progress")
-    args["hidden"] = tuple(args["hidden"])
-    torch.set_num_threads(1)
-    config = DQNConfig(**args)
-    result = train(config, progress=not quiet)
-    paths = write_logs(result, out)
-    paths.append(save_checkpoint(out / "model.pt", result.q_net, config))
-    last = result.history[-1]
-    print(f"final greedy eval {last['eval_mean']:.1f} +- {last['eval_std']:.1f} over "
-          f"{config.eval_episodes} episodes; stays >= 475 from step "
-          f"{steps_to_stay(result.history)}; wall {result.wall_time:.1f} s, "
-          f"cpu {result.cpu_time:.1f} s")
-    for p in paths:
-        print(f"wrote {p}")
-
-
-if __name__ == "__main__":
-    main()
+    from fa_book.dqn_cli import main
+    sys.exit(main())

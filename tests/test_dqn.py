@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import copy
-import csv
-import json
+import dataclasses
 import math
 
 import gymnasium as gym
@@ -22,19 +21,16 @@ from fa_book.dqn import (
     NumpyQ,
     QNetwork,
     ReplayBuffer,
-    atari_env,
     dqn_loss,
     dqn_target,
     epsilon_schedule,
     evaluate,
     gradient_step,
-    load_checkpoint,
-    main,
-    save_checkpoint,
-    steps_to_stay,
+    run_streams,
     sync_target,
     train,
 )
+from fa_book.validate import DivergenceError
 
 
 def _net(seed: int, hidden=(16, 16), obs_dim=4, n_actions=3) -> QNetwork:
@@ -266,59 +262,6 @@ def test_nature_network_learns_on_frames_with_the_dqn_loss():
     assert losses[-1] < 0.5 * losses[0]
 
 
-def test_atari_runs_when_the_extra_is_installed_and_says_how_to_get_it_otherwise():
-    try:
-        import ale_py  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError, match=r"fa_book\[atari\]"):
-            atari_env("ALE/Pong-v5")
-        return
-    env = atari_env("ALE/Pong-v5", seed=0)
-    net = NatureQNetwork(int(env.action_space.n), torch.Generator().manual_seed(0))
-    s, _ = env.reset(seed=0)
-    assert s.shape == (4, 84, 84)
-    for _ in range(5):
-        a = int(net(torch.from_numpy(np.asarray(s))[None]).argmax())
-        s, *_ = env.step(a)
-    env.close()
-
-
-# --8<-- [start:checkpoint]
-def test_checkpoint_round_trip_and_wrong_architecture(tmp_path):
-    config = DQNConfig(hidden=(16, 16))
-    net = QNetwork(4, 2, config.hidden, torch.Generator().manual_seed(3))
-    path = save_checkpoint(tmp_path / "q.pt", net, config)
-    loaded, loaded_config = load_checkpoint(path, expected_arch=net.arch)
-    s = torch.randn(10, 4, generator=torch.Generator().manual_seed(0))
-    assert torch.equal(loaded(s), net(s)) and loaded_config == config
-    other = QNetwork(4, 2, (32,))
-    with pytest.raises(ValueError, match="architecture"):
-        load_checkpoint(path, expected_arch=other.arch)
-    with pytest.raises(ValueError, match="architecture"):
-        load_checkpoint(save_checkpoint(tmp_path / "n.pt", NatureQNetwork(4)),
-                        expected_arch=net.arch)
-# --8<-- [end:checkpoint]
-
-
-def test_checkpoint_with_weights_that_do_not_fit_gets_a_clear_error(tmp_path):
-    path = save_checkpoint(tmp_path / "q.pt", QNetwork(4, 2, (8,)))
-    blob = torch.load(path, weights_only=True)
-    blob["arch"]["hidden"] = [9]  # the stored weights are for 8 units
-    torch.save(blob, path)
-    with pytest.raises(ValueError, match="do not fit"):
-        load_checkpoint(path)
-    torch.save({"something": torch.zeros(1)}, path)
-    with pytest.raises(ValueError, match="not an fa_book DQN checkpoint"):
-        load_checkpoint(path)
-
-
-def test_steps_to_stay():
-    h = [{"step": s, "eval_mean": m} for s, m in
-         [(1, 100), (2, 480), (3, 300), (4, 500), (5, 476)]]
-    assert steps_to_stay(h, 475) == 4
-    assert steps_to_stay(h[:3], 475) is None
-
-
 def _random_policy_returns(n: int, seed: int) -> np.ndarray:
     env, rng = gym.make("CartPole-v1"), np.random.default_rng(seed)
     out = []
@@ -346,24 +289,6 @@ def test_short_training_run_beats_a_random_policy_by_far():
     random_mean = _random_policy_returns(20, seed=123).mean()
     assert trained.mean() >= 4 * random_mean
 # --8<-- [end:beats_random]
-
-
-def test_same_seed_same_numbers_and_logs(tmp_path):
-    argv = ["--total-steps", "1200", "--learning-starts", "300", "--eval-every", "600",
-            "--eval-episodes", "3", "--hidden", "32", "32", "--seed", "5", "--no-progress"]
-    main([*argv, "--out", str(tmp_path / "a")])
-    main([*argv, "--out", str(tmp_path / "b")])
-    rows = [list(csv.DictReader((tmp_path / d / "progress.csv").open())) for d in "ab"]
-    assert len(rows[0]) == 2
-    keys = ["step", "eval_mean", "eval_std", "epsilon", "loss", "episodes", "updates"]
-    assert [[r[k] for k in keys] for r in rows[0]] == [[r[k] for k in keys] for r in rows[1]]
-    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
-    assert summary["config"]["hidden"] == [32, 32] and summary["config"]["seed"] == 5
-    a, _ = load_checkpoint(tmp_path / "a" / "model.pt")
-    b, config = load_checkpoint(tmp_path / "b" / "model.pt")
-    assert config.total_steps == 1200
-    for p, q in zip(a.parameters(), b.parameters(), strict=True):
-        assert torch.equal(p, q)
 
 
 # --8<-- [start:nstep_by_hand]
@@ -457,17 +382,78 @@ def test_gradient_clipping_rescales_the_gradient_to_the_maximum_norm():
             assert torch.allclose(a, scale * b, rtol=1e-4, atol=1e-7)
 
 
-def test_new_options_reach_the_command_line_and_the_config_table(tmp_path):
-    from fa_book._doc import config_table
 
-    main(["--total-steps", "600", "--learning-starts", "200", "--eval-every", "600",
-          "--eval-episodes", "2", "--hidden", "16", "--n-step", "3",
-          "--max-grad-norm", "2.5", "--no-progress", "--out", str(tmp_path)])
-    summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["config"]["n_step"] == 3 and summary["config"]["max_grad_norm"] == 2.5
-    _, config = load_checkpoint(tmp_path / "model.pt")
-    assert config.n_step == 3 and config.max_grad_norm == 2.5
-    table = config_table(DQNConfig)
-    assert f"| `n_step` | `{DQNConfig().n_step}` |" in table
-    assert "| `max_grad_norm` | `None` |" in table
-    assert "gamma^n" in table and "norm" in table
+
+TINY = DQNConfig(total_steps=600, learning_starts=200, eval_every=300, eval_episodes=2,
+                 hidden=(16,), batch_size=32, buffer_size=1_000, seed=7)
+
+
+# --8<-- [start:streams]
+def test_env_seed_and_policy_generator_are_different_streams(monkeypatch):
+    """train resets the environment with a seed drawn from [seed, 2], never with `seed`
+    itself, and acts and samples with default_rng([seed, 1]): the bits differ."""
+    rng, env_seed, _, eval_rng = run_streams(TINY.seed)
+    assert env_seed != TINY.seed
+    first = rng.random(1000)
+    assert not np.array_equal(first, np.random.default_rng(env_seed).random(1000))
+    assert not np.array_equal(first, np.random.default_rng(TINY.seed).random(1000))
+    assert not np.array_equal(first, eval_rng.random(1000))
+    assert np.array_equal(np.random.default_rng([5, 0]).random(9),  # why k starts at 1
+                          np.random.default_rng(5).random(9))
+    resets = []
+    reset = gym.wrappers.TimeLimit.reset
+
+    def spy(self, *, seed=None, options=None):
+        resets.append(seed)
+        return reset(self, seed=seed, options=options)
+    monkeypatch.setattr(gym.wrappers.TimeLimit, "reset", spy)
+    train(TINY)
+    assert resets[0] == env_seed and all(s is None for s in resets[1:])
+# --8<-- [end:streams]
+
+
+def test_same_seed_same_weights_and_another_seed_other_weights():
+    a, b, c = train(TINY), train(TINY), train(dataclasses.replace(TINY, seed=8))
+    for p, q in zip(a.q_net.parameters(), b.q_net.parameters(), strict=True):
+        assert torch.equal(p, q)
+    assert [r["eval_mean"] for r in a.history] == [r["eval_mean"] for r in b.history]
+    assert not all(torch.equal(p, q) for p, q in zip(a.q_net.parameters(),
+                                                     c.q_net.parameters(), strict=True))
+    assert a.steps == TINY.total_steps and not a.interrupted
+
+
+def test_a_diverging_run_raises_divergence_error_not_nan():
+    """Step size 1e8: the loss (and the Q-values) run past the book's one bound."""
+    with pytest.raises(DivergenceError, match="DQN"):
+        train(dataclasses.replace(TINY, learning_rate=1e8, loss="mse"))
+
+
+def test_ctrl_c_returns_what_was_learned_marked_interrupted(monkeypatch):
+    import fa_book.dqn as dqn
+
+    calls = []
+    real = dqn.evaluate
+
+    def interrupt_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+    monkeypatch.setattr(dqn, "evaluate", interrupt_second)
+    result = train(TINY)
+    assert result.interrupted and result.steps == 2 * TINY.eval_every
+    assert [r["step"] for r in result.history] == [TINY.eval_every]
+
+
+@given(seed=st.integers(0, 2**16), batch=st.integers(1, 9),
+       hidden=st.lists(st.integers(1, 12), min_size=1, max_size=3))
+def test_numpy_q_equals_the_torch_forward_pass(seed, batch, hidden):
+    """NumpyQ (nets.linear_layers + nets.numpy_forward) is the torch network, row by row."""
+    q_net = QNetwork(5, 3, tuple(hidden), torch.Generator().manual_seed(seed))
+    s = np.random.default_rng(seed).standard_normal((batch, 5)).astype(np.float32)
+    with torch.no_grad():
+        expected = q_net(torch.from_numpy(s)).numpy()
+    q_np = NumpyQ(q_net)
+    got = np.stack([q_np(row) for row in s])
+    assert np.allclose(got, expected, rtol=1e-5, atol=1e-6)
+    assert np.array_equal(q_np(s), expected)  # a batch goes through torch itself

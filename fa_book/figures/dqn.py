@@ -8,7 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book._doc import config_table
-from fa_book.dqn import DQNConfig, steps_to_stay, train
+from fa_book.dqn import DQNConfig, train
+from fa_book.dqn_io import steps_to_stay
 from fa_book.figures._style import results_dir
 
 SEEDS = (0, 1, 2)
