@@ -46,7 +46,11 @@ def modules() -> dict[str, Path]:
 def imports(path: Path) -> set[str]:
     """fa_book modules imported by `path` at module level or inside functions."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # `if __name__ == "__main__":` runs the module as a script (`python -m`): not an import
+    tree.body = [n for n in tree.body if not (
+        isinstance(n, ast.If) and "__main__" in ast.unparse(n.test))]
+    for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module == "fa_book":
                 found |= {a.name for a in node.names}
