@@ -13,22 +13,24 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from fa_book.discretize import (
-    DiscreteQConfig,
     DiscretizeObservation,
     Grid,
-    MountainCarBatch,
     StateAggregation,
     aggregate_by_clustering,
     aggregate_by_key,
     aggregated_values,
     bucket_fit,
-    cell_transition_counts,
     cells_visited_fraction,
     n_cells,
     push_with_velocity,
-    q_learning_discretized,
     q_learning_update,
     staircase_rms,
+)
+from fa_book.discretize_runs import (
+    DiscreteQConfig,
+    MountainCarBatch,
+    cell_transition_counts,
+    q_learning_discretized,
 )
 from tests.strategies import finite_mdps, seeds
 
@@ -408,7 +410,7 @@ def test_bad_input_names_the_problem():
     with pytest.raises(ValueError, match="epsilon"):
         q_learning_discretized(DiscreteQConfig(epsilon=1.5), np.random.default_rng(0))
     grid = Grid.for_space(box, 4)
-    with pytest.raises(ValueError, match="pi must have shape"):
+    with pytest.raises(ValueError, match="pi must have rows"):
         cell_transition_counts(grid, np.ones((16, 3)), np.random.default_rng(0))
     with pytest.raises(ValueError, match="steps"):
         cell_transition_counts(grid, push_with_velocity(grid), np.random.default_rng(0),

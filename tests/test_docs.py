@@ -129,7 +129,7 @@ def private_imports(source: str) -> list[str]:
 
 
 # Pages still being moved onto the public API (issue 10); this list must end empty.
-PRIVATE_IMPORTS_PENDING = {"control.md", "discretization.md", "linear-prediction.md",
+PRIVATE_IMPORTS_PENDING = {"control.md", "linear-prediction.md",
                            "parametric.md", "pg-theorem.md", "policy-gradient.md",
                            "reinforce.md", "semi-gradient.md"}
 
