@@ -3,28 +3,18 @@ r"""Discretization of continuous states and bucketing (aggregation) of large sta
 Chapter 2 of the book (notes: 对状态/动作进行离散 — 离散化连续马尔可夫决策过程,
 对大型马尔可夫决策过程分桶, 分桶/离散化的优缺点).
 
-* [`Grid`][fa_book.discretize.Grid] cuts a box $\prod_j [l_j, h_j]$ into
-  $k_1 \times \dots \times k_n$ cells and maps an observation $s$ to its cell
-  $\bar s$; it is vectorized over batches and has an inverse (a cell's bounds and
-  centre).
-* [`DiscretizeObservation`][fa_book.discretize.DiscretizeObservation] is the gymnasium
-  wrapper that turns a continuous environment into the discretized MDP
-  $(\bar{\mathcal S}, \mathcal A, \{P_{\bar s a}\}, \gamma, R)$.
-* [`StateAggregation`][fa_book.discretize.StateAggregation] buckets a large *discrete*
-  state space, by hand-made features
-  ([`aggregate_by_key`][fa_book.discretize.aggregate_by_key]) or by clustering states
-  on their features ([`aggregate_by_clustering`][fa_book.discretize.aggregate_by_clustering]).
-
-Both `Grid` and `StateAggregation` are **feature maps with one active indicator**:
-calling them on states returns one-hot vectors $\mathbf x(s) \in \{0, 1\}^d$ with a
-single 1, the form in which chapters 3-5 reuse them (a linear value function on these
-features *is* a lookup table over buckets).
-
+* [`Grid`][fa_book.discretize.Grid] maps an observation $s$ in a box to its cell $\bar s$
+  (vectorized, with the inverse: a cell's bounds and centre);
+  [`DiscretizeObservation`][fa_book.discretize.DiscretizeObservation] wraps a gymnasium
+  environment into the discretized MDP.
+* [`StateAggregation`][fa_book.discretize.StateAggregation] buckets a large discrete
+  state space by hand-made keys or by k-means on features.
+* Both are feature maps with one active indicator (one-hot $\mathbf x(s)$), the form in
+  which chapters 3-5 reuse them.
 * [`q_learning_update`][fa_book.discretize.q_learning_update] is tabular Q-learning on
-  the cells, batched over runs, and [`push_with_velocity`][fa_book.discretize.push_with_velocity]
-  a cell policy that reaches Mountain Car's flag. The numpy Mountain Car, the learning
-  runs, the Markov check and the page's experiments are in
-  [`fa_book.discretize_runs`][fa_book.discretize_runs].
+  the cells, batched over runs; [`MountainCarBatch`][fa_book.discretize.MountainCarBatch]
+  is a numpy copy of gymnasium's Mountain Car. The runs themselves, the Markov check and
+  the page's experiments are in [`fa_book.discretize_runs`][fa_book.discretize_runs].
 """
 
 from __future__ import annotations
@@ -37,7 +27,7 @@ import gymnasium as gym
 import numpy as np
 from numpy.typing import ArrayLike
 
-from fa_book.tabular import check_grid_size
+from fa_book.tabular import check_counts, check_grid_size, check_rng
 from fa_book.validate import (
     check_finite,
     check_index,
@@ -63,7 +53,6 @@ __all__ = [
     "check_bucket_values",
     "check_edges",
     "check_line",
-    "check_rng",
     "check_visit_counts",
     "epsilon_greedy",
     "n_cells",
@@ -77,13 +66,6 @@ __all__ = [
 # ----------------------------------------------------------------------------------------
 # Grid discretization of a box
 # ----------------------------------------------------------------------------------------
-
-def check_rng(rng) -> np.random.Generator:
-    """Require a numpy `Generator` (not a seed, not the legacy `RandomState`)."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
-    return rng
-
 
 def one_hot(index: np.ndarray, d: int) -> np.ndarray:
     r"""One-hot rows $\mathbf x$ with $x_i = 1$ iff $i$ = `index`, shape `index.shape + (d,)`;
@@ -734,13 +716,7 @@ def bucket_fit(s: ArrayLike, v: ArrayLike,
 
 def check_visit_counts(n_cells: int, n_samples: int) -> tuple[int, int]:
     """Require `n_cells` an integer in [1, 10^300] and `n_samples` in [0, 10^300]."""
-    if isinstance(n_cells, bool) or not isinstance(n_cells, (int, np.integer)) or not (
-            1 <= n_cells <= 10**300):
-        raise ValueError(f"n_cells must be an integer in [1, 10^300], got {n_cells!r}")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or not (
-            0 <= n_samples <= 10**300):
-        raise ValueError(f"n_samples must be an integer in [0, 10^300], got {n_samples!r}")
-    return int(n_cells), int(n_samples)
+    return check_counts(n_cells=n_cells) + check_counts(low=0, n_samples=n_samples)
 
 
 # --8<-- [start:curse]

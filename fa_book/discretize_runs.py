@@ -34,14 +34,13 @@ from fa_book.discretize import (
     aggregated_values,
     bucket_fit,
     check_bins,
-    check_rng,
     epsilon_greedy,
     push_with_velocity,
     q_learning_update,
     staircase_rms,
 )
 from fa_book.oracles import FiniteMDP, on_policy_distribution, v_pi
-from fa_book.tabular import check_policy
+from fa_book.tabular import check_policy, check_rng
 from fa_book.validate import (
     MAX_SIZE,
     check_choice,

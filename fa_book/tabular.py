@@ -39,6 +39,7 @@ __all__ = [
     "check_counts",
     "check_grid_size",
     "check_policy",
+    "check_rng",
     "epsilon_greedy_optimal_policy",
     "go_positions_log10",
     "grid_table_size",
@@ -169,6 +170,13 @@ def epsilon_greedy_optimal_policy(maze: GridMaze, gamma: float, epsilon: float) 
     return (1 - epsilon) * greedy + epsilon / 4
 
 
+def check_rng(rng) -> np.random.Generator:
+    """Require a numpy `Generator` (not a seed, not the legacy `RandomState`)."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    return rng
+
+
 def check_policy(pi, n_states: int | None = None, n_actions: int | None = None) -> np.ndarray:
     r"""Require a tabular policy $\pi(a \mid s)$: finite, shape `(S, A)` (with the given
     sizes), entries $\ge 0$, each row summing to 1. Returns it as a float array."""
@@ -214,8 +222,7 @@ def run_td0(env: gym.Env, pi: np.ndarray, features: np.ndarray, episodes: int, a
     """
     if not isinstance(env, gym.Env):
         raise TypeError(f"env must be a gymnasium.Env, got {type(env).__name__}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    check_rng(rng)
     obs_space, act_space = env.observation_space, env.action_space
     if not (isinstance(obs_space, gym.spaces.Discrete)
             and isinstance(act_space, gym.spaces.Discrete)):
@@ -327,14 +334,14 @@ def spread_runs(config: SpreadConfig = SpreadConfig()) -> SpreadResult:
     return SpreadResult(errors, first, v, maze)
 
 
-def check_counts(**counts: int) -> tuple[int, ...]:
-    """Require each named count to be an integer in [1, $10^{300}$]
+def check_counts(low: int = 1, **counts: int) -> tuple[int, ...]:
+    """Require each named count to be an integer in [`low`, $10^{300}$]
     ([`MAX_COUNT_LOG10`][fa_book.tabular.MAX_COUNT_LOG10]); returns them in order."""
     out = []
     for name, value in counts.items():
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
-                1 <= value <= 10**MAX_COUNT_LOG10):
-            raise ValueError(f"{name} must be an integer in [1, 10^{MAX_COUNT_LOG10}], "
+                low <= value <= 10**MAX_COUNT_LOG10):
+            raise ValueError(f"{name} must be an integer in [{low}, 10^{MAX_COUNT_LOG10}], "
                              f"got {value!r}")
         out.append(int(value))
     return tuple(out)
