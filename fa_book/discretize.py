@@ -346,9 +346,10 @@ class DiscretizeObservation(gym.ObservationWrapper, gym.utils.RecordConstructorA
 def check_action_values(q: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
     r"""Require action-value rows $\hat q$ (finite, shape `(R, A)`, $A \ge 1$), an
     $\varepsilon \in [0, 1]$ and a numpy Generator; returns `q` as an array."""
-    q = check_finite("q", np.asarray(q))
+    q = np.asarray(q)
     if q.ndim != 2 or q.shape[1] < 1 or not np.issubdtype(q.dtype, np.number):
         raise ValueError(f"q must be a real array of shape (R, A) with A >= 1, got {q.shape}")
+    check_finite("q", q)
     check_probability("epsilon", epsilon)
     check_rng(rng)
     return q

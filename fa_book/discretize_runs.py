@@ -372,8 +372,8 @@ def cell_transition_counts(grid: Grid, pi: np.ndarray, rng: np.random.Generator,
 # The page's experiments (what fa_book.figures.discretize plots)
 # ----------------------------------------------------------------------------------------
 
-def _check_seed(seed: int) -> int:
-    return check_nonneg_int("seed", seed)
+def _check_seed(seed: int, name: str = "seed") -> int:
+    return check_nonneg_int(name, seed)
 
 
 def _check_ints(name: str, values, low: int = 1) -> tuple[int, ...]:
@@ -653,8 +653,10 @@ class StaircaseConfig:
 
     def __post_init__(self):
         for name in ("slope", "intercept"):
-            if not math.isfinite(getattr(self, name)):
-                raise ValueError(f"{name} must be finite, got {getattr(self, name)!r}")
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number, got {value!r}")
         check_positive("length", self.length)
         check_positive("sigma", self.sigma)
         _check_ints("bins", self.bins)
@@ -765,12 +767,16 @@ class BucketConfig:
     def __post_init__(self):
         check_int_range("n", self.n, 2, 100)
         check_discount("gamma", self.gamma)
-        check_policy(np.array([self.drift], dtype=float), 1, 4)
+        d = np.asarray(self.drift, dtype=float) if isinstance(self.drift, tuple) else None
+        if d is None or d.shape != (4,) or not np.all(np.isfinite(d)) or (d < 0).any() \
+                or not math.isclose(d.sum(), 1.0):
+            raise ValueError(f"drift must be 4 probabilities (+x, -x, +y, -y) summing to 1, "
+                             f"got {self.drift!r}")
         if self.max_kmeans is not None:
             check_positive_int("max_kmeans", self.max_kmeans)
         _check_seed(self.seed)
         check_int_range("example_k", self.example_k, 1, self.n * self.n)
-        _check_seed(self.example_seed)
+        _check_seed(self.example_seed, "example_seed")
 
     @classmethod
     def quick(cls) -> BucketConfig:
