@@ -107,6 +107,16 @@ def test_outside_points_go_to_the_nearest_outer_cell(grid, seed):
     assert np.array_equal(grid.index(x), grid.index(np.clip(x, grid.low, grid.high)))
 
 
+@given(st.integers(1, 10**9), st.integers(1, 10**9))
+def test_n_cells_is_exact_or_refused_before_computing(bins, n_dims):
+    """`n_cells(10, 10**9)` is refused at once (from its logarithm), not computed."""
+    if n_dims * math.log10(bins) > 300:
+        with pytest.raises(ValueError, match=r"bins\^n_dims"):
+            n_cells(bins, n_dims)
+    else:
+        assert n_cells(bins, n_dims) == bins**n_dims
+
+
 @given(st.integers(1, 12), st.integers(1, 4))
 def test_uniform_grid_has_k_to_the_n_cells(k, n):
     grid = Grid.uniform(k, np.zeros(n), np.ones(n))
