@@ -54,7 +54,7 @@ __all__ = [
 MAX_COUNT_LOG10 = 300
 r"""The largest count the table-size arithmetic computes exactly: $10^{300}$ (so that it
 still converts to a float for printing and plotting). Larger counts are refused before
-they are computed; Go's $3^{361} pprox 10^{172}$ is below it, and its logarithm is
+they are computed; Go's $3^{361} \approx 10^{172}$ is below it, and its logarithm is
 computed directly by [`go_positions_log10`][fa_book.tabular.go_positions_log10]."""
 
 
