@@ -407,6 +407,8 @@ class LearningConfig:
 
     def __post_init__(self):
         _check_ints("bins", self.bins)
+        if len(set(self.bins)) != len(self.bins):
+            raise ValueError(f"bins must be distinct, got {self.bins!r}")
         check_int_range("runs", self.runs, 2, MAX_SIZE)
         check_size("episodes", self.episodes)
         _check_seed(self.seed)
@@ -474,8 +476,9 @@ def cell_kinds(Q: np.ndarray, q_init: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class ResolutionConfig:
-    """The grid-resolution study: Q-learning on Mountain Car for many $k \\times k$ grids."""
+class ResolutionConfig(LearningConfig):
+    """The grid-resolution study: Q-learning on Mountain Car for many $k \\times k$ grids
+    (the learning study's fields, other defaults, and `last`)."""
 
     bins: tuple[int, ...] = (3, 4, 5, 6, 8, 10, 12, 16, 24, 32, 48)
     """Bins per dimension $k$."""
@@ -483,17 +486,14 @@ class ResolutionConfig:
     """Runs per $k$."""
     episodes: int = 500
     """Episodes per run."""
-    last: int = 100
-    """The final performance is the mean over the last this many episodes."""
     seed: int = 100
     """The $k \\times k$ grid's runs draw from `np.random.default_rng(seed + k)`."""
+    last: int = 100
+    """The final performance is the mean over the last this many episodes."""
 
     def __post_init__(self):
-        _check_ints("bins", self.bins)
-        check_int_range("runs", self.runs, 2, MAX_SIZE)
-        check_size("episodes", self.episodes)
+        super().__post_init__()
         check_int_range("last", self.last, 1, self.episodes)
-        _check_seed(self.seed)
 
     @classmethod
     def quick(cls) -> ResolutionConfig:
@@ -520,10 +520,8 @@ def resolution_study(config: ResolutionConfig = ResolutionConfig()) -> Resolutio
         raise TypeError(f"config must be a ResolutionConfig, got {type(config).__name__}")
     limit = DiscreteQConfig().max_episode_steps
     finals, means, reached = [], [], []
-    for k in config.bins:
-        q_config = DiscreteQConfig(bins=(k, k), episodes=config.episodes)
-        steps = q_learning_discretized(q_config, np.random.default_rng(config.seed + k),
-                                       runs=config.runs).steps
+    for result in learning_study(config).values():
+        steps = result.steps
         finals.append(steps[:, -config.last:].mean(1))
         means.append(steps.mean(1))
         reached.append(int((steps[:, -config.last:] < limit).all(1).sum()))
