@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike
 from fa_book.tabular import check_counts, check_grid_size, check_rng
 from fa_book.validate import (
     check_finite,
+    check_in_range,
     check_index,
     check_int_range,
     check_positive_int,
@@ -38,34 +39,16 @@ from fa_book.validate import (
 )
 
 __all__ = [
-    "DiscretizeObservation",
-    "Grid",
-    "MountainCarBatch",
-    "StateAggregation",
-    "aggregate_by_clustering",
-    "aggregate_by_key",
-    "aggregated_values",
-    "bucket_fit",
-    "cells_visited_fraction",
-    "check_action_values",
-    "check_bins",
-    "check_box",
-    "check_bucket_values",
-    "check_edges",
-    "check_line",
-    "check_visit_counts",
-    "epsilon_greedy",
-    "n_cells",
-    "one_hot",
-    "push_with_velocity",
-    "q_learning_update",
-    "staircase_rms",
+    "DiscretizeObservation", "Grid", "MountainCarBatch", "StateAggregation",
+    "aggregate_by_clustering", "aggregate_by_key", "aggregated_values", "bucket_fit",
+    "cells_visited_fraction", "check_action_values", "check_bins", "check_box",
+    "check_bucket_values", "check_clustering", "check_edges", "check_line",
+    "check_samples", "check_visit_counts", "epsilon_greedy", "n_cells", "one_hot",
+    "push_with_velocity", "q_learning_update", "staircase_rms",
 ]
 
 
-# ----------------------------------------------------------------------------------------
-# Grid discretization of a box
-# ----------------------------------------------------------------------------------------
+# -------------------- Grid discretization of a box -------------------------------------
 
 def one_hot(index: np.ndarray, d: int) -> np.ndarray:
     r"""One-hot rows $\mathbf x$ with $x_i = 1$ iff $i$ = `index`, shape `index.shape + (d,)`;
@@ -117,8 +100,7 @@ def check_bins(bins, n: int) -> tuple[int, ...]:
     if len(bins) != n:
         raise ValueError(f"bins must give one count per dimension ({n}), got {bins!r}")
     for b in bins:
-        if isinstance(b, bool) or not isinstance(b, (int, np.integer)) or b < 1:
-            raise ValueError(f"bins must be integers >= 1, got {bins!r}")
+        check_positive_int("bins", b)
     check_size("the number of cells (the product of bins)", math.prod(int(b) for b in bins))
     return tuple(int(b) for b in bins)
 
@@ -339,9 +321,7 @@ class DiscretizeObservation(gym.ObservationWrapper, gym.utils.RecordConstructorA
 # --8<-- [end:wrapper]
 
 
-# ----------------------------------------------------------------------------------------
-# Tabular Q-learning on the cells
-# ----------------------------------------------------------------------------------------
+# -------------------- Tabular Q-learning on the cells ----------------------------------
 
 def check_action_values(q: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
     r"""Require action-value rows $\hat q$ (finite, shape `(R, A)`, $A \ge 1$), an
@@ -484,9 +464,7 @@ class MountainCarBatch:
 # --8<-- [end:mountain_car]
 
 
-# ----------------------------------------------------------------------------------------
-# The discretized process is not Markov
-# ----------------------------------------------------------------------------------------
+# -------------------- The discretized process is not Markov ----------------------------
 
 # --8<-- [start:push]
 def push_with_velocity(grid: Grid) -> np.ndarray:
@@ -503,9 +481,7 @@ def push_with_velocity(grid: Grid) -> np.ndarray:
 # --8<-- [end:push]
 
 
-# ----------------------------------------------------------------------------------------
-# Bucketing a large discrete state space
-# ----------------------------------------------------------------------------------------
+# -------------------- Bucketing a large discrete state space ---------------------------
 
 # --8<-- [start:aggregation]
 class StateAggregation:
@@ -572,6 +548,20 @@ def aggregate_by_key(keys: ArrayLike) -> StateAggregation:
     return StateAggregation(g.reshape(-1))
 
 
+def check_clustering(features: ArrayLike, k: int, rng: np.random.Generator,
+                     iters: int) -> tuple[np.ndarray, int]:
+    """Require finite `features` of shape `(S, m)`, `1 <= k <= S`, a Generator, `iters`
+    >= 1, and a distance array of at most `MAX_SIZE` entries; returns `(phi, k)`."""
+    phi = check_finite("features", np.asarray(features, dtype=np.float64))
+    if phi.ndim != 2 or 0 in phi.shape:
+        raise ValueError(f"features must be a finite array of shape (S, m), got {phi.shape}")
+    k = check_int_range("k", k, 1, phi.shape[0])
+    check_positive_int("iters", iters)
+    check_rng(rng)
+    check_size("S * k * m (the distance array)", phi.shape[0] * k * phi.shape[1])
+    return phi, k
+
+
 def aggregate_by_clustering(features: ArrayLike, k: int, rng: np.random.Generator, *,
                             iters: int = 100) -> StateAggregation:
     r"""Bucket states by clustering their features with k-means (Lloyd's algorithm,
@@ -584,14 +574,8 @@ def aggregate_by_clustering(features: ArrayLike, k: int, rng: np.random.Generato
         rng: random generator (k-means++ seeding).
         iters: maximum Lloyd iterations, >= 1.
     """
-    phi = check_finite("features", np.asarray(features, dtype=np.float64))
-    if phi.ndim != 2 or 0 in phi.shape:
-        raise ValueError(f"features must be a finite array of shape (S, m), got {phi.shape}")
+    phi, k = check_clustering(features, k, rng, iters)
     S = phi.shape[0]
-    k = check_int_range("k", k, 1, S)
-    check_positive_int("iters", iters)
-    check_rng(rng)
-    check_size("S * k * m (the distance array)", S * k * phi.shape[1])
     # k-means++: each new centre drawn with probability proportional to squared distance
     centres = [phi[rng.integers(S)]]
     d2 = ((phi - centres[0]) ** 2).sum(1)
@@ -657,20 +641,21 @@ def aggregated_values(agg: StateAggregation, v: ArrayLike, mu: ArrayLike) -> np.
 # --8<-- [end:aggregated_values]
 
 
-# ----------------------------------------------------------------------------------------
-# Pros and cons: a straight line as a staircase
-# ----------------------------------------------------------------------------------------
+# -------------------- Pros and cons: a straight line as a staircase --------------------
 
 def check_line(slope: float, width: float) -> tuple[float, float]:
     """Require a finite `slope` and a finite `width` >= 0."""
-    for name, value in (("slope", slope), ("width", width)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
-                                                             np.floating)) \
-                or not math.isfinite(value):
-            raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if width < 0:
-        raise ValueError(f"width must be >= 0, got {width!r}")
-    return float(slope), float(width)
+    return (check_in_range("slope", slope, -math.inf, math.inf),
+            check_in_range("width", width, 0.0, math.inf))
+
+
+def check_samples(s: ArrayLike, v: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Require finite samples `s`, `v`, 1-D of equal length; returns float arrays."""
+    s = check_finite("s", np.asarray(s, dtype=np.float64))
+    v = check_finite("v", np.asarray(v, dtype=np.float64))
+    if s.ndim != 1 or s.shape != v.shape:
+        raise ValueError(f"s and v must be 1-D of equal length, got {s.shape}, {v.shape}")
+    return s, v
 
 
 # --8<-- [start:staircase]
@@ -698,11 +683,8 @@ def bucket_fit(s: ArrayLike, v: ArrayLike,
         `(w, v_hat)`: bucket values, shape `(k,)` (0 for a bucket with no sample: a table
         cannot generalize to it), and the fitted values at `s`, shape `(N,)`.
     """
+    s, v = check_samples(s, v)
     grid = Grid([edges])
-    s = check_finite("s", np.asarray(s, dtype=np.float64))
-    v = check_finite("v", np.asarray(v, dtype=np.float64))
-    if s.ndim != 1 or s.shape != v.shape:
-        raise ValueError(f"s and v must be 1-D of equal length, got {s.shape}, {v.shape}")
     g = grid.index(s[:, None])
     num = np.bincount(g, weights=v, minlength=grid.d)
     cnt = np.bincount(g, minlength=grid.d)
@@ -711,9 +693,7 @@ def bucket_fit(s: ArrayLike, v: ArrayLike,
 # --8<-- [end:staircase]
 
 
-# ----------------------------------------------------------------------------------------
-# The curse of dimensionality
-# ----------------------------------------------------------------------------------------
+# -------------------- The curse of dimensionality --------------------------------------
 
 def check_visit_counts(n_cells: int, n_samples: int) -> tuple[int, int]:
     """Require `n_cells` an integer in [1, 10^300] and `n_samples` in [0, 10^300]."""
