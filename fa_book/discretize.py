@@ -52,8 +52,9 @@ __all__ = [
 
 def one_hot(index: np.ndarray, d: int) -> np.ndarray:
     r"""One-hot rows $\mathbf x$ with $x_i = 1$ iff $i$ = `index`, shape `index.shape + (d,)`;
-    refused when that would exceed `fa_book.validate.MAX_SIZE` entries."""
-    index = np.asarray(index)
+    `index` must be integers in `[0, d)`, and more than `fa_book.validate.MAX_SIZE`
+    entries are refused."""
+    index = check_index("index", index, check_size("d", d))
     check_size("index.size * d (the one-hot features)", max(index.size, 1) * d)
     x = np.zeros(index.shape + (d,))
     np.put_along_axis(x, index[..., None], 1.0, axis=-1)

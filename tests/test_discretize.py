@@ -428,3 +428,13 @@ def test_bad_input_names_the_problem():
     with pytest.raises(ValueError, match="backend"):
         q_learning_discretized(DiscreteQConfig(env_id="CartPole-v1"),
                                np.random.default_rng(0), backend="numpy")
+
+
+def test_no_config_limit_means_the_registered_limit():
+    """`max_episode_steps=None` keeps `MountainCar-v0`'s registered 200 steps (read from
+    `gym.spec`), in both backends; the first, optimistic episode runs into it."""
+    assert gym.spec("MountainCar-v0").max_episode_steps == 200
+    config = DiscreteQConfig(bins=(4, 4), episodes=2, max_episode_steps=None)
+    a, b = (q_learning_discretized(config, np.random.default_rng(0), backend=backend).steps
+            for backend in ("numpy", "gymnasium"))
+    assert np.array_equal(a, b) and a.max() == 200

@@ -135,6 +135,10 @@ CASES = [
          dz.Grid([np.arange(10**5 + 1.0)])),
     Case("one_hot", "one-hot", "huge", st.just(np.zeros(10**5, dtype=int)),
          lambda b: dz.one_hot(b, 10**5)),
+    *[Case("one_hot", "index", kind, s, lambda b: dz.one_hot(b, 3))
+      for kind, s in [("out-of-range", st.sampled_from([np.array([3]), np.array([-1])])),
+                      ("not-int", st.just(np.array([0.5])))]],
+    Case("one_hot", "d", "zero", ZERO, lambda b: dz.one_hot(np.array([0]), b)),
     # the wrapper
     Case("DiscretizeObservation", "env", "type", st.sampled_from([None, "MountainCar-v0"]),
          dz.DiscretizeObservation),
