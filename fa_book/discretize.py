@@ -484,6 +484,20 @@ def push_with_velocity(grid: Grid) -> np.ndarray:
 
 # -------------------- Bucketing a large discrete state space ---------------------------
 
+def check_clustering(features: ArrayLike, k: int, rng: np.random.Generator,
+                     iters: int) -> tuple[np.ndarray, int]:
+    """Require finite `features` of shape `(S, m)`, `1 <= k <= S`, a Generator, `iters`
+    >= 1, and a distance array of at most `MAX_SIZE` entries; returns `(phi, k)`."""
+    phi = check_finite("features", np.asarray(features, dtype=np.float64))
+    if phi.ndim != 2 or 0 in phi.shape:
+        raise ValueError(f"features must be a finite array of shape (S, m), got {phi.shape}")
+    k = check_int_range("k", k, 1, phi.shape[0])
+    check_positive_int("iters", iters)
+    check_rng(rng)
+    check_size("S * k * m (the distance array)", phi.shape[0] * k * phi.shape[1])
+    return phi, k
+
+
 # --8<-- [start:aggregation]
 class StateAggregation:
     r"""A partition of the states $\{0, \dots, S-1\}$ into $d$ non-empty buckets.
@@ -547,20 +561,6 @@ def aggregate_by_key(keys: ArrayLike) -> StateAggregation:
         raise ValueError(f"keys must be finite numbers, got dtype {k.dtype}")
     _, g = np.unique(k.reshape(k.shape[0], -1), axis=0, return_inverse=True)
     return StateAggregation(g.reshape(-1))
-
-
-def check_clustering(features: ArrayLike, k: int, rng: np.random.Generator,
-                     iters: int) -> tuple[np.ndarray, int]:
-    """Require finite `features` of shape `(S, m)`, `1 <= k <= S`, a Generator, `iters`
-    >= 1, and a distance array of at most `MAX_SIZE` entries; returns `(phi, k)`."""
-    phi = check_finite("features", np.asarray(features, dtype=np.float64))
-    if phi.ndim != 2 or 0 in phi.shape:
-        raise ValueError(f"features must be a finite array of shape (S, m), got {phi.shape}")
-    k = check_int_range("k", k, 1, phi.shape[0])
-    check_positive_int("iters", iters)
-    check_rng(rng)
-    check_size("S * k * m (the distance array)", phi.shape[0] * k * phi.shape[1])
-    return phi, k
 
 
 def aggregate_by_clustering(features: ArrayLike, k: int, rng: np.random.Generator, *,

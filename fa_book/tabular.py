@@ -348,7 +348,7 @@ def check_counts(low: int = 1, **counts: int) -> tuple[int, ...]:
 
 
 def check_grid_size(k: int, n: int, names: tuple[str, str] = ("k", "n")) -> tuple[int, int]:
-    r"""Require integers $k \ge 1$, $n \ge 1$ with $k^n \le 10^{300}$
+    r"""Require integers $1 \le k, n \le$ `MAX_SIZE` with $k^n \le 10^{300}$
     ([`MAX_COUNT_LOG10`][fa_book.tabular.MAX_COUNT_LOG10]), checked in log space before
     $k^n$ is computed; `names` are the argument names used in the message."""
     k = check_size(names[0], k, MAX_SIZE)
