@@ -42,9 +42,9 @@ __all__ = [
     "DiscretizeObservation", "Grid", "MountainCarBatch", "StateAggregation",
     "aggregate_by_clustering", "aggregate_by_key", "aggregated_values", "bucket_fit",
     "cells_visited_fraction", "check_action_values", "check_bins", "check_box",
-    "check_bucket_values", "check_clustering", "check_edges", "check_line",
-    "check_samples", "check_visit_counts", "epsilon_greedy", "n_cells", "one_hot",
-    "push_with_velocity", "q_learning_update", "staircase_rms",
+    "check_bucket_values", "check_clustering", "check_edges", "check_groups", "check_keys",
+    "check_line", "check_samples", "check_visit_counts", "epsilon_greedy", "n_cells",
+    "one_hot", "push_with_velocity", "q_learning_update", "staircase_rms",
 ]
 
 
@@ -252,9 +252,7 @@ class Grid:
 
     def unravel(self, index: ArrayLike) -> np.ndarray:
         """Per-dimension cell indices of flat cells `index`, shape `(..., n)`."""
-        i = np.asarray(index)
-        if not np.issubdtype(i.dtype, np.integer) or (i < 0).any() or (i >= self.d).any():
-            raise ValueError(f"index must be integers in [0, {self.d}), got {index!r}")
+        i = check_index("index", index, self.d)
         return np.stack(np.unravel_index(i, self.bins), axis=-1).astype(np.int64)
 
     def bounds(self, index: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -484,6 +482,28 @@ def push_with_velocity(grid: Grid) -> np.ndarray:
 
 # -------------------- Bucketing a large discrete state space ---------------------------
 
+def check_groups(groups: ArrayLike) -> np.ndarray:
+    """Require bucket labels: a non-empty 1-D integer array, entries >= 0, at most
+    `MAX_SIZE` states."""
+    g = np.asarray(groups)
+    if g.ndim != 1 or g.size == 0 or not np.issubdtype(g.dtype, np.integer) or (g < 0).any():
+        raise ValueError(f"groups must be a non-empty 1-D array of integers >= 0, got "
+                         f"dtype {g.dtype}, shape {g.shape}")
+    check_size("len(groups)", g.size)
+    return g
+
+
+def check_keys(keys: ArrayLike) -> np.ndarray:
+    """Require hand-made keys: finite numbers of shape `(S,)` or `(S, m)`, S, m >= 1."""
+    k = np.asarray(keys)
+    if k.ndim not in (1, 2) or 0 in k.shape:
+        raise ValueError(f"keys must have shape (S,) or (S, m) with S, m >= 1, got {k.shape}")
+    if not (np.issubdtype(k.dtype, np.number) or k.dtype == bool) or (
+            np.issubdtype(k.dtype, np.inexact) and not np.all(np.isfinite(k))):
+        raise ValueError(f"keys must be finite numbers, got dtype {k.dtype}")
+    return k
+
+
 def check_clustering(features: ArrayLike, k: int, rng: np.random.Generator,
                      iters: int) -> tuple[np.ndarray, int]:
     """Require finite `features` of shape `(S, m)`, `1 <= k <= S`, a Generator, `iters`
@@ -513,14 +533,7 @@ class StateAggregation:
     """
 
     def __init__(self, groups: ArrayLike):
-        g = np.asarray(groups)
-        if g.ndim != 1 or g.size == 0 or not np.issubdtype(g.dtype, np.integer):
-            raise ValueError(f"groups must be a non-empty 1-D integer array, got "
-                             f"dtype {g.dtype}, shape {g.shape}")
-        if (g < 0).any():
-            raise ValueError("groups must be integers >= 0")
-        check_size("len(groups)", g.size)
-        _, g = np.unique(g, return_inverse=True)
+        _, g = np.unique(check_groups(groups), return_inverse=True)
         self.groups = g.astype(np.int64).reshape(-1)
         self.groups.setflags(write=False)
         self.n_states = self.groups.size
@@ -530,10 +543,10 @@ class StateAggregation:
     def index(self, states: ArrayLike) -> np.ndarray:
         """Bucket $g(s)$ of each state; `states` integers in $[0, S)$, any shape."""
         s = np.asarray(states)
-        if not np.issubdtype(s.dtype, np.integer) or (s < 0).any() \
+        if s.dtype == bool or not np.issubdtype(s.dtype, np.integer) or (s < 0).any() \
                 or (s >= self.n_states).any():
             raise ValueError(f"states must be integers in [0, {self.n_states}), "
-                             f"got {states!r}")
+                             f"got {states!r:.80}")
         return self.groups[s]
 
     def __call__(self, states: ArrayLike) -> np.ndarray:
@@ -553,12 +566,7 @@ def aggregate_by_key(keys: ArrayLike) -> StateAggregation:
         keys: hand-made (usually coarse, integer) features of every state, shape
             `(S,)` or `(S, m)`, e.g. `(x // 4, y // 4)` on a grid world.
     """
-    k = np.asarray(keys)
-    if k.ndim not in (1, 2) or k.shape[0] == 0 or 0 in k.shape:
-        raise ValueError(f"keys must have shape (S,) or (S, m) with S, m >= 1, got {k.shape}")
-    if not (np.issubdtype(k.dtype, np.number) or k.dtype == bool) or (
-            np.issubdtype(k.dtype, np.inexact) and not np.all(np.isfinite(k))):
-        raise ValueError(f"keys must be finite numbers, got dtype {k.dtype}")
+    k = check_keys(keys)
     _, g = np.unique(k.reshape(k.shape[0], -1), axis=0, return_inverse=True)
     return StateAggregation(g.reshape(-1))
 
