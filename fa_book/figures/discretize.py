@@ -31,15 +31,13 @@ from fa_book.discretize_runs import (
     resolution_study,
     staircase_study,
 )
-from fa_book.figures._style import mean_band, write_table
+from fa_book.figures._style import mean_band, png_path, write_table
 
 DPI = 120
 
 
 def _save(fig, out_dir: Path, name: str) -> Path:
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{name}.png"
+    path = png_path(out_dir, name)
     fig.savefig(path, dpi=DPI, bbox_inches="tight")
     plt.close(fig)
     return path
