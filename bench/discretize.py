@@ -20,7 +20,8 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 
-from fa_book.discretize import DiscreteQConfig, DiscretizeObservation, Grid, q_learning_discretized
+from fa_book.discretize import DiscretizeObservation, Grid
+from fa_book.discretize_runs import DiscreteQConfig, q_learning_discretized
 
 REPEATS = 3
 OUT = Path(__file__).resolve().parents[1] / "docs" / "results" / "bench_discretize.md"

@@ -3,84 +3,77 @@ r"""Discretization of continuous states and bucketing (aggregation) of large sta
 Chapter 2 of the book (notes: 对状态/动作进行离散 — 离散化连续马尔可夫决策过程,
 对大型马尔可夫决策过程分桶, 分桶/离散化的优缺点).
 
-* [`Grid`][fa_book.discretize.Grid] cuts a box $\prod_j [l_j, h_j]$ into
-  $k_1 \times \dots \times k_n$ cells and maps an observation $s$ to its cell
-  $\bar s$; it is vectorized over batches and has an inverse (a cell's bounds and
-  centre).
-* [`DiscretizeObservation`][fa_book.discretize.DiscretizeObservation] is the gymnasium
-  wrapper that turns a continuous environment into the discretized MDP
-  $(\bar{\mathcal S}, \mathcal A, \{P_{\bar s a}\}, \gamma, R)$.
-* [`StateAggregation`][fa_book.discretize.StateAggregation] buckets a large *discrete*
-  state space, by hand-made features
-  ([`aggregate_by_key`][fa_book.discretize.aggregate_by_key]) or by clustering states
-  on their features ([`aggregate_by_clustering`][fa_book.discretize.aggregate_by_clustering]).
-
-Both `Grid` and `StateAggregation` are **feature maps with one active indicator**:
-calling them on states returns one-hot vectors $\mathbf x(s) \in \{0, 1\}^d$ with a
-single 1, the form in which chapters 3-5 reuse them (a linear value function on these
-features *is* a lookup table over buckets).
-
-* [`q_learning_discretized`][fa_book.discretize.q_learning_discretized] runs tabular
-  Q-learning on a discretized gymnasium task; for `MountainCar-v0` it runs many
-  independent runs at once on [`MountainCarBatch`][fa_book.discretize.MountainCarBatch],
-  a numpy copy of gymnasium's dynamics that the tests check step for step.
-* [`cell_transition_counts`][fa_book.discretize.cell_transition_counts] counts cell
-  transitions of Mountain Car under a fixed cell policy (e.g.
-  [`push_with_velocity`][fa_book.discretize.push_with_velocity]), split by the previous
-  cell, to show that the discretized process is not Markov.
+* [`Grid`][fa_book.discretize.Grid] maps an observation $s$ in a box to its cell $\bar s$
+  (vectorized, with the inverse: a cell's bounds and centre);
+  [`DiscretizeObservation`][fa_book.discretize.DiscretizeObservation] wraps a gymnasium
+  environment into the discretized MDP.
+* [`StateAggregation`][fa_book.discretize.StateAggregation] buckets a large discrete
+  state space by hand-made keys or by k-means on features.
+* Both are feature maps with one active indicator (one-hot $\mathbf x(s)$), the form in
+  which chapters 3-5 reuse them.
+* [`q_learning_update`][fa_book.discretize.q_learning_update] is tabular Q-learning on
+  the cells, batched over runs; [`MountainCarBatch`][fa_book.discretize.MountainCarBatch]
+  is a numpy copy of gymnasium's Mountain Car. The runs themselves, the Markov check and
+  the page's experiments are in [`fa_book.discretize_runs`][fa_book.discretize_runs].
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import NamedTuple, Self
+from typing import Self
 
 import gymnasium as gym
 import numpy as np
 from numpy.typing import ArrayLike
 
+from fa_book.tabular import check_counts, check_grid_size, check_rng
 from fa_book.validate import (
-    DivergenceError,
-    check_discount,
+    check_finite,
+    check_in_range,
+    check_index,
+    check_int_range,
     check_positive_int,
     check_probability,
-    check_step_size,
+    check_size,
 )
 
 __all__ = [
-    "DiscreteQConfig",
-    "DiscretizeObservation",
-    "Grid",
-    "MountainCarBatch",
-    "QLearningResult",
-    "StateAggregation",
-    "aggregate_by_clustering",
-    "aggregate_by_key",
-    "aggregated_values",
-    "bucket_fit",
-    "cell_transition_counts",
-    "cells_visited_fraction",
-    "epsilon_greedy",
-    "n_cells",
-    "push_with_velocity",
-    "q_learning_discretized",
-    "q_learning_update",
-    "staircase_rms",
+    "DiscretizeObservation", "Grid", "MountainCarBatch", "StateAggregation",
+    "aggregate_by_clustering", "aggregate_by_key", "aggregated_values", "bucket_fit",
+    "cells_visited_fraction", "check_action_values", "check_bins", "check_box",
+    "check_bucket_values", "check_clustering", "check_edges", "check_groups", "check_keys",
+    "check_line", "check_samples", "check_visit_counts", "epsilon_greedy", "n_cells",
+    "one_hot", "push_with_velocity", "q_learning_update", "staircase_rms",
 ]
 
 
-# ----------------------------------------------------------------------------------------
-# Grid discretization of a box
-# ----------------------------------------------------------------------------------------
+# -------------------- Grid discretization of a box -------------------------------------
 
-def _as_edges(edges: Sequence[Sequence[float]]) -> tuple[np.ndarray, ...]:
-    if len(edges) == 0:
-        raise ValueError("edges must hold one increasing sequence per dimension, got none")
+def one_hot(index: np.ndarray, d: int) -> np.ndarray:
+    r"""One-hot rows $\mathbf x$ with $x_i = 1$ iff $i$ = `index`, shape `index.shape + (d,)`;
+    `index` must be integers in `[0, d)`, and more than `fa_book.validate.MAX_SIZE`
+    entries are refused."""
+    index = check_index("index", index, check_size("d", d))
+    check_size("index.size * d (the one-hot features)", max(index.size, 1) * d)
+    x = np.zeros(index.shape + (d,))
+    np.put_along_axis(x, index[..., None], 1.0, axis=-1)
+    return x
+
+
+def check_edges(edges: Sequence[Sequence[float]]) -> tuple[np.ndarray, ...]:
+    """Require one strictly increasing sequence of >= 2 finite boundaries per dimension,
+    and at most `fa_book.validate.MAX_SIZE` cells in all; returns read-only float64 arrays."""
+    if isinstance(edges, (str, bytes)) or not isinstance(edges, Sequence) or len(edges) == 0:
+        raise ValueError("edges must hold one increasing sequence per dimension, got "
+                         f"{edges!r:.80}")
     out = []
     for j, e in enumerate(edges):
-        e = np.asarray(e, dtype=np.float64)
+        try:
+            e = np.asarray(e, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"edges[{j}] must be a sequence of numbers, got {e!r:.80}") \
+                from None
         if e.ndim != 1 or e.size < 2:
             raise ValueError(f"edges[{j}] must be a 1-D sequence of at least 2 boundaries, "
                              f"got shape {e.shape}")
@@ -91,7 +84,47 @@ def _as_edges(edges: Sequence[Sequence[float]]) -> tuple[np.ndarray, ...]:
             raise ValueError(f"edges[{j}] must be strictly increasing, got {e.tolist()}")
         e.setflags(write=False)
         out.append(e)
+    check_size("the number of cells (the product of len(edges[j]) - 1)",
+               math.prod(e.size - 1 for e in out))
     return tuple(out)
+
+
+def check_bins(bins, n: int) -> tuple[int, ...]:
+    """Require `bins`: one int >= 1 for every one of `n` dimensions, or `n` of them, with
+    at most `fa_book.validate.MAX_SIZE` cells in all."""
+    if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
+        bins = (bins,) * n
+    try:
+        bins = tuple(bins)
+    except TypeError:
+        raise ValueError(f"bins must be an int >= 1 or {n} ints >= 1, got {bins!r}") from None
+    if len(bins) != n:
+        raise ValueError(f"bins must give one count per dimension ({n}), got {bins!r}")
+    for b in bins:
+        check_positive_int("bins", b)
+    check_size("the number of cells (the product of bins)", math.prod(int(b) for b in bins))
+    return tuple(int(b) for b in bins)
+
+
+def check_box(bins, low, high) -> tuple[tuple[int, ...], np.ndarray, np.ndarray]:
+    """Require a box: `low`, `high` 1-D of equal length, finite, `high > low` everywhere,
+    and `bins` as for [`check_bins`][fa_book.discretize.check_bins]."""
+    try:
+        low = np.atleast_1d(np.asarray(low, dtype=np.float64))
+        high = np.atleast_1d(np.asarray(high, dtype=np.float64))
+    except (TypeError, ValueError):
+        raise ValueError(f"low and high must be numbers, got {low!r:.60} and "
+                         f"{high!r:.60}") from None
+    if low.shape != high.shape or low.ndim != 1:
+        raise ValueError(f"low and high must be 1-D of equal length, got {low.shape} "
+                         f"and {high.shape}")
+    if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
+        raise ValueError("low and high must be finite: an unbounded Box needs explicit "
+                         "finite low/high or edges")
+    if not np.all(high > low):
+        raise ValueError(f"high must exceed low in every dimension, got low={low}, "
+                         f"high={high}")
+    return check_bins(bins, low.size), low, high
 
 
 # --8<-- [start:grid]
@@ -119,7 +152,7 @@ class Grid:
     """
 
     def __init__(self, edges: Sequence[Sequence[float]]):
-        self.edges = _as_edges(edges)
+        self.edges = check_edges(edges)
         self.bins = tuple(e.size - 1 for e in self.edges)
         self.n_dims = len(self.bins)
         self.d = math.prod(self.bins)
@@ -140,18 +173,7 @@ class Grid:
             low: $l$, shape `(n,)`, finite.
             high: $h$, shape `(n,)`, finite, $h_j > l_j$.
         """
-        low = np.atleast_1d(np.asarray(low, dtype=np.float64))
-        high = np.atleast_1d(np.asarray(high, dtype=np.float64))
-        if low.shape != high.shape or low.ndim != 1:
-            raise ValueError(f"low and high must be 1-D of equal length, got {low.shape} "
-                             f"and {high.shape}")
-        if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
-            raise ValueError("low and high must be finite: an unbounded Box needs explicit "
-                             "finite low/high or edges")
-        if not np.all(high > low):
-            raise ValueError(f"high must exceed low in every dimension, got low={low}, "
-                             f"high={high}")
-        bins = _check_bins(bins, low.size)
+        bins, low, high = check_box(bins, low, high)
         edges = []
         for k, lo, hi in zip(bins, low, high, strict=True):
             e = np.linspace(lo, hi, k + 1)     # e[0] == lo and e[-1] == hi exactly
@@ -177,15 +199,16 @@ class Grid:
         """
         if not isinstance(space, gym.spaces.Box) or len(space.shape) != 1:
             raise ValueError(f"space must be a 1-D gymnasium Box, got {space!r}")
-        lo = np.asarray(space.low, dtype=np.float64) if low is None else low
-        hi = np.asarray(space.high, dtype=np.float64) if high is None else high
-        lo, hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
-        if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
+        if (low is None and not np.all(np.isfinite(space.low))) or (
+                high is None and not np.all(np.isfinite(space.high))):
             raise ValueError(f"space is unbounded (low={space.low}, high={space.high}): "
                              "pass finite low= and high= (or build Grid(edges))")
+        lo = np.asarray(space.low, dtype=np.float64) if low is None else low
+        hi = np.asarray(space.high, dtype=np.float64) if high is None else high
         return cls.uniform(bins, lo, hi)
 
-    def _check_obs(self, obs: ArrayLike) -> np.ndarray:
+    def check_obs(self, obs: ArrayLike) -> np.ndarray:
+        """Require real observations of shape `(..., n)` without NaN; returns float64."""
         x = np.asarray(obs)
         if x.ndim == 0 or x.shape[-1] != self.n_dims:
             raise ValueError(f"obs must have shape (..., {self.n_dims}), got {x.shape}")
@@ -207,8 +230,7 @@ class Grid:
         Returns:
             int64 array, shape `(..., n)`.
         """
-        x = self._check_obs(obs)
-        return self._cells(x)
+        return self._cells(self.check_obs(obs))
 
     def _cells(self, x: np.ndarray) -> np.ndarray:
         out = np.empty(x.shape, dtype=np.int64)
@@ -226,13 +248,11 @@ class Grid:
         Returns:
             int64 array of cell indices in $[0, d)$, shape `(...)`.
         """
-        return self._cells(self._check_obs(obs)) @ self.strides  # (INDEX)
+        return self._cells(self.check_obs(obs)) @ self.strides  # (INDEX)
 
     def unravel(self, index: ArrayLike) -> np.ndarray:
         """Per-dimension cell indices of flat cells `index`, shape `(..., n)`."""
-        i = np.asarray(index)
-        if not np.issubdtype(i.dtype, np.integer) or (i < 0).any() or (i >= self.d).any():
-            raise ValueError(f"index must be integers in [0, {self.d}), got {index!r}")
+        i = check_index("index", index, self.d)
         return np.stack(np.unravel_index(i, self.bins), axis=-1).astype(np.int64)
 
     def bounds(self, index: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -254,50 +274,11 @@ class Grid:
 
     def __call__(self, obs: ArrayLike) -> np.ndarray:
         r"""One-hot features $\mathbf x(s)$, shape `(..., d)`: $x_i(s) = 1$ iff $\bar s = i$."""
-        idx = self.index(obs)
-        x = np.zeros(idx.shape + (self.d,))
-        np.put_along_axis(x, idx[..., None], 1.0, axis=-1)
-        return x
+        return one_hot(self.index(obs), self.d)
 
     def __repr__(self) -> str:
         return f"Grid(bins={self.bins}, low={self.low.tolist()}, high={self.high.tolist()})"
 # --8<-- [end:grid]
-
-
-def _check_bins(bins, n: int) -> tuple[int, ...]:
-    if isinstance(bins, (int, np.integer)) and not isinstance(bins, bool):
-        bins = (bins,) * n
-    try:
-        bins = tuple(bins)
-    except TypeError:
-        raise ValueError(f"bins must be an int >= 1 or {n} ints >= 1, got {bins!r}") from None
-    if len(bins) != n:
-        raise ValueError(f"bins must give one count per dimension ({n}), got {bins!r}")
-    for b in bins:
-        if isinstance(b, bool) or not isinstance(b, (int, np.integer)) or b < 1:
-            raise ValueError(f"bins must be integers >= 1, got {bins!r}")
-    return tuple(int(b) for b in bins)
-
-
-# --8<-- [start:curse]
-def n_cells(bins: int, n_dims: int) -> int:
-    r"""The curse of dimensionality: $|\bar{\mathcal S}| = k^n$ cells for $k$ bins in each of
-    $n$ dimensions (an exact Python int)."""
-    check_positive_int("bins", bins)
-    check_positive_int("n_dims", n_dims)
-    return int(bins) ** int(n_dims)  # (CURSE)
-
-
-def cells_visited_fraction(n_cells: int, n_samples: int) -> float:
-    r"""Expected fraction of $K$ cells hit at least once by $N$ samples drawn uniformly
-    over the cells: $1 - (1 - 1/K)^N$."""
-    check_positive_int("n_cells", n_cells)
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) \
-            or n_samples < 0:
-        raise ValueError(f"n_samples must be an integer >= 0, got {n_samples!r}")
-    return -math.expm1(n_samples * math.log1p(-1.0 / n_cells)) if n_cells > 1 else \
-        float(n_samples > 0)  # (VISIT)
-# --8<-- [end:curse]
 
 
 # --8<-- [start:wrapper]
@@ -320,6 +301,10 @@ class DiscretizeObservation(gym.ObservationWrapper, gym.utils.RecordConstructorA
     def __init__(self, env: gym.Env, bins: int | Sequence[int] = 10, *,
                  low: Sequence[float] | None = None, high: Sequence[float] | None = None,
                  grid: Grid | None = None):
+        if not isinstance(env, gym.Env):
+            raise TypeError(f"env must be a gymnasium.Env, got {type(env).__name__}")
+        if grid is not None and not isinstance(grid, Grid):
+            raise TypeError(f"grid must be a Grid or None, got {type(grid).__name__}")
         gym.utils.RecordConstructorArgs.__init__(self, bins=bins, low=low, high=high, grid=grid)
         gym.ObservationWrapper.__init__(self, env)
         self.grid = grid if grid is not None else Grid.for_space(
@@ -335,196 +320,75 @@ class DiscretizeObservation(gym.ObservationWrapper, gym.utils.RecordConstructorA
 # --8<-- [end:wrapper]
 
 
-# ----------------------------------------------------------------------------------------
-# Bucketing a large discrete state space
-# ----------------------------------------------------------------------------------------
+# -------------------- Tabular Q-learning on the cells ----------------------------------
 
-# --8<-- [start:aggregation]
-class StateAggregation:
-    r"""A partition of the states $\{0, \dots, S-1\}$ into $d$ non-empty buckets.
-
-    `groups[s]` is the bucket of state $s$. As a feature map with one active indicator,
-    $x_i(s) = 1$ iff $s$ is in bucket $i$; a linear value function
-    $\hat v(s, \mathbf w) = \mathbf w^\top \mathbf x(s) = w_{g(s)}$ is then one number per
-    bucket.
-
-    Args:
-        groups: bucket of each state, shape `(S,)`, integers $\ge 0$. Labels are
-            renumbered to $0, \dots, d-1$ in increasing order, so no bucket is empty.
-    """
-
-    def __init__(self, groups: ArrayLike):
-        g = np.asarray(groups)
-        if g.ndim != 1 or g.size == 0 or not np.issubdtype(g.dtype, np.integer):
-            raise ValueError(f"groups must be a non-empty 1-D integer array, got "
-                             f"dtype {g.dtype}, shape {g.shape}")
-        if (g < 0).any():
-            raise ValueError("groups must be integers >= 0")
-        _, g = np.unique(g, return_inverse=True)
-        self.groups = g.astype(np.int64).reshape(-1)
-        self.groups.setflags(write=False)
-        self.n_states = self.groups.size
-        self.d = int(self.groups.max()) + 1
-        """Number of buckets (the feature dimension)."""
-
-    def index(self, states: ArrayLike) -> np.ndarray:
-        """Bucket $g(s)$ of each state; `states` integers in $[0, S)$, any shape."""
-        s = np.asarray(states)
-        if not np.issubdtype(s.dtype, np.integer) or (s < 0).any() \
-                or (s >= self.n_states).any():
-            raise ValueError(f"states must be integers in [0, {self.n_states}), "
-                             f"got {states!r}")
-        return self.groups[s]
-
-    def __call__(self, states: ArrayLike) -> np.ndarray:
-        r"""One-hot features $\mathbf x(s)$, shape `(..., d)`."""
-        g = self.index(states)
-        x = np.zeros(g.shape + (self.d,))
-        np.put_along_axis(x, g[..., None], 1.0, axis=-1)
-        return x
-
-    def members(self, bucket: int) -> np.ndarray:
-        """The states in `bucket`, increasing."""
-        if not 0 <= bucket < self.d:
-            raise ValueError(f"bucket must be in [0, {self.d}), got {bucket!r}")
-        return np.flatnonzero(self.groups == bucket)
+def check_action_values(q: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
+    r"""Require action-value rows $\hat q$ (finite, shape `(R, A)`, $A \ge 1$), an
+    $\varepsilon \in [0, 1]$ and a numpy Generator; returns `q` as an array."""
+    q = np.asarray(q)
+    if q.ndim != 2 or q.shape[1] < 1 or not np.issubdtype(q.dtype, np.number):
+        raise ValueError(f"q must be a real array of shape (R, A) with A >= 1, got {q.shape}")
+    check_finite("q", q)
+    check_probability("epsilon", epsilon)
+    check_rng(rng)
+    return q
 
 
-def aggregate_by_key(keys: ArrayLike) -> StateAggregation:
-    """Bucket states by hand-made features: states with equal key rows share a bucket.
+# --8<-- [start:q_learning]
+def epsilon_greedy(q: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
+    r"""$\varepsilon$-greedy actions for a batch of action-value rows, ties broken at random.
 
     Args:
-        keys: hand-made (usually coarse, integer) features of every state, shape
-            `(S,)` or `(S, m)`, e.g. `(x // 4, y // 4)` on a grid world.
-    """
-    k = np.asarray(keys)
-    if k.ndim not in (1, 2) or k.shape[0] == 0:
-        raise ValueError(f"keys must have shape (S,) or (S, m) with S >= 1, got {k.shape}")
-    _, g = np.unique(k.reshape(k.shape[0], -1), axis=0, return_inverse=True)
-    return StateAggregation(g.reshape(-1))
-
-
-def aggregate_by_clustering(features: ArrayLike, k: int, rng: np.random.Generator, *,
-                            iters: int = 100) -> StateAggregation:
-    r"""Bucket states by clustering their features with k-means (Lloyd's algorithm,
-    k-means++ start), the notes' "聚类" example.
-
-    Args:
-        features: state features $\phi(s)$ chosen by prior knowledge, shape `(S, m)`.
-        k: number of buckets wanted, $1 \le k \le S$. Duplicate feature rows can make the
-            result have fewer buckets.
-        rng: random generator (k-means++ seeding).
-        iters: maximum Lloyd iterations, >= 1.
-    """
-    phi = np.asarray(features, dtype=np.float64)
-    if phi.ndim != 2 or phi.shape[0] == 0 or not np.all(np.isfinite(phi)):
-        raise ValueError(f"features must be a finite array of shape (S, m), got {phi.shape}")
-    S = phi.shape[0]
-    k = check_positive_int("k", k)
-    if k > S:
-        raise ValueError(f"k must be in [1, S={S}], got {k}")
-    check_positive_int("iters", iters)
-    # k-means++: each new centre drawn with probability proportional to squared distance
-    centres = [phi[rng.integers(S)]]
-    d2 = ((phi - centres[0]) ** 2).sum(1)
-    for _ in range(1, k):
-        total = d2.sum()
-        i = rng.choice(S, p=d2 / total) if total > 0 else rng.integers(S)
-        centres.append(phi[i])
-        d2 = np.minimum(d2, ((phi - phi[i]) ** 2).sum(1))
-    c = np.array(centres)
-    g = np.full(S, -1)
-    for _ in range(iters):
-        dist = ((phi[:, None, :] - c[None, :, :]) ** 2).sum(-1)
-        g_new = dist.argmin(1)
-        if np.array_equal(g_new, g):
-            break
-        g = g_new
-        for j in range(k):
-            m = g == j
-            if m.any():
-                c[j] = phi[m].mean(0)
-    return StateAggregation(g)
-# --8<-- [end:aggregation]
-
-
-# --8<-- [start:aggregated_values]
-def aggregated_values(agg: StateAggregation, v: ArrayLike, mu: ArrayLike) -> np.ndarray:
-    r"""The best one-value-per-bucket fit of $v$ under the state weighting $\mu$:
-
-    $$w_g = \frac{\sum_{s \in g} \mu(s)\, v(s)}{\sum_{s \in g} \mu(s)},$$
-
-    i.e. the $\mu$-weighted projection of $v$ onto the one-hot features of `agg`
-    (where gradient Monte Carlo with state aggregation converges, Sutton & Barto 2018,
-    §9.3). Buckets with zero total weight get 0.
-
-    Args:
-        agg: the bucketing.
-        v: values $v(s)$, shape `(S,)`.
-        mu: state weighting $\mu(s) \ge 0$, shape `(S,)`.
+        q: $\hat q(\bar s, \cdot)$ for each run, shape `(R, A)`.
+        epsilon: exploration probability $\varepsilon \in [0, 1]$.
+        rng: random generator (always draws the same numbers for the same shapes).
 
     Returns:
-        $\mathbf w$, shape `(d,)`.
+        actions, int64 shape `(R,)`.
     """
-    v = np.asarray(v, dtype=np.float64)
-    mu = np.asarray(mu, dtype=np.float64)
-    if v.shape != (agg.n_states,) or mu.shape != (agg.n_states,):
-        raise ValueError(f"v and mu must have shape ({agg.n_states},), got {v.shape}, "
-                         f"{mu.shape}")
-    if (mu < 0).any() or not np.all(np.isfinite(mu)) or not np.all(np.isfinite(v)):
-        raise ValueError("mu must be finite and >= 0 and v finite")
-    num = np.bincount(agg.groups, weights=mu * v, minlength=agg.d)
-    den = np.bincount(agg.groups, weights=mu, minlength=agg.d)
-    return np.divide(num, den, out=np.zeros(agg.d), where=den > 0)  # (AGG)
-# --8<-- [end:aggregated_values]
+    R, A = check_action_values(q, epsilon, rng).shape
+    explore = rng.random(R) < epsilon
+    random_a = rng.integers(A, size=R)
+    tie = rng.random((R, A))
+    greedy = np.where(q == q.max(axis=1, keepdims=True), tie, -1.0).argmax(axis=1)
+    return np.where(explore, random_a, greedy)
 
 
-# ----------------------------------------------------------------------------------------
-# Pros and cons: a straight line as a staircase
-# ----------------------------------------------------------------------------------------
+def q_learning_update(Q: np.ndarray, s: np.ndarray, a: np.ndarray, r: np.ndarray,
+                      s_next: np.ndarray, terminated: np.ndarray,
+                      alpha: float | np.ndarray, gamma: float) -> np.ndarray:
+    r"""One Q-learning step for each of $R$ independent tables, in place:
 
-# --8<-- [start:staircase]
-def staircase_rms(slope: float, width: float) -> float:
-    r"""RMS error of the best constant fit of a line of slope $b$ on an interval of width
-    $w$ (and so of $k$ equal buckets on $[l, h]$, $w = (h-l)/k$), under the uniform
-    distribution:
+    $$Q(\bar s, a) \leftarrow Q(\bar s, a) + \alpha\big[r + \gamma\,(1 - \text{term})
+      \max_{a'} Q(\bar s', a') - Q(\bar s, a)\big].$$
 
-    $$\sqrt{\tfrac1w \int_0^w \big(b\,u - b\,\tfrac w2\big)^2 du} = \frac{|b|\,w}{\sqrt{12}}.$$
-    """
-    if not (math.isfinite(slope) and math.isfinite(width) and width >= 0):
-        raise ValueError(f"slope must be finite and width finite >= 0, got {slope}, {width}")
-    return abs(slope) * width / math.sqrt(12.0)  # (STAIR)
+    Only `terminated` zeroes the bootstrap; a time-limit truncation still bootstraps.
 
-
-def bucket_fit(s: ArrayLike, v: ArrayLike,
-               edges: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    r"""Least-squares fit of one constant per bucket to samples $(s_i, v_i)$.
+    A kernel shown on the page: it does not check its arguments (indices must be in
+    range, shapes as below, `alpha` and `gamma` are used as given);
+    [`q_learning_discretized`][fa_book.discretize_runs.q_learning_discretized] checks them
+    for a whole run.
 
     Args:
-        s: sample states, shape `(N,)`.
-        v: sample targets, shape `(N,)`.
-        edges: bucket boundaries $e_0 < \dots < e_k$ (as for [`Grid`][fa_book.discretize.Grid]).
+        Q: tables, shape `(R, S_bar, A)` (modified in place).
+        s: cells $\bar s$, int shape `(R,)`.
+        a: actions, int shape `(R,)`.
+        r: rewards, shape `(R,)`.
+        s_next: next cells $\bar s'$, int shape `(R,)`.
+        terminated: whether $\bar s'$ is terminal, bool shape `(R,)`.
+        alpha: step size $\alpha$, a scalar or shape `(R,)` (0 freezes a run).
+        gamma: discount $\gamma$.
 
     Returns:
-        `(w, v_hat)`: bucket values, shape `(k,)` (0 for a bucket with no sample: a table
-        cannot generalize to it), and the fitted values at `s`, shape `(N,)`.
+        the TD errors $\delta$, shape `(R,)`.
     """
-    grid = Grid([edges])
-    s = np.asarray(s, dtype=np.float64)
-    v = np.asarray(v, dtype=np.float64)
-    if s.ndim != 1 or s.shape != v.shape:
-        raise ValueError(f"s and v must be 1-D of equal length, got {s.shape}, {v.shape}")
-    g = grid.index(s[:, None])
-    num = np.bincount(g, weights=v, minlength=grid.d)
-    cnt = np.bincount(g, minlength=grid.d)
-    w = np.divide(num, cnt, out=np.zeros(grid.d), where=cnt > 0)
-    return w, w[g]
-# --8<-- [end:staircase]
+    run = np.arange(Q.shape[0])
+    bootstrap = np.where(terminated, 0.0, Q[run, s_next].max(axis=1))
+    delta = r + gamma * bootstrap - Q[run, s, a]  # (QL)
+    Q[run, s, a] += alpha * delta
+    return delta
+# --8<-- [end:q_learning]
 
-
-# ----------------------------------------------------------------------------------------
-# Tabular Q-learning on a discretized task
-# ----------------------------------------------------------------------------------------
 
 # --8<-- [start:mountain_car]
 class MountainCarBatch:
@@ -556,14 +420,22 @@ class MountainCarBatch:
     n_actions = 3
 
     def __init__(self, n: int):
-        self.n = check_positive_int("n", n)
+        self.n = check_size("n", n)
         self.position = np.zeros(n)
         self.velocity = np.zeros(n)
 
     def reset(self, which: ArrayLike, rngs: Sequence[np.random.Generator]) -> None:
         """Start copies `which` afresh: $x \\sim U[-0.6, -0.4)$ from each copy's own
-        generator (as `env.reset` draws from `env.np_random`), $\\dot x = 0$."""
-        for i in np.atleast_1d(which):
+        generator (as `env.reset` draws from `env.np_random`), $\\dot x = 0$.
+
+        Raises:
+            ValueError: if `which` are not indices in `[0, n)` or `rngs` does not hold
+                `n` generators.
+        """
+        which = check_index("which", np.atleast_1d(which), self.n)
+        if len(rngs) != self.n or not all(isinstance(g, np.random.Generator) for g in rngs):
+            raise ValueError(f"rngs must hold {self.n} numpy Generators, one per copy")
+        for i in which:
             self.position[i] = rngs[i].uniform(low=-0.6, high=-0.4)
             self.velocity[i] = 0.0
 
@@ -573,7 +445,14 @@ class MountainCarBatch:
 
     def step(self, a: np.ndarray) -> np.ndarray:
         """Advance every copy by one step with actions `a` (shape `(n,)`, in {0, 1, 2});
-        returns `terminated`, bool shape `(n,)` (the reward is always -1)."""
+        returns `terminated`, bool shape `(n,)` (the reward is always -1).
+
+        Raises:
+            ValueError: if `a` is not an int array of shape `(n,)` with values in {0, 1, 2}.
+        """
+        a = check_index("a", a, 3)
+        if a.shape != (self.n,):
+            raise ValueError(f"a must have shape ({self.n},), got {a.shape}")
         # same association as gymnasium: v += ((a - 1) F + cos(3x)(-g))
         v = self.velocity + ((a - 1) * self.force + np.cos(3 * self.position) * (-self.gravity))
         v = np.clip(v, -self.max_speed, self.max_speed)
@@ -584,314 +463,264 @@ class MountainCarBatch:
 # --8<-- [end:mountain_car]
 
 
-# --8<-- [start:q_learning]
-def epsilon_greedy(q: np.ndarray, epsilon: float, rng: np.random.Generator) -> np.ndarray:
-    r"""$\varepsilon$-greedy actions for a batch of action-value rows, ties broken at random.
+# -------------------- The discretized process is not Markov ----------------------------
 
-    Args:
-        q: $\hat q(\bar s, \cdot)$ for each run, shape `(R, A)`.
-        epsilon: exploration probability $\varepsilon \in [0, 1]$.
-        rng: random generator (always draws the same numbers for the same shapes).
-
-    Returns:
-        actions, int64 shape `(R,)`.
-    """
-    R, A = q.shape
-    explore = rng.random(R) < epsilon
-    random_a = rng.integers(A, size=R)
-    tie = rng.random((R, A))
-    greedy = np.where(q == q.max(axis=1, keepdims=True), tie, -1.0).argmax(axis=1)
-    return np.where(explore, random_a, greedy)
-
-
-def q_learning_update(Q: np.ndarray, s: np.ndarray, a: np.ndarray, r: np.ndarray,
-                      s_next: np.ndarray, terminated: np.ndarray,
-                      alpha: float | np.ndarray, gamma: float) -> np.ndarray:
-    r"""One Q-learning step for each of $R$ independent tables, in place:
-
-    $$Q(\bar s, a) \leftarrow Q(\bar s, a) + \alpha\big[r + \gamma\,(1 - \text{term})
-      \max_{a'} Q(\bar s', a') - Q(\bar s, a)\big].$$
-
-    Only `terminated` zeroes the bootstrap; a time-limit truncation still bootstraps.
-
-    Args:
-        Q: tables, shape `(R, S_bar, A)` (modified in place).
-        s: cells $\bar s$, int shape `(R,)`.
-        a: actions, int shape `(R,)`.
-        r: rewards, shape `(R,)`.
-        s_next: next cells $\bar s'$, int shape `(R,)`.
-        terminated: whether $\bar s'$ is terminal, bool shape `(R,)`.
-        alpha: step size $\alpha$, a scalar or shape `(R,)` (0 freezes a run).
-        gamma: discount $\gamma$.
-
-    Returns:
-        the TD errors $\delta$, shape `(R,)`.
-    """
-    run = np.arange(Q.shape[0])
-    bootstrap = np.where(terminated, 0.0, Q[run, s_next].max(axis=1))
-    delta = r + gamma * bootstrap - Q[run, s, a]  # (QL)
-    Q[run, s, a] += alpha * delta
-    return delta
-# --8<-- [end:q_learning]
-
-
-@dataclass(frozen=True)
-class DiscreteQConfig:
-    """Tabular Q-learning on a grid-discretized gymnasium task."""
-
-    env_id: str = "MountainCar-v0"
-    """gymnasium id; a 1-D Box observation space and Discrete actions."""
-    bins: tuple[int, ...] = (12, 12)
-    """Cells per observation dimension ($|\\bar{\\mathcal S}|$ is their product)."""
-    episodes: int = 1000
-    """Episodes per run."""
-    alpha: float = 0.25
-    """Step size $\\alpha$."""
-    epsilon: float = 0.0
-    """Exploration rate $\\varepsilon$ (0: exploration comes from the optimistic start)."""
-    gamma: float = 1.0
-    """Discount $\\gamma$."""
-    q_init: float = 0.0
-    """Initial $Q(\\bar s, a)$; 0 is optimistic when every reward is -1."""
-    max_episode_steps: int | None = 1000
-    """Time limit (truncation); None keeps the env's registered limit (200 for MountainCar)."""
-    low: tuple[float, ...] | None = None
-    """Grid lower bounds where the observation Box is unbounded (None: the Box's)."""
-    high: tuple[float, ...] | None = None
-    """Grid upper bounds where the observation Box is unbounded (None: the Box's)."""
-
-
-class QLearningResult(NamedTuple):
-    """Output of [`q_learning_discretized`][fa_book.discretize.q_learning_discretized]."""
-
-    steps: np.ndarray
-    """Steps of each episode, int shape `(runs, episodes)`."""
-    returns: np.ndarray
-    """Undiscounted return of each episode, shape `(runs, episodes)`."""
-    Q: np.ndarray
-    """Final tables, shape `(runs, grid.d, A)`."""
-    grid: Grid
-    """The grid that defines $\\bar s$."""
-
-
-def _check_config(config: DiscreteQConfig) -> None:
-    if not isinstance(config, DiscreteQConfig):
-        raise ValueError(f"config must be a DiscreteQConfig, got {config!r}")
-    check_positive_int("episodes", config.episodes)
-    check_step_size("alpha", config.alpha)
-    if config.alpha > 1:
-        raise ValueError(f"alpha must be in (0, 1], got {config.alpha}")
-    check_probability("epsilon", config.epsilon)
-    check_discount("gamma", config.gamma)
-    if not math.isfinite(config.q_init):
-        raise ValueError(f"q_init must be finite, got {config.q_init}")
-    if config.max_episode_steps is not None:
-        check_positive_int("max_episode_steps", config.max_episode_steps)
-
-
-def q_learning_discretized(config: DiscreteQConfig, rng: np.random.Generator, *,
-                           runs: int = 1, backend: str = "auto") -> QLearningResult:
-    r"""Tabular Q-learning with $\varepsilon$-greedy actions on a grid-discretized task.
-
-    Every run has its own table, its own environment seeded from `rng`, and plays
-    `config.episodes` episodes. Two backends run the same algorithm and draw the same
-    random numbers in the same order:
-
-    * `"gymnasium"`: the real environment (`gymnasium.make(config.env_id)`) wrapped in
-      [`DiscretizeObservation`][fa_book.discretize.DiscretizeObservation], one run after
-      the other; any env with a 1-D Box observation and Discrete actions.
-    * `"numpy"` (`MountainCar-v0` only): all runs at once on
-      [`MountainCarBatch`][fa_book.discretize.MountainCarBatch]. With `runs=1` it
-      returns exactly what the gymnasium backend returns for the same seed.
-
-    `"auto"` picks `"numpy"` for `MountainCar-v0`, else `"gymnasium"`.
-
-    Args:
-        config: hyperparameters.
-        rng: random generator; environment seeds and all action choices come from it.
-        runs: number of independent runs, >= 1.
-        backend: `"auto"`, `"numpy"` or `"gymnasium"`.
-
-    Returns:
-        per-episode steps and returns, final tables and the grid.
-
-    Raises:
-        ValueError: on bad hyperparameters or backend.
-        DivergenceError: if a table becomes non-finite.
-    """
-    _check_config(config)
-    runs = check_positive_int("runs", runs)
-    if backend == "auto":
-        backend = "numpy" if config.env_id == "MountainCar-v0" else "gymnasium"
-    if backend not in ("numpy", "gymnasium"):
-        raise ValueError(f"backend must be 'auto', 'numpy' or 'gymnasium', got {backend!r}")
-    if backend == "numpy" and config.env_id != "MountainCar-v0":
-        raise ValueError(f"backend 'numpy' supports env_id 'MountainCar-v0' only, got "
-                         f"{config.env_id!r}")
-    env_seeds = rng.integers(0, 2**31 - 1, size=runs)
-    run = _run_numpy if backend == "numpy" else _run_gymnasium
-    return run(config, rng, env_seeds)
-
-
-def _limit(config: DiscreteQConfig) -> int:
-    if config.max_episode_steps is not None:
-        return config.max_episode_steps
-    spec = gym.spec(config.env_id)
-    return spec.max_episode_steps if spec.max_episode_steps is not None else 2**62
-
-
-def _check_finite_q(Q: np.ndarray, step: int, alpha: float) -> None:
-    if not np.all(np.isfinite(Q)):
-        raise DivergenceError("tabular Q-learning", step, alpha)
-
-
-def _run_gymnasium(config, rng, env_seeds) -> QLearningResult:
-    runs, E = len(env_seeds), config.episodes
-    steps = np.zeros((runs, E), dtype=np.int64)
-    returns = np.zeros((runs, E))
-    env = DiscretizeObservation(
-        gym.make(config.env_id, max_episode_steps=_limit(config)), config.bins,
-        low=config.low, high=config.high)
-    if not isinstance(env.action_space, gym.spaces.Discrete):
-        raise ValueError(f"env_id must have Discrete actions, got {env.action_space!r}")
-    A = int(env.action_space.n)
-    Q = np.full((runs, env.grid.d, A), float(config.q_init))
-    total = 0
-    for i in range(runs):
-        Qi = Q[i:i + 1]                 # a view: updates land in Q
-        for e in range(E):
-            s, _ = env.reset(seed=int(env_seeds[i])) if e == 0 else env.reset()
-            G, t = 0.0, 0
-            while True:
-                a = int(epsilon_greedy(Qi[0, [s]], config.epsilon, rng)[0])
-                s_next, r, terminated, truncated, _ = env.step(a)
-                q_learning_update(Qi, np.array([s]), np.array([a]), np.array([r]),
-                                  np.array([s_next]), np.array([terminated]),
-                                  config.alpha, config.gamma)
-                G, t, s = G + r, t + 1, s_next
-                if terminated or truncated:
-                    break
-            steps[i, e], returns[i, e] = t, G
-            total += t
-            _check_finite_q(Qi, total, config.alpha)
-    env.close()
-    return QLearningResult(steps, returns, Q, env.grid)
-
-
-def _run_numpy(config, rng, env_seeds) -> QLearningResult:
-    runs, E, T = len(env_seeds), config.episodes, _limit(config)
-    grid = Grid.for_space(MountainCarBatch.observation_space, config.bins,
-                          low=config.low, high=config.high)
-    env_rngs = [np.random.default_rng(int(s)) for s in env_seeds]  # = env.reset(seed=s)
-    car = MountainCarBatch(runs)
-    car.reset(np.arange(runs), env_rngs)
-    Q = np.full((runs, grid.d, car.n_actions), float(config.q_init))
-    steps = np.zeros((runs, E), dtype=np.int64)
-    returns = np.zeros((runs, E))
-    episode = np.zeros(runs, dtype=np.int64)   # episodes finished so far, per run
-    t = np.zeros(runs, dtype=np.int64)         # steps into the current episode
-    alpha = np.full(runs, config.alpha)        # 0 once a run has finished its episodes
-    reward = np.full(runs, -1.0)
-    all_runs = np.arange(runs)
-    s = grid._cells(car.obs().astype(np.float64)) @ grid.strides
-    total = 0
-    while True:
-        a = epsilon_greedy(Q[all_runs, s], config.epsilon, rng)
-        terminated = car.step(a)
-        s_next = grid._cells(car.obs().astype(np.float64)) @ grid.strides
-        q_learning_update(Q, s, a, reward, s_next, terminated, alpha, config.gamma)
-        t += 1
-        done = (terminated | (t >= T)) & (alpha > 0)
-        if done.any():
-            idx = np.flatnonzero(done)
-            steps[idx, episode[idx]] = t[idx]
-            returns[idx, episode[idx]] = -t[idx]
-            total += int(t[idx].sum())
-            episode[idx] += 1
-            t[idx] = 0
-            finished = idx[episode[idx] >= E]
-            alpha[finished] = 0.0
-            if (alpha == 0).all():
-                break
-            live = idx[episode[idx] < E]
-            car.reset(live, env_rngs)
-            s_next[live] = grid.index(car.obs()[live])
-            _check_finite_q(Q[idx], total, config.alpha)
-        s = s_next
-    return QLearningResult(steps, returns, Q, grid)
-
-
-# ----------------------------------------------------------------------------------------
-# The discretized process is not Markov
-# ----------------------------------------------------------------------------------------
-
-# --8<-- [start:markov]
+# --8<-- [start:push]
 def push_with_velocity(grid: Grid) -> np.ndarray:
     r"""The Mountain Car policy "push in the direction you are moving", as a table on the
     cells of `grid`: action 2 (right) where the cell's lower velocity bound is $\ge 0$,
     else action 0 (left). Returns $\pi(a \mid \bar s)$, shape `(grid.d, 3)`, one-hot rows.
     """
-    if grid.n_dims != 2:
-        raise ValueError(f"grid must be 2-D (position, velocity), got {grid.n_dims} dims")
+    if not isinstance(grid, Grid) or grid.n_dims != 2:
+        raise ValueError(f"grid must be a 2-D Grid (position, velocity), got {grid!r:.80}")
     lo, _ = grid.bounds(np.arange(grid.d))
     pi = np.zeros((grid.d, 3))
     pi[np.arange(grid.d), np.where(lo[:, 1] >= 0, 2, 0)] = 1.0
     return pi
+# --8<-- [end:push]
 
 
-def cell_transition_counts(grid: Grid, pi: np.ndarray, rng: np.random.Generator, *,
-                           cars: int = 1000, steps: int = 300) -> np.ndarray:
-    r"""Count the cell transitions of Mountain Car under a fixed cell policy, split by the
-    cell the car came from.
+# -------------------- Bucketing a large discrete state space ---------------------------
 
-    `cars` independent cars ([`MountainCarBatch`][fa_book.discretize.MountainCarBatch],
-    starts drawn from `rng`) are run for `steps` steps each with actions
-    $a \sim \pi(\cdot \mid \bar s)$; a car that reaches the flag starts a new episode.
-    Every step that has a predecessor in its episode adds one to
+def check_groups(groups: ArrayLike) -> np.ndarray:
+    """Require bucket labels: a non-empty 1-D integer array, entries >= 0, at most
+    `MAX_SIZE` states."""
+    g = np.asarray(groups)
+    if g.ndim != 1 or g.size == 0 or not np.issubdtype(g.dtype, np.integer) or (g < 0).any():
+        raise ValueError(f"groups must be a non-empty 1-D array of integers >= 0, got "
+                         f"dtype {g.dtype}, shape {g.shape}")
+    check_size("len(groups)", g.size)
+    return g
 
-    $$N[\bar p, \bar s, a, \bar s'] = \#\{t : \bar s_{t-1} = \bar p,\ \bar s_t = \bar s,\
-      a_t = a,\ \bar s_{t+1} = \bar s'\},$$
 
-    so $N[\bar p, \bar s, a, \cdot] / N[\bar p, \bar s, a, \cdot].\mathrm{sum}()$
-    estimates $P(\bar s' \mid \bar s, a, \bar s_{t-1} = \bar p)$. If the discretized
-    process were an MDP this would not depend on $\bar p$.
+def check_keys(keys: ArrayLike) -> np.ndarray:
+    """Require hand-made keys: finite numbers of shape `(S,)` or `(S, m)`, S, m >= 1."""
+    k = np.asarray(keys)
+    if k.ndim not in (1, 2) or 0 in k.shape:
+        raise ValueError(f"keys must have shape (S,) or (S, m) with S, m >= 1, got {k.shape}")
+    if not (np.issubdtype(k.dtype, np.number) or k.dtype == bool) or (
+            np.issubdtype(k.dtype, np.inexact) and not np.all(np.isfinite(k))):
+        raise ValueError(f"keys must be finite numbers, got dtype {k.dtype}")
+    return k
+
+
+def check_clustering(features: ArrayLike, k: int, rng: np.random.Generator,
+                     iters: int) -> tuple[np.ndarray, int]:
+    """Require finite `features` of shape `(S, m)`, `1 <= k <= S`, a Generator, `iters`
+    >= 1, and a distance array of at most `MAX_SIZE` entries; returns `(phi, k)`."""
+    phi = check_finite("features", np.asarray(features, dtype=np.float64))
+    if phi.ndim != 2 or 0 in phi.shape:
+        raise ValueError(f"features must be a finite array of shape (S, m), got {phi.shape}")
+    k = check_int_range("k", k, 1, phi.shape[0])
+    check_positive_int("iters", iters)
+    check_rng(rng)
+    check_size("S * k * m (the distance array)", phi.shape[0] * k * phi.shape[1])
+    return phi, k
+
+
+# --8<-- [start:aggregation]
+class StateAggregation:
+    r"""A partition of the states $\{0, \dots, S-1\}$ into $d$ non-empty buckets.
+
+    `groups[s]` is the bucket of state $s$. As a feature map with one active indicator,
+    $x_i(s) = 1$ iff $s$ is in bucket $i$; a linear value function
+    $\hat v(s, \mathbf w) = \mathbf w^\top \mathbf x(s) = w_{g(s)}$ is then one number per
+    bucket.
 
     Args:
-        grid: a grid over $(x, \dot x)$.
-        pi: $\pi(a \mid \bar s)$, shape `(grid.d, 3)`, rows summing to 1.
-        rng: random generator (car starts and actions).
-        cars: number of cars, >= 1.
-        steps: steps per car, >= 2.
+        groups: bucket of each state, shape `(S,)`, integers $\ge 0$. Labels are
+            renumbered to $0, \dots, d-1$ in increasing order, so no bucket is empty.
+    """
+
+    def __init__(self, groups: ArrayLike):
+        _, g = np.unique(check_groups(groups), return_inverse=True)
+        self.groups = g.astype(np.int64).reshape(-1)
+        self.groups.setflags(write=False)
+        self.n_states = self.groups.size
+        self.d = int(self.groups.max()) + 1
+        """Number of buckets (the feature dimension)."""
+
+    def index(self, states: ArrayLike) -> np.ndarray:
+        """Bucket $g(s)$ of each state; `states` integers in $[0, S)$, any shape."""
+        s = np.asarray(states)
+        if s.dtype == bool or not np.issubdtype(s.dtype, np.integer) or (s < 0).any() \
+                or (s >= self.n_states).any():
+            raise ValueError(f"states must be integers in [0, {self.n_states}), "
+                             f"got {states!r:.80}")
+        return self.groups[s]
+
+    def __call__(self, states: ArrayLike) -> np.ndarray:
+        r"""One-hot features $\mathbf x(s)$, shape `(..., d)`."""
+        return one_hot(self.index(states), self.d)
+
+    def members(self, bucket: int) -> np.ndarray:
+        """The states in `bucket`, increasing."""
+        check_int_range("bucket", bucket, 0, self.d - 1)
+        return np.flatnonzero(self.groups == bucket)
+
+
+def aggregate_by_key(keys: ArrayLike) -> StateAggregation:
+    """Bucket states by hand-made features: states with equal key rows share a bucket.
+
+    Args:
+        keys: hand-made (usually coarse, integer) features of every state, shape
+            `(S,)` or `(S, m)`, e.g. `(x // 4, y // 4)` on a grid world.
+    """
+    k = check_keys(keys)
+    _, g = np.unique(k.reshape(k.shape[0], -1), axis=0, return_inverse=True)
+    return StateAggregation(g.reshape(-1))
+
+
+def aggregate_by_clustering(features: ArrayLike, k: int, rng: np.random.Generator, *,
+                            iters: int = 100) -> StateAggregation:
+    r"""Bucket states by clustering their features with k-means (Lloyd's algorithm,
+    k-means++ start), the notes' "聚类" example.
+
+    Args:
+        features: state features $\phi(s)$ chosen by prior knowledge, shape `(S, m)`.
+        k: number of buckets wanted, $1 \le k \le S$. Duplicate feature rows can make the
+            result have fewer buckets.
+        rng: random generator (k-means++ seeding).
+        iters: maximum Lloyd iterations, >= 1.
+    """
+    phi, k = check_clustering(features, k, rng, iters)
+    S = phi.shape[0]
+    # k-means++: each new centre drawn with probability proportional to squared distance
+    centres = [phi[rng.integers(S)]]
+    d2 = ((phi - centres[0]) ** 2).sum(1)
+    for _ in range(1, k):
+        total = d2.sum()
+        i = rng.choice(S, p=d2 / total) if total > 0 else rng.integers(S)
+        centres.append(phi[i])
+        d2 = np.minimum(d2, ((phi - phi[i]) ** 2).sum(1))
+    c = np.array(centres)
+    g = np.full(S, -1)
+    for _ in range(iters):
+        dist = ((phi[:, None, :] - c[None, :, :]) ** 2).sum(-1)
+        g_new = dist.argmin(1)
+        if np.array_equal(g_new, g):
+            break
+        g = g_new
+        for j in range(k):
+            m = g == j
+            if m.any():
+                c[j] = phi[m].mean(0)
+    return StateAggregation(g)
+# --8<-- [end:aggregation]
+
+
+def check_bucket_values(agg: StateAggregation, v: ArrayLike,
+                        mu: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    r"""Require a `StateAggregation`, finite values $v$ of shape `(S,)` and a weighting
+    $\mu \ge 0$ of shape `(S,)` (finite); returns `(v, mu)` as float arrays."""
+    if not all(hasattr(agg, name) for name in ("n_states", "groups", "d")):  # duck-typed
+        raise TypeError(f"agg must be a StateAggregation, got {type(agg).__name__}")
+    v = check_finite("v", np.asarray(v, dtype=np.float64))
+    mu = check_finite("mu", np.asarray(mu, dtype=np.float64))
+    if v.shape != (agg.n_states,) or mu.shape != (agg.n_states,):
+        raise ValueError(f"v and mu must have shape ({agg.n_states},), got {v.shape}, "
+                         f"{mu.shape}")
+    if (mu < 0).any():
+        raise ValueError("mu must be >= 0")
+    return v, mu
+
+
+# --8<-- [start:aggregated_values]
+def aggregated_values(agg: StateAggregation, v: ArrayLike, mu: ArrayLike) -> np.ndarray:
+    r"""The best one-value-per-bucket fit of $v$ under the state weighting $\mu$:
+
+    $$w_g = \frac{\sum_{s \in g} \mu(s)\, v(s)}{\sum_{s \in g} \mu(s)},$$
+
+    i.e. the $\mu$-weighted projection of $v$ onto the one-hot features of `agg`
+    (where gradient Monte Carlo with state aggregation converges, Sutton & Barto 2018,
+    §9.3). Buckets with zero total weight get 0.
+
+    Args:
+        agg: the bucketing.
+        v: values $v(s)$, shape `(S,)`.
+        mu: state weighting $\mu(s) \ge 0$, shape `(S,)`.
 
     Returns:
-        int64 counts, shape `(grid.d, grid.d, 3, grid.d)`, indexed `[p, s, a, s_next]`.
+        $\mathbf w$, shape `(d,)`.
     """
-    check_positive_int("cars", cars)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 2:
-        raise ValueError(f"steps must be an integer >= 2, got {steps!r}")
-    pi = np.asarray(pi, dtype=np.float64)
-    if pi.shape != (grid.d, 3) or (pi < 0).any() or not np.allclose(pi.sum(1), 1):
-        raise ValueError(f"pi must have shape ({grid.d}, 3) with rows of probabilities "
-                         f"summing to 1, got shape {pi.shape}")
-    cdf = np.cumsum(pi, axis=1)
-    car = MountainCarBatch(cars)
-    starts = [np.random.default_rng(s) for s in rng.integers(0, 2**31 - 1, size=cars)]
-    car.reset(np.arange(cars), starts)
-    N = np.zeros((grid.d, grid.d, 3, grid.d), dtype=np.int64)
-    s = grid.index(car.obs())
-    p = np.full(cars, -1)                           # -1: no predecessor in this episode
-    for _ in range(steps):
-        u = rng.random(cars)
-        a = np.minimum((u[:, None] >= cdf[s]).sum(1), 2)   # a ~ pi(.|s)
-        terminated = car.step(a)
-        s_next = grid.index(car.obs())
-        has_p = p >= 0
-        np.add.at(N, (p[has_p], s[has_p], a[has_p], s_next[has_p]), 1)  # (MARKOV)
-        p, s = s.copy(), s_next
-        if terminated.any():
-            idx = np.flatnonzero(terminated)
-            car.reset(idx, starts)
-            s[idx] = grid.index(car.obs()[idx])
-            p[idx] = -1
-    return N
-# --8<-- [end:markov]
+    v, mu = check_bucket_values(agg, v, mu)
+    num = np.bincount(agg.groups, weights=mu * v, minlength=agg.d)
+    den = np.bincount(agg.groups, weights=mu, minlength=agg.d)
+    return np.divide(num, den, out=np.zeros(agg.d), where=den > 0)  # (AGG)
+# --8<-- [end:aggregated_values]
+
+
+# -------------------- Pros and cons: a straight line as a staircase --------------------
+
+def check_line(slope: float, width: float) -> tuple[float, float]:
+    """Require a finite `slope` and a finite `width` >= 0."""
+    return (check_in_range("slope", slope, -math.inf, math.inf),
+            check_in_range("width", width, 0.0, math.inf))
+
+
+def check_samples(s: ArrayLike, v: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Require finite samples `s`, `v`, 1-D of equal length; returns float arrays."""
+    s = check_finite("s", np.asarray(s, dtype=np.float64))
+    v = check_finite("v", np.asarray(v, dtype=np.float64))
+    if s.ndim != 1 or s.shape != v.shape:
+        raise ValueError(f"s and v must be 1-D of equal length, got {s.shape}, {v.shape}")
+    return s, v
+
+
+# --8<-- [start:staircase]
+def staircase_rms(slope: float, width: float) -> float:
+    r"""RMS error of the best constant fit of a line of slope $b$ on an interval of width
+    $w$ (and so of $k$ equal buckets on $[l, h]$, $w = (h-l)/k$), under the uniform
+    distribution:
+
+    $$\sqrt{\tfrac1w \int_0^w \big(b\,u - b\,\tfrac w2\big)^2 du} = \frac{|b|\,w}{\sqrt{12}}.$$
+    """
+    slope, width = check_line(slope, width)
+    return abs(slope) * width / math.sqrt(12.0)  # (STAIR)
+
+
+def bucket_fit(s: ArrayLike, v: ArrayLike,
+               edges: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    r"""Least-squares fit of one constant per bucket to samples $(s_i, v_i)$.
+
+    Args:
+        s: sample states, shape `(N,)`.
+        v: sample targets, shape `(N,)`.
+        edges: bucket boundaries $e_0 < \dots < e_k$ (as for [`Grid`][fa_book.discretize.Grid]).
+
+    Returns:
+        `(w, v_hat)`: bucket values, shape `(k,)` (0 for a bucket with no sample: a table
+        cannot generalize to it), and the fitted values at `s`, shape `(N,)`.
+    """
+    s, v = check_samples(s, v)
+    grid = Grid([edges])
+    g = grid.index(s[:, None])
+    num = np.bincount(g, weights=v, minlength=grid.d)
+    cnt = np.bincount(g, minlength=grid.d)
+    w = np.divide(num, cnt, out=np.zeros(grid.d), where=cnt > 0)
+    return w, w[g]
+# --8<-- [end:staircase]
+
+
+# -------------------- The curse of dimensionality --------------------------------------
+
+def check_visit_counts(n_cells: int, n_samples: int) -> tuple[int, int]:
+    """Require `n_cells` an integer in [1, 10^300] and `n_samples` in [0, 10^300]."""
+    return check_counts(n_cells=n_cells) + check_counts(low=0, n_samples=n_samples)
+
+
+# --8<-- [start:curse]
+def n_cells(bins: int, n_dims: int) -> int:
+    r"""The curse of dimensionality: $|\bar{\mathcal S}| = k^n$ cells for $k$ bins in each of
+    $n$ dimensions (an exact Python int, refused above $10^{300}$)."""
+    bins, n_dims = check_grid_size(bins, n_dims, names=("bins", "n_dims"))
+    return bins**n_dims  # (CURSE)
+
+
+def cells_visited_fraction(n_cells: int, n_samples: int) -> float:
+    r"""Expected fraction of $K$ cells hit at least once by $N$ samples drawn uniformly
+    over the cells: $1 - (1 - 1/K)^N$."""
+    n_cells, n_samples = check_visit_counts(n_cells, n_samples)
+    return -math.expm1(n_samples * math.log1p(-1.0 / n_cells)) if n_cells > 1 else \
+        float(n_samples > 0)  # (VISIT)
+# --8<-- [end:curse]

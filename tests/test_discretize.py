@@ -13,22 +13,24 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from fa_book.discretize import (
-    DiscreteQConfig,
     DiscretizeObservation,
     Grid,
-    MountainCarBatch,
     StateAggregation,
     aggregate_by_clustering,
     aggregate_by_key,
     aggregated_values,
     bucket_fit,
-    cell_transition_counts,
     cells_visited_fraction,
     n_cells,
     push_with_velocity,
-    q_learning_discretized,
     q_learning_update,
     staircase_rms,
+)
+from fa_book.discretize_runs import (
+    DiscreteQConfig,
+    MountainCarBatch,
+    cell_transition_counts,
+    q_learning_discretized,
 )
 from tests.strategies import finite_mdps, seeds
 
@@ -103,6 +105,16 @@ def test_outside_points_go_to_the_nearest_outer_cell(grid, seed):
     width = grid.high - grid.low
     x = rng.uniform(grid.low - 3 * width, grid.high + 3 * width, size=(30, grid.n_dims))
     assert np.array_equal(grid.index(x), grid.index(np.clip(x, grid.low, grid.high)))
+
+
+@given(st.integers(1, 10**9), st.integers(1, 10**9))
+def test_n_cells_is_exact_or_refused_before_computing(bins, n_dims):
+    """`n_cells(10, 10**9)` is refused at once (from its logarithm), not computed."""
+    if n_dims * math.log10(bins) > 300:
+        with pytest.raises(ValueError, match=r"bins\^n_dims"):
+            n_cells(bins, n_dims)
+    else:
+        assert n_cells(bins, n_dims) == bins**n_dims
 
 
 @given(st.integers(1, 12), st.integers(1, 4))
@@ -408,7 +420,7 @@ def test_bad_input_names_the_problem():
     with pytest.raises(ValueError, match="epsilon"):
         q_learning_discretized(DiscreteQConfig(epsilon=1.5), np.random.default_rng(0))
     grid = Grid.for_space(box, 4)
-    with pytest.raises(ValueError, match="pi must have shape"):
+    with pytest.raises(ValueError, match="pi must have rows"):
         cell_transition_counts(grid, np.ones((16, 3)), np.random.default_rng(0))
     with pytest.raises(ValueError, match="steps"):
         cell_transition_counts(grid, push_with_velocity(grid), np.random.default_rng(0),
@@ -416,3 +428,13 @@ def test_bad_input_names_the_problem():
     with pytest.raises(ValueError, match="backend"):
         q_learning_discretized(DiscreteQConfig(env_id="CartPole-v1"),
                                np.random.default_rng(0), backend="numpy")
+
+
+def test_no_config_limit_means_the_registered_limit():
+    """`max_episode_steps=None` keeps `MountainCar-v0`'s registered 200 steps (read from
+    `gym.spec`), in both backends; the first, optimistic episode runs into it."""
+    assert gym.spec("MountainCar-v0").max_episode_steps == 200
+    config = DiscreteQConfig(bins=(4, 4), episodes=2, max_episode_steps=None)
+    a, b = (q_learning_discretized(config, np.random.default_rng(0), backend=backend).steps
+            for backend in ("numpy", "gymnasium"))
+    assert np.array_equal(a, b) and a.max() == 200

@@ -128,10 +128,6 @@ def private_imports(source: str) -> list[str]:
     return bad
 
 
-# Pages still being moved onto the public API (issue 10); this list must end empty.
-PRIVATE_IMPORTS_PENDING = {"discretization.md"}
-
-
 def test_private_import_checker_catches_one():
     assert private_imports("from fa_book.x import a, _b\nimport fa_book._c\n"
                            "from fa_book._d import e") == [
@@ -140,8 +136,6 @@ def test_private_import_checker_catches_one():
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
-def test_no_page_imports_a_private_name(page, request):
-    if str(page.relative_to(DOCS)) in PRIVATE_IMPORTS_PENDING:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="issue 10: pending"))
+def test_no_page_imports_a_private_name(page):
     bad = private_imports(page_python(page))
     assert not bad, f"{page.name} imports private names: {', '.join(bad)}"

@@ -151,3 +151,54 @@ def test_figures_run(tmp_path):
     for f in figure_functions("tabular"):
         for p in f(tmp_path / "figures", quick=True):
             assert p.exists() and p.stat().st_size > 0
+
+
+# ------------------------------------------------------------------ randomness streams
+
+def test_run_td0_env_seeds_and_policy_draws_are_different_streams(monkeypatch):
+    """The environment is reset with draws of `rng`, never with the integer that seeded
+    `rng`, and the environment's own generator is not the policy's stream."""
+    env = gym.make("fa_book/GridMaze-v0")
+    seen = []
+    reset = type(env).reset
+
+    def spy(self, *, seed=None, options=None):
+        seen.append((seed, None if seed is None else np.random.default_rng(seed).random(4)))
+        return reset(self, seed=seed, options=options)
+
+    monkeypatch.setattr(type(env), "reset", spy)
+    pi = np.full((S, 4), 0.25)
+    run_td0(env, pi, np.eye(S), 3, 0.1, 0.9, np.random.default_rng(11))
+    policy = np.random.default_rng(11)
+    first = policy.integers(2**31)                 # run_td0's first draw is the env seed
+    assert seen[0][0] == first and all(seed != 11 for seed, _ in seen)
+    policy_draws = policy.random(4)                # then the policy's draws
+    assert not np.allclose(seen[0][1], policy_draws)
+    assert len({seed for seed, _ in seen}) == 3    # a new env seed every episode
+
+
+def test_spread_runs_gives_run_k_the_stream_seed_k(monkeypatch):
+    import fa_book.tabular as tabular
+    states = []
+
+    def spy(env, pi, features, episodes, alpha, gamma, rng, max_steps=10_000):
+        states.append(rng.bit_generator.state["state"]["state"])
+        return np.zeros((episodes, S))
+
+    monkeypatch.setattr(tabular, "run_td0", spy)
+    tabular.spread_runs(tabular.SpreadConfig(n_runs=3, episodes=2, seed=7))
+    want = [np.random.default_rng([7, k]).bit_generator.state["state"]["state"]
+            for k in range(3)]
+    assert states == want + want                  # both learners see the same streams
+    assert len(set(want)) == 3
+
+
+@given(k=st.integers(1, 10**9), n=st.integers(1, 10**9))
+def test_grid_sizes_are_exact_or_refused_before_computing(k, n):
+    """k^n is computed exactly up to 10^300 and refused above, from its logarithm, so that
+    `grid_table_size(10, 10**9)` answers at once instead of building a 10^9-digit int."""
+    if n * np.log10(k) > 300:
+        with pytest.raises(ValueError, match=r"10\^300"):
+            grid_table_size(k, n)
+    else:
+        assert grid_table_size(k, n) == k**n

@@ -10,7 +10,7 @@ from gymnasium import spaces
 
 from fa_book.envs.episode import EpisodeMixin, start_option
 from fa_book.oracles import FiniteMDP
-from fa_book.validate import check_discount
+from fa_book.validate import MAX_SIZE, check_discount, check_int_range
 
 DYNA_MAZE: tuple[str, ...] = (
     ".......#G",
@@ -26,7 +26,9 @@ MOVES = np.array([(-1, 0), (0, 1), (1, 0), (0, -1)])
 """Actions 0–3: up, right, down, left, as (row, column) steps."""
 
 MAX_CELLS = 10**6
-"""The largest maze accepted (cells), so that its exact model stays a few GB at most."""
+r"""The largest maze accepted (cells). Its exact model, `to_finite_mdp`, has
+$4\,(\text{rows} \cdot \text{cols})^2$ transition entries and is refused above
+`fa_book.validate.MAX_SIZE` entries (about 15 800 cells)."""
 
 
 # --8<-- [start:grid_maze]
@@ -70,9 +72,11 @@ class GridMaze(EpisodeMixin, gym.Env[np.int64, np.int64]):
     metadata = {"render_modes": []}
 
     def __init__(self, layout: Sequence[str] = DYNA_MAZE, max_episode_steps: int | None = None):
-        if isinstance(layout, str) or not isinstance(layout, Sequence):
-            raise ValueError("layout must be a sequence of strings (the rows of the maze)")
-        rows = [str(r) for r in layout]
+        if isinstance(layout, str) or not isinstance(layout, Sequence) or not all(
+                isinstance(r, str) for r in layout):
+            raise ValueError("layout must be a sequence of strings (the rows of the maze), "
+                             f"got {type(layout).__name__}")
+        rows = list(layout)
         if not rows or not rows[0] or any(len(r) != len(rows[0]) for r in rows):
             raise ValueError("layout must be a non-empty list of equal-length rows")
         if len(rows) * len(rows[0]) > MAX_CELLS:
@@ -96,7 +100,17 @@ class GridMaze(EpisodeMixin, gym.Env[np.int64, np.int64]):
         self._s = self.start
 
     def next_state(self, s: int, a: int) -> int:
-        """The cell reached from cell `s` by action `a` (walls and edges block)."""
+        """The cell reached from cell `s` by action `a` (walls and edges block).
+
+        Raises:
+            ValueError: if `s` is not a cell index in `[0, rows * cols)` or `a` not in
+                {0, 1, 2, 3}.
+        """
+        check_int_range("s", s, 0, self.rows * self.cols - 1)
+        check_int_range("a", a, 0, 3)
+        return self._move(s, a)
+
+    def _move(self, s: int, a: int) -> int:
         r, c = divmod(int(s), self.cols)
         nr, nc = r + MOVES[a][0], c + MOVES[a][1]
         if 0 <= nr < self.rows and 0 <= nc < self.cols and not self.wall[nr, nc]:
@@ -112,7 +126,7 @@ class GridMaze(EpisodeMixin, gym.Env[np.int64, np.int64]):
 
     def step(self, action):
         a = self._check_running(action, 4, "in {0, 1, 2, 3}")
-        self._s = self.next_state(self._s, a)
+        self._s = self._move(self._s, a)
         terminated, truncated = self._end(self._s == self.goal)
         return np.int64(self._s), float(terminated), terminated, truncated, {}
 # --8<-- [end:grid_maze]
@@ -122,7 +136,7 @@ class GridMaze(EpisodeMixin, gym.Env[np.int64, np.int64]):
         while stack:
             s = stack.pop()
             for a in range(4):
-                s2 = self.next_state(s, a)
+                s2 = self._move(s, a)
                 if s2 not in seen:
                     seen.add(s2)
                     stack.append(s2)
@@ -135,16 +149,24 @@ class GridMaze(EpisodeMixin, gym.Env[np.int64, np.int64]):
 
     def to_finite_mdp(self, gamma: float) -> FiniteMDP:
         r"""The maze as exact arrays: $P(s' \mid s, a)$ deterministic, the goal terminal
-        (its rows are zero), wall cells unreachable, $d_0$ on the start cell."""
+        (its rows are zero), wall cells unreachable, $d_0$ on the start cell.
+
+        Raises:
+            ValueError: if `gamma` is not in [0, 1], or the maze has so many cells that
+                $P$ would have more than `fa_book.validate.MAX_SIZE` entries.
+        """
         check_discount("gamma", gamma)
         S = self.rows * self.cols
+        if 4 * S * S > MAX_SIZE:
+            raise ValueError(f"the maze has {S} cells: its exact model would have "
+                             f"4 * {S}^2 = {4 * S * S} > MAX_SIZE = {MAX_SIZE} entries")
         P = np.zeros((S, 4, S))
         R = np.zeros((S, 4))
         for s in self.free_cells:
             if s == self.goal:
                 continue
             for a in range(4):
-                s2 = self.next_state(s, a)
+                s2 = self._move(s, a)
                 P[s, a, s2] = 1.0
                 R[s, a] = float(s2 == self.goal)
         d0 = np.zeros(S)

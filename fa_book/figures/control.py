@@ -32,7 +32,7 @@ from fa_book.control_runs import (
     mountain_car_sarsa,
     step_size_runs,
 )
-from fa_book.discretize import DiscreteQConfig, q_learning_discretized
+from fa_book.discretize_runs import DiscreteQConfig, q_learning_discretized
 from fa_book.figures._style import png_path, results_dir
 from fa_book.oracles import random_mdp
 

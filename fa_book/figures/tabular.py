@@ -4,28 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import gymnasium as gym
 import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book.envs import GridMaze
 from fa_book.figures._style import mean_band, save, write_table
-from fa_book.oracles import on_policy_distribution, v_pi
 from fa_book.tabular import (
+    SpreadConfig,
     block_features,
-    epsilon_greedy_optimal_policy,
     go_positions_log10,
     grid_table_size,
     linear_td0_update,
-    run_td0,
+    spread_runs,
     table_bytes,
 )
 
-GAMMA = 0.95
-EPSILON = 0.2
-ALPHA_TABLE = 0.5
-ALPHA_FEATURES = 0.25  # two active features per cell: the same effective step as the table
-BLOCK = 3
+CONFIG = SpreadConfig()
+GAMMA, BLOCK = CONFIG.gamma, CONFIG.block
+ALPHA_TABLE, ALPHA_FEATURES = CONFIG.alpha_table, CONFIG.alpha_features
 
 
 def _heat(ax, maze: GridMaze, values: np.ndarray, title: str, vmin=None, vmax=None):
@@ -66,34 +62,11 @@ def figure_one_update(out_dir: Path, *, quick: bool = False) -> list[Path]:
     return [save(fig, out_dir, "tabular_one_update")]
 
 
-def spread_runs(n_runs: int, episodes: int, seed: int = 0, block: int = BLOCK):
-    """μ-weighted RMS error after each episode, for the table and for one-hot plus
-    `block × block` features, shape `(2, n_runs, episodes)`; plus the value estimates
-    of run 0, the exact values and the maze."""
-    maze = GridMaze()
-    env = gym.make("fa_book/GridMaze-v0")
-    mdp = maze.to_finite_mdp(GAMMA)
-    pi = epsilon_greedy_optimal_policy(maze, GAMMA, EPSILON)
-    v = v_pi(mdp, pi)
-    mu = on_policy_distribution(mdp, pi)
-    S = maze.rows * maze.cols
-    learners = [(np.eye(S), ALPHA_TABLE), (block_features(maze, block), ALPHA_FEATURES)]
-    errors = np.empty((2, n_runs, episodes))
-    first = []
-    for i, (X, alpha) in enumerate(learners):
-        for run in range(n_runs):
-            rng = np.random.default_rng([seed, run])
-            hist = run_td0(env, pi, X, episodes, alpha, GAMMA, rng)
-            errors[i, run] = np.sqrt(((hist - v) ** 2 * mu).sum(1))
-            if run == 0:
-                first.append(hist)
-    return errors, first, v, maze
-
-
 def figure_spread(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """How fast value spreads: error over episodes and value maps after a few episodes."""
-    n_runs, episodes = (3, 10) if quick else (100, 60)
-    errors, first, v, maze = spread_runs(n_runs, episodes)
+    config = SpreadConfig(n_runs=3, episodes=10) if quick else CONFIG
+    n_runs, episodes = config.n_runs, config.episodes
+    errors, first, v, maze = spread_runs(config)
     fig, ax = plt.subplots(figsize=(6, 3.2))
     x = np.arange(1, episodes + 1)
     for i, (label, alpha) in enumerate([("lookup table", ALPHA_TABLE),
@@ -103,7 +76,7 @@ def figure_spread(out_dir: Path, *, quick: bool = False) -> list[Path]:
         ax.fill_between(x, lo, hi, alpha=0.25)
     ax.set_xlabel("episode")
     ax.set_ylabel("μ-weighted RMS error of V")
-    ax.set_title(f"TD(0) on the Dyna maze, γ = {GAMMA}, ε = {EPSILON}: mean of {n_runs} "
+    ax.set_title(f"TD(0) on the Dyna maze, γ = {GAMMA}, ε = {config.epsilon}: mean of {n_runs} "
                  "runs, 95% band", fontsize=9)
     ax.legend()
     paths = [save(fig, out_dir, "tabular_spread_error")]
