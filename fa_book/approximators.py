@@ -21,11 +21,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from fa_book.features import FeatureMap, check_finite_floats, check_type
+from fa_book.features import FeatureMap, check_type
 from fa_book.nets import torch_default_init
 from fa_book.validate import (
     check_diverged,
     check_features,
+    check_float_array,
     check_int_range,
     check_size,
     check_step_size,
@@ -69,7 +70,7 @@ def check_sgd_step(theta, x, target, alpha) -> tuple[np.ndarray, np.ndarray, np.
         `(theta, x, target, alpha)` as float arrays and a float.
     """
     theta, x = check_theta_x(theta, x)
-    target = check_finite_floats("target", target)
+    target = check_float_array("target", target)
     want = np.broadcast_shapes(theta.shape[:-1], x.shape[:-1])
     if target.shape != want:
         raise ValueError(f"target must have shape {want} (one per value v_hat), "
@@ -146,7 +147,7 @@ def check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs=1, theta0=None
     """
     phi = check_features("phi", phi)
     S, d = phi.shape
-    v = check_finite_floats("v", v)
+    v = check_float_array("v", v)
     if v.shape != (S,):
         raise ValueError(f"v must have shape (S,) = ({S},) like the rows of phi, got {v.shape}")
     mu = check_weighting("mu", mu, S)
@@ -154,7 +155,7 @@ def check_sgd_problem(phi, v, mu, alpha, n_steps, n_runs=1, theta0=None
     check_size("n_steps", n_steps)
     check_size("n_runs", n_runs)
     check_size("n_steps * n_runs", n_steps * n_runs)
-    theta0 = np.zeros(d) if theta0 is None else check_finite_floats("theta0", theta0)
+    theta0 = np.zeros(d) if theta0 is None else check_float_array("theta0", theta0)
     if theta0.shape != (d,):
         raise ValueError(f"theta0 must have shape (d,) = ({d},), got {theta0.shape}")
     return phi, v, mu / mu.sum(), alpha, theta0
@@ -247,13 +248,13 @@ def check_samples(s, G, n_dims: int | None = None) -> tuple[np.ndarray, np.ndarr
     Returns:
         `(s, G)` as float arrays of shapes `(n, k)` and `(n,)`.
     """
-    s = check_finite_floats("s", s)
+    s = check_float_array("s", s)
     if s.ndim == 1:
         s = s[:, None]
     if s.ndim != 2 or s.shape[0] == 0 or (n_dims is not None and s.shape[1] != n_dims):
         k = "k" if n_dims is None else str(n_dims)
         raise ValueError(f"s must have shape (n, {k}) or (n,) with n >= 1, got {s.shape}")
-    G = check_finite_floats("G", G)
+    G = check_float_array("G", G)
     if G.shape != (s.shape[0],):
         raise ValueError(f"G must have shape (n,) = ({s.shape[0]},), got {G.shape}")
     return s, G
@@ -269,7 +270,7 @@ def check_states(s, n_dims: int | None) -> np.ndarray:
     """
     if n_dims is None:
         raise ValueError("the model is not fitted: call fit(s, G) before predict(s)")
-    s = check_finite_floats("s", s)
+    s = check_float_array("s", s)
     if s.ndim == 1 and n_dims == 1:
         s = s[:, None]
     if s.ndim != 2 or s.shape[0] == 0 or s.shape[1] != n_dims:
@@ -305,7 +306,7 @@ class LinearApproximator:
     def fit(self, s, G) -> LinearApproximator:
         x = self.fmap(s)
         x = x.reshape(-1, self.fmap.d)
-        G = check_finite_floats("G", G)
+        G = check_float_array("G", G)
         if G.shape != (x.shape[0],):
             raise ValueError(f"G must have shape (n,) = ({x.shape[0]},), one target per "
                              f"state, got {G.shape}")

@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike
 from fa_book import discretize
 from fa_book.validate import (
     MAX_SIZE,
-    check_finite,
+    check_float_array,
     check_index,
     check_int_range,
     check_nonneg_int,
@@ -48,7 +48,6 @@ __all__ = [
     "OneHot",
     "Polynomial",
     "StateAggregation",
-    "check_finite_floats",
     "check_grid_size",
     "check_type",
     "exponents",
@@ -66,18 +65,6 @@ class FeatureMap:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(d={self.d})"
-
-
-def check_finite_floats(name: str, value) -> np.ndarray:
-    """Require numbers (anything numpy reads as a float array) with only finite entries;
-    returns the float64 array.  Strings, `None` and ragged lists raise a `ValueError`
-    naming `name` instead of numpy's own message."""
-    try:
-        a = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number or an array of numbers, got "
-                         f"{type(value).__name__} {value!r:.60}") from None
-    return check_finite(name, a)
 
 
 def check_type(name: str, value, cls: type | tuple[type, ...]):
@@ -169,7 +156,7 @@ class BoxScaler:
     """
 
     def __init__(self, low: ArrayLike, high: ArrayLike, k: int | None = None):
-        low, high = check_finite_floats("low", low), check_finite_floats("high", high)
+        low, high = check_float_array("low", low), check_float_array("high", high)
         if low.ndim > 1 or low.shape != high.shape or (k is not None and low.size != k):
             want = "scalars or 1-d arrays of equal shape" if k is None else (
                 f"scalars or arrays of shape ({k},)")
@@ -188,7 +175,7 @@ class BoxScaler:
             ValueError: on non-numeric or non-finite states, a wrong trailing shape, or
                 states outside `[low, high]`.
         """
-        s = check_finite_floats("s", s)
+        s = check_float_array("s", s)
         if self.scalar:
             s = s[..., None]
         elif s.ndim == 0 or s.shape[-1] != self.k:
@@ -319,7 +306,7 @@ class RBF(FeatureMap):
     def __init__(self, centers: ArrayLike, sigma: float, low: ArrayLike = 0.0,
                  high: ArrayLike = 1.0):
         self.box = BoxScaler(low, high)
-        c = check_finite_floats("centers", centers)
+        c = check_float_array("centers", centers)
         if c.ndim == 1 and self.box.k == 1:
             c = c[:, None]
         if c.ndim != 2 or c.shape[1] != self.box.k or c.shape[0] == 0:

@@ -39,7 +39,7 @@ from fa_book.validate import (
     check_discount,
     check_diverged,
     check_episode,
-    check_finite,
+    check_float_array,
     check_nonneg_int,
     check_positive_int,
     check_size,
@@ -49,7 +49,6 @@ from fa_book.validate import (
 
 __all__ = [
     "check_env_run",
-    "check_float_array",
     "check_episode_run",
     "check_lstd_matrix",
     "check_mc_step",
@@ -386,16 +385,6 @@ def lstd(x: np.ndarray, r: np.ndarray, x_next: np.ndarray, terminated: np.ndarra
 # ============================================================================================
 # The argument checks of the functions above (one named check per function)
 # ============================================================================================
-
-
-def check_float_array(name: str, value) -> np.ndarray:
-    """`value` as a float array with only finite entries, or a `ValueError` naming `name`
-    (also when `value` is not numbers at all, e.g. a string)."""
-    try:
-        a = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of finite numbers, got {value!r}") from None
-    return check_finite(name, a)
 
 
 def check_rewards(rewards, gamma: float) -> np.ndarray:

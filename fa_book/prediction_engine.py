@@ -26,12 +26,12 @@ from typing import NamedTuple
 import numpy as np
 
 from fa_book.envs.random_walk import walk_start
-from fa_book.prediction import check_float_array
 from fa_book.validate import (
     check_discount,
     check_diverged,
     check_features,
     check_finite,
+    check_float_array,
     check_in_range,
     check_index,
     check_int_range,

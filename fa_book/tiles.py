@@ -64,8 +64,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from fa_book.features import check_finite_floats
-from fa_book.validate import MAX_SIZE, check_size
+from fa_book.validate import MAX_SIZE, check_float_array, check_size
 
 __all__ = ["TileCoder"]
 
@@ -107,8 +106,8 @@ class TileCoder:
     def __init__(self, low: Sequence[float], high: Sequence[float],
                  n_tiles: int | Sequence[int], n_tilings: int, *,
                  offsets: str = "asymmetric", hash_size: int | None = None):
-        low = check_finite_floats("low", low).reshape(-1)
-        high = check_finite_floats("high", high).reshape(-1)
+        low = check_float_array("low", low).reshape(-1)
+        high = check_float_array("high", high).reshape(-1)
         if low.shape != high.shape or low.size == 0:
             raise ValueError(f"low and high must be non-empty with the same shape, "
                              f"got {low.shape} and {high.shape}")
@@ -175,7 +174,7 @@ class TileCoder:
 
     def check_points(self, s) -> np.ndarray:
         """Require finite points of shape `(..., k)`; returns them as a float array."""
-        s = check_finite_floats("s", s)
+        s = check_float_array("s", s)
         if s.shape[-1:] != (self.n_dims,):
             raise ValueError(f"s must have shape (..., {self.n_dims}), got {s.shape}")
         return s

@@ -52,6 +52,7 @@ __all__ = [
     "diverged",
     "check_discount",
     "check_finite",
+    "check_float_array",
     "check_in_range",
     "check_positive",
     "check_positive_int",
@@ -77,8 +78,9 @@ class DivergenceError(FloatingPointError):
 
 
 def check_positive(name: str, value: float) -> float:
-    """Require a finite number > 0."""
-    if not (isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(value)
+    """Require a finite number > 0 (not a bool)."""
+    if not (isinstance(value, (int, float, np.floating, np.integer))
+            and not isinstance(value, (bool, np.bool_)) and math.isfinite(value)
             and value > 0):
         raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
     return float(value)
@@ -98,7 +100,8 @@ def check_positive_int(name: str, value: int) -> int:
 
 def check_in_range(name: str, value: float, low: float, high: float) -> float:
     """Require a finite number in the closed interval [low, high]."""
-    if not (isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(value)
+    if not (isinstance(value, (int, float, np.floating, np.integer))
+            and not isinstance(value, (bool, np.bool_)) and math.isfinite(value)
             and low <= value <= high):
         raise ValueError(f"{name} must be in [{low:g}, {high:g}], got {value!r}")
     return float(value)
@@ -115,11 +118,30 @@ def check_probability(name: str, value: float) -> float:
 
 
 def check_finite(name: str, array) -> np.ndarray:
-    """Require an array with only finite entries; returns it as a numpy array."""
-    a = np.asarray(array)
-    if not np.all(np.isfinite(a)):
+    """Require an array of numbers with only finite entries; returns it as a numpy array
+    (its dtype kept).  Strings, `None` and ragged lists raise a `ValueError` naming
+    `name`, not numpy's own message."""
+    try:
+        a = np.asarray(array)
+        finite = bool(np.all(np.isfinite(a)))
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number or an array of numbers, got "
+                         f"{type(array).__name__} {array!r:.60}") from None
+    if not finite:
         raise ValueError(f"{name} must contain only finite values (found NaN or inf)")
     return a
+
+
+def check_float_array(name: str, value) -> np.ndarray:
+    """Require numbers (anything numpy reads as a float array) with only finite entries;
+    returns the float64 array.  Strings, `None` and ragged lists raise a `ValueError`
+    naming `name` instead of numpy's own message."""
+    try:
+        a = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number or an array of numbers, got "
+                         f"{type(value).__name__} {value!r:.60}") from None
+    return check_finite(name, a)
 
 
 def check_shape(name: str, array, shape: tuple[int | None, ...]) -> np.ndarray:
@@ -180,8 +202,8 @@ def check_theta_x(theta, x) -> tuple[np.ndarray, np.ndarray]:
     Returns:
         `(theta, x)` as float arrays.
     """
-    theta = check_finite("theta", np.asarray(theta, dtype=float))
-    x = check_finite("x", np.asarray(x, dtype=float))
+    theta = check_float_array("theta", theta)
+    x = check_float_array("x", x)
     if theta.ndim < 1:
         raise ValueError(f"theta must have shape (d,), got {theta.shape}")
     d = theta.shape[-1]
@@ -206,14 +228,14 @@ def check_episode(theta, x, rewards, n_rows_extra: int = 0
     Returns:
         `(theta, x, rewards)` as float arrays; `theta` is a copy the caller may update.
     """
-    theta = check_finite("theta", np.asarray(theta, dtype=float))
+    theta = check_float_array("theta", theta)
     if theta.ndim != 1:
         raise ValueError(f"theta must have shape (d,), got {theta.shape}")
-    rewards = check_finite("rewards", np.asarray(rewards, dtype=float))
+    rewards = check_float_array("rewards", rewards)
     if rewards.ndim != 1:
         raise ValueError(f"rewards must have shape (T,), got {rewards.shape}")
     T, d = rewards.shape[0], theta.shape[0]
-    x = check_finite("x", np.asarray(x, dtype=float))
+    x = check_float_array("x", x)
     if x.shape != (T + n_rows_extra, d):
         raise ValueError(f"x must have shape (T + {n_rows_extra}, d) = "
                          f"({T + n_rows_extra}, {d}), got {x.shape}")
@@ -223,7 +245,7 @@ def check_episode(theta, x, rewards, n_rows_extra: int = 0
 def check_features(name: str, phi, n_states: int | None = None) -> np.ndarray:
     r"""Require a finite feature matrix $\Phi$ of shape `(S, d)` (with `S = n_states` when
     given), one row $\mathbf x(s)^\top$ per state."""
-    phi = check_finite(name, np.asarray(phi, dtype=float))
+    phi = check_float_array(name, phi)
     if phi.ndim != 2 or phi.shape[1] < 1 or (n_states is not None and phi.shape[0] != n_states):
         want = "(S, d)" if n_states is None else f"(S, d) = ({n_states}, d)"
         raise ValueError(f"{name} must have shape {want} with d >= 1, got {phi.shape}")
@@ -232,7 +254,7 @@ def check_features(name: str, phi, n_states: int | None = None) -> np.ndarray:
 
 def check_weighting(name: str, mu, n: int) -> np.ndarray:
     r"""Require a state weighting $\mu$: shape `(n,)`, finite, $\ge 0$, positive mass."""
-    mu = check_finite(name, np.asarray(mu, dtype=float))
+    mu = check_float_array(name, mu)
     if mu.shape != (n,):
         raise ValueError(f"{name} must have shape (S,) = ({n},), got {mu.shape}")
     if (mu < 0).any() or mu.sum() <= 0:

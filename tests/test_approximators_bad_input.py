@@ -206,16 +206,7 @@ CASES += RUN_CASES
 # a ValueError, but one that does not name the argument.  Reported to the integrator.
 # Likewise check_weighting for mu; and check_positive / check_step_size accept a bool as
 # the number 1 (alpha=True, lr=True run with step size 1).
-VALIDATE_GAPS = {c.id for c in CASES if (
-    c.kind == "string array" and c.argument in ("theta", "x", "phi", "mu")
-    and c.callable in ("v_hat", "grad_v_hat", "sgd_step", "sgd_msve", "expected_sgd",
-                       "sgd_excess_curves")) or (
-    c.kind == "bool" and c.argument in ("alpha", "lr"))}
-
-
-@pytest.mark.parametrize("case", [
-    pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="validate: numpy message"))
-    if c.id in VALIDATE_GAPS else c for c in CASES], ids=lambda c: c.id)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 @settings(max_examples=3)
 @given(data=st.data())
 def test_bad_input_is_refused_naming_the_argument(case, data):

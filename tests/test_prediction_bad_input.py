@@ -24,7 +24,7 @@ from fa_book import prediction_engine as EN
 from fa_book import prediction_runs as R
 from fa_book.envs.random_walk import RandomWalk, random_walk_mdp, walk_start
 from fa_book.features import OneHot, StateAggregation
-from fa_book.validate import DivergenceError
+from fa_book.validate import DivergenceError, check_float_array
 
 S, J = 12, 3  # a small random walk
 
@@ -296,7 +296,7 @@ SPECS.update({check: _restricted(check, served, extra)
 SPECS[EN.check_episodes] = (lambda: dict(episodes=_episodes()),
                            {"episodes": ("object", "episodes")})
 SPECS[P.check_lstd_matrix] = (lambda: dict(A=np.eye(2)), {"A": ("singular",)})
-SPECS[P.check_float_array] = (lambda: dict(name="value", value=np.zeros(3)),
+SPECS[check_float_array] = (lambda: dict(name="value", value=np.zeros(3)),
                               {"value": ARRAY[:2] + ("array_type",)})
 KINDS["episodes"] = lambda v: st.sampled_from([
     EN.Episodes(v.states.astype(float), v.lengths, v.final_reward),
