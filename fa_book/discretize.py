@@ -14,7 +14,8 @@ Chapter 2 of the book (notes: 对状态/动作进行离散 — 离散化连续�
 * [`q_learning_update`][fa_book.discretize.q_learning_update] is tabular Q-learning on
   the cells, batched over runs; [`MountainCarBatch`][fa_book.discretize.MountainCarBatch]
   is a numpy copy of gymnasium's Mountain Car. The runs themselves, the Markov check and
-  the page's experiments are in [`fa_book.discretize_runs`][fa_book.discretize_runs].
+  the page's runs are in [`fa_book.discretize_runs`][fa_book.discretize_runs], its
+  experiments in [`fa_book.discretize_studies`][fa_book.discretize_studies].
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from fa_book import discretize as dz
 from fa_book import discretize_runs as runs
+from fa_book import discretize_studies as studies
 from tests.test_tabular_bad_input import (
     ABOVE_ONE,
     HUGE,
@@ -79,17 +80,17 @@ BAD = {
 }
 """Bad values by the kind of config field."""
 CONFIGS = {
-    "LearningConfig": (runs.LearningConfig, dict(bins="tuple", runs="counts",
+    "LearningConfig": (studies.LearningConfig, dict(bins="tuple", runs="counts",
                                                   episodes="counts", seed="seed")),
-    "ResolutionConfig": (runs.ResolutionConfig, dict(bins="tuple", runs="counts",
+    "ResolutionConfig": (studies.ResolutionConfig, dict(bins="tuple", runs="counts",
                                                       episodes="counts", last="counts",
                                                       seed="seed")),
-    "MarkovConfig": (runs.MarkovConfig, dict(bins="counts", cars="counts", steps="counts",
+    "MarkovConfig": (studies.MarkovConfig, dict(bins="counts", cars="counts", steps="counts",
                                               min_n="counts", seeds="seed-pair")),
-    "StaircaseConfig": (runs.StaircaseConfig, dict(
+    "StaircaseConfig": (studies.StaircaseConfig, dict(
         slope="positive-nan", length="positive", sigma="positive", bins="tuple",
         n_samples="tuple", reps="counts", seed="seed", n_eval="counts")),
-    "BucketConfig": (runs.BucketConfig, dict(n="counts", gamma="probability",
+    "BucketConfig": (studies.BucketConfig, dict(n="counts", gamma="probability",
                                               drift="distribution", max_kmeans="counts-not-huge",
                                               seed="seed", example_k="counts",
                                               example_seed="seed")),
@@ -303,26 +304,26 @@ CASES = [
     *[Case(name, field, kind, BAD[kind], lambda b, cls=cls, field=field: cls(**{field: b}))
       for name, (cls, fields) in CONFIGS.items() for field, kind in fields.items()],
     *[Case(study.__name__, "config", "type", st.sampled_from([None, {}]), study)
-      for study in (runs.learning_study, runs.resolution_study, runs.markov_study,
-                    runs.staircase_study, runs.bucket_study)],
-    *[Case("greedy_episode", "Q", kind, s, lambda b: runs.greedy_episode(b, GRID))
+      for study in (studies.learning_study, studies.resolution_study, studies.markov_study,
+                    studies.staircase_study, studies.bucket_study)],
+    *[Case("greedy_episode", "Q", kind, s, lambda b: studies.greedy_episode(b, GRID))
       for kind, s in [("shape", st.sampled_from([np.zeros((15, 3)), np.zeros(16)])),
                       ("nan", st.just(np.full((16, 3), math.nan)))]],
     Case("greedy_episode", "grid", "type", st.sampled_from([None, dz.Grid.uniform(3, [0], [1])]),
-         lambda b: runs.greedy_episode(np.zeros((3, 3)), b)),
+         lambda b: studies.greedy_episode(np.zeros((3, 3)), b)),
     Case("greedy_episode", "seed", "negative", NEG,
-         lambda b: runs.greedy_episode(np.zeros((16, 3)), GRID, seed=b)),
+         lambda b: studies.greedy_episode(np.zeros((16, 3)), GRID, seed=b)),
     Case("greedy_episode", "max_steps", "zero", ZERO,
-         lambda b: runs.greedy_episode(np.zeros((16, 3)), GRID, max_steps=b)),
-    Case("cell_kinds", "Q", "shape", st.just(np.zeros(3)), lambda b: runs.cell_kinds(b, 0.0)),
-    *[Case("moving_average", "w", kind, s, lambda b: runs.moving_average(np.zeros((2, 5)), b))
+         lambda b: studies.greedy_episode(np.zeros((16, 3)), GRID, max_steps=b)),
+    Case("cell_kinds", "Q", "shape", st.just(np.zeros(3)), lambda b: studies.cell_kinds(b, 0.0)),
+    *[Case("moving_average", "w", kind, s, lambda b: studies.moving_average(np.zeros((2, 5)), b))
       for kind, s in [("zero", ZERO), ("above-length", st.integers(6, 100)),
                       ("not-int", NOT_INT)]],
-    Case("z_two_rates", "n1", "zero", ZERO, lambda b: runs.z_two_rates(0.5, b, 0.5, 10)),
-    *[Case("grid_world", "n", kind, s, runs.grid_world)
+    Case("z_two_rates", "n1", "zero", ZERO, lambda b: studies.z_two_rates(0.5, b, 0.5, 10)),
+    *[Case("grid_world", "n", kind, s, studies.grid_world)
       for kind, s in [("one", st.just(1)), ("huge", st.integers(101, 10**9)),
                       ("not-int", NOT_INT)]],
-    Case("grid_world", "gamma", "above-one", ABOVE_ONE, lambda b: runs.grid_world(3, b)),
+    Case("grid_world", "gamma", "above-one", ABOVE_ONE, lambda b: studies.grid_world(3, b)),
     Case("check_env_id", "env_id", "unregistered", st.just("Nope-v9"), runs.check_env_id),
 ]
 

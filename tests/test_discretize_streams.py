@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from fa_book import discretize_runs as runs
-from fa_book.discretize import DiscretizeObservation, MountainCarBatch
+from fa_book import discretize_studies as studies
+from fa_book.discretize import DiscretizeObservation, Grid, MountainCarBatch, push_with_velocity
 
 
 def _state(rng: np.random.Generator):
@@ -62,8 +63,8 @@ def test_cell_transition_counts_car_starts_are_not_the_action_stream(monkeypatch
         return reset(self, which, rngs)
 
     monkeypatch.setattr(MountainCarBatch, "reset", spy)
-    grid = runs.Grid.for_space(MountainCarBatch.observation_space, 4)
-    runs.cell_transition_counts(grid, runs.push_with_velocity(grid),
+    grid = Grid.for_space(MountainCarBatch.observation_space, 4)
+    runs.cell_transition_counts(grid, push_with_velocity(grid),
                                 np.random.default_rng(3), cars=4, steps=2)
     seeds = np.random.default_rng(3).integers(0, 2**31 - 1, size=4)
     assert got == [_state(np.random.default_rng(int(s))) for s in seeds]
@@ -81,14 +82,14 @@ def _spy_learner(monkeypatch):
     def runs_result(steps):
         return runs.QLearningResult(steps, -steps, None, None)
 
-    monkeypatch.setattr(runs, "q_learning_discretized", spy)
+    monkeypatch.setattr(studies, "q_learning_discretized", spy)
     return calls
 
 
 def test_learning_and_resolution_studies_seed_each_grid(monkeypatch):
     calls = _spy_learner(monkeypatch)
-    runs.learning_study(runs.LearningConfig(bins=(3, 5), runs=2, episodes=2, seed=10))
-    runs.resolution_study(runs.ResolutionConfig(bins=(3, 5), runs=2, episodes=2, last=1,
+    studies.learning_study(studies.LearningConfig(bins=(3, 5), runs=2, episodes=2, seed=10))
+    studies.resolution_study(studies.ResolutionConfig(bins=(3, 5), runs=2, episodes=2, last=1,
                                                 seed=100))
     assert calls == [((k, k), _state(np.random.default_rng(s + k)))
                      for s in (10, 100) for k in (3, 5)]
@@ -101,6 +102,6 @@ def test_markov_study_data_sets_are_independent_streams(monkeypatch):
         states.append(_state(rng))
         return np.zeros((grid.d, grid.d, 3, grid.d), dtype=np.int64)
 
-    monkeypatch.setattr(runs, "cell_transition_counts", spy)
-    runs.markov_study(runs.MarkovConfig(cars=2, steps=2, seeds=(4, 9)))
+    monkeypatch.setattr(studies, "cell_transition_counts", spy)
+    studies.markov_study(studies.MarkovConfig(cars=2, steps=2, seeds=(4, 9)))
     assert states == [_state(np.random.default_rng(4)), _state(np.random.default_rng(9))]

@@ -16,8 +16,10 @@ from matplotlib.ticker import NullFormatter, ScalarFormatter
 from fa_book._doc import config_table
 from fa_book.discretize import cells_visited_fraction, n_cells
 from fa_book.discretize_runs import (
-    BucketConfig,
     DiscreteQConfig,
+)
+from fa_book.discretize_studies import (
+    BucketConfig,
     LearningConfig,
     MarkovConfig,
     ResolutionConfig,
