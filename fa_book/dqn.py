@@ -47,7 +47,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from fa_book.dqn_checks import (
+    MAX_EVAL_EPISODES,
     check_batch,
+    check_dqn_config,
     check_env_id,
     check_hidden,
     check_same_shapes,
@@ -63,7 +65,6 @@ from fa_book.validate import (
     check_in_range,
     check_index,
     check_nonneg_int,
-    check_positive,
     check_probability,
     check_size,
 )
@@ -72,9 +73,6 @@ __all__ = ["MAX_EVAL_EPISODES", "Batch", "DQNConfig", "NStepAccumulator", "Natur
            "NumpyQ", "QNetwork", "ReplayBuffer", "TrainResult", "dqn_loss", "dqn_target",
            "epsilon_schedule", "evaluate", "greedy_actions", "gradient_step", "run_streams",
            "sync_target", "train"]
-
-MAX_EVAL_EPISODES = 10_000
-"""The most episodes [`evaluate`][fa_book.dqn.evaluate] runs side by side (one env each)."""
 
 
 # --8<-- [start:config]
@@ -135,30 +133,7 @@ class DQNConfig:
 # --8<-- [end:config]
 
     def __post_init__(self) -> None:
-        check_env_id("env_id", self.env_id)
-        for name in ("total_steps", "buffer_size", "batch_size", "train_freq",
-                     "gradient_steps", "target_update", "eps_duration", "eval_every"):
-            check_size(name, getattr(self, name))
-        check_size("eval_episodes", self.eval_episodes, MAX_EVAL_EPISODES)
-        check_size("n_step", self.n_step, 10_000)
-        check_nonneg_int("learning_starts", self.learning_starts)
-        check_nonneg_int("seed", self.seed)
-        check_hidden("hidden", self.hidden)
-        check_positive("learning_rate", self.learning_rate)
-        check_discount("gamma", self.gamma)
-        check_in_range("tau", self.tau, 1e-12, 1.0)
-        check_probability("eps_start", self.eps_start)
-        check_probability("eps_end", self.eps_end)
-        check_in_range("lr_final_fraction", self.lr_final_fraction, 0.0, 1.0)
-        check_choice("loss", self.loss, ("mse", "huber"))
-        for name in ("double", "replay", "target_network"):
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
-        if self.max_grad_norm is not None:
-            check_positive("max_grad_norm", self.max_grad_norm)
-        if self.buffer_size < self.batch_size:
-            raise ValueError(f"buffer_size must be >= batch_size={self.batch_size}, "
-                             f"got {self.buffer_size}")
+        check_dqn_config(self)
 
 
 # --- Networks ------------------------------------------------------------------------

@@ -14,8 +14,22 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["BATCH_FIELDS", "check_batch", "check_env_id", "check_hidden", "check_same_shapes",
-           "check_states", "check_transition", "make_vector_env"]
+from fa_book.validate import (
+    check_choice,
+    check_discount,
+    check_in_range,
+    check_nonneg_int,
+    check_positive,
+    check_probability,
+    check_size,
+)
+
+__all__ = ["BATCH_FIELDS", "MAX_EVAL_EPISODES", "check_batch", "check_dqn_config",
+           "check_env_id", "check_hidden", "check_same_shapes", "check_states",
+           "check_transition", "make_vector_env"]
+
+MAX_EVAL_EPISODES = 10_000
+"""The most episodes [`evaluate`][fa_book.dqn.evaluate] runs side by side (one env each)."""
 
 BATCH_FIELDS = ("s", "a", "r", "s_next", "terminated", "steps")
 """The fields of a [`fa_book.dqn.Batch`][fa_book.dqn.Batch], in order."""
@@ -119,3 +133,32 @@ def make_vector_env(env_id: str) -> tuple[gym.Env, int, int]:
         raise ValueError(f"env_id must name an env with vector observations and discrete "
                          f"actions, got {env_id!r} with {obs} and {act}")
     return env, int(obs.shape[0]), int(act.n)
+
+
+def check_dqn_config(cfg) -> None:
+    """Validate every field of a [`DQNConfig`][fa_book.dqn.DQNConfig] (its
+    `__post_init__`): a `ValueError` naming the field, the value and the accepted range."""
+    check_env_id("env_id", cfg.env_id)
+    for name in ("total_steps", "buffer_size", "batch_size", "train_freq",
+                 "gradient_steps", "target_update", "eps_duration", "eval_every"):
+        check_size(name, getattr(cfg, name))
+    check_size("eval_episodes", cfg.eval_episodes, MAX_EVAL_EPISODES)
+    check_size("n_step", cfg.n_step, 10_000)
+    check_nonneg_int("learning_starts", cfg.learning_starts)
+    check_nonneg_int("seed", cfg.seed)
+    check_hidden("hidden", cfg.hidden)
+    check_positive("learning_rate", cfg.learning_rate)
+    check_discount("gamma", cfg.gamma)
+    check_in_range("tau", cfg.tau, 1e-12, 1.0)
+    check_probability("eps_start", cfg.eps_start)
+    check_probability("eps_end", cfg.eps_end)
+    check_in_range("lr_final_fraction", cfg.lr_final_fraction, 0.0, 1.0)
+    check_choice("loss", cfg.loss, ("mse", "huber"))
+    for name in ("double", "replay", "target_network"):
+        if not isinstance(getattr(cfg, name), bool):
+            raise ValueError(f"{name} must be True or False, got {getattr(cfg, name)!r}")
+    if cfg.max_grad_norm is not None:
+        check_positive("max_grad_norm", cfg.max_grad_norm)
+    if cfg.buffer_size < cfg.batch_size:
+        raise ValueError(f"buffer_size must be >= batch_size={cfg.batch_size}, "
+                         f"got {cfg.buffer_size}")
