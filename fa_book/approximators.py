@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from fa_book.features import FeatureMap, check_type
+from fa_book.features import FeatureMap
 from fa_book.nets import torch_default_init
 from fa_book.validate import (
     check_diverged,
@@ -31,6 +31,7 @@ from fa_book.validate import (
     check_size,
     check_step_size,
     check_theta_x,
+    check_type,
     check_weighting,
 )
 

@@ -30,7 +30,7 @@ from fa_book.approximators import (
     sgd_step,
 )
 from fa_book.envs import random_walk_mdp
-from fa_book.features import Fourier, Haar, Polynomial, check_type
+from fa_book.features import Fourier, Haar, Polynomial
 from fa_book.oracles import on_policy_distribution, projection_weights, rmsve, v_pi
 from fa_book.validate import (
     check_diverged,
@@ -38,6 +38,7 @@ from fa_book.validate import (
     check_index,
     check_nonneg_int,
     check_size,
+    check_type,
 )
 
 __all__ = [

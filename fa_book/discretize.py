@@ -28,9 +28,10 @@ import gymnasium as gym
 import numpy as np
 from numpy.typing import ArrayLike
 
-from fa_book.tabular import check_counts, check_grid_size, check_rng
+from fa_book.tabular import check_counts, check_grid_size
 from fa_book.validate import (
     check_finite,
+    check_generator,
     check_in_range,
     check_index,
     check_int_range,
@@ -331,7 +332,7 @@ def check_action_values(q: np.ndarray, epsilon: float, rng: np.random.Generator)
         raise ValueError(f"q must be a real array of shape (R, A) with A >= 1, got {q.shape}")
     check_finite("q", q)
     check_probability("epsilon", epsilon)
-    check_rng(rng)
+    check_generator("rng", rng)
     return q
 
 
@@ -514,7 +515,7 @@ def check_clustering(features: ArrayLike, k: int, rng: np.random.Generator,
         raise ValueError(f"features must be a finite array of shape (S, m), got {phi.shape}")
     k = check_int_range("k", k, 1, phi.shape[0])
     check_positive_int("iters", iters)
-    check_rng(rng)
+    check_generator("rng", rng)
     check_size("S * k * m (the distance array)", phi.shape[0] * k * phi.shape[1])
     return phi, k
 

@@ -32,12 +32,13 @@ from fa_book.discretize import (
     epsilon_greedy,
     q_learning_update,
 )
-from fa_book.tabular import check_policy, check_rng
+from fa_book.tabular import check_policy
 from fa_book.validate import (
     MAX_SIZE,
     check_choice,
     check_discount,
     check_diverged,
+    check_generator,
     check_in_range,
     check_int_range,
     check_probability,
@@ -166,7 +167,7 @@ def q_learning_discretized(config: DiscreteQConfig, rng: np.random.Generator, *,
     """
     if not isinstance(config, DiscreteQConfig):
         raise TypeError(f"config must be a DiscreteQConfig, got {type(config).__name__}")
-    check_rng(rng)
+    check_generator("rng", rng)
     runs = check_size("runs", runs)
     check_choice("backend", backend, ("auto", "numpy", "gymnasium"))
     if backend == "auto":
@@ -275,7 +276,7 @@ def check_transition_args(grid: Grid, pi: np.ndarray, rng: np.random.Generator, 
     `fa_book.validate.MAX_SIZE` entries; returns `pi` as a float array."""
     if not all(hasattr(grid, name) for name in ("d", "index", "bounds")):  # duck-typed
         raise TypeError(f"grid must be a Grid, got {type(grid).__name__}")
-    check_rng(rng)
+    check_generator("rng", rng)
     check_size("cars", cars)
     check_int_range("steps", steps, 2, MAX_SIZE)
     check_size("3 * grid.d^3 (the count array)", 3 * grid.d**3)

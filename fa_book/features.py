@@ -34,6 +34,7 @@ from fa_book.validate import (
     check_positive,
     check_positive_int,
     check_size,
+    check_type,
 )
 
 __all__ = [
@@ -49,7 +50,6 @@ __all__ = [
     "Polynomial",
     "StateAggregation",
     "check_grid_size",
-    "check_type",
     "exponents",
 ]
 
@@ -65,15 +65,6 @@ class FeatureMap:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(d={self.d})"
-
-
-def check_type(name: str, value, cls: type | tuple[type, ...]):
-    """Require `isinstance(value, cls)` (a `TypeError` naming `name` otherwise); returns
-    `value`."""
-    if not isinstance(value, cls):
-        want = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
-        raise TypeError(f"{name} must be a {want}, got {type(value).__name__}")
-    return value
 
 
 def check_grid_size(name: str, n: int, k: int) -> int:

@@ -40,6 +40,7 @@ from fa_book.validate import (
     MAX_SIZE,
     check_choice,
     check_finite,
+    check_generator,
     check_int_range,
     check_positive,
     check_size,
@@ -55,7 +56,6 @@ __all__ = [
     "check_actions",
     "check_axis",
     "check_finite_array",
-    "check_generator",
     "check_logits",
     "check_probabilities",
     "check_theta",
@@ -138,14 +138,6 @@ def check_logits(h, axis: int = -1) -> np.ndarray:
                          f"action axis (max - min), or h - max h overflows; found logits "
                          f"from {h.min():g} to {h.max():g}")
     return h
-
-
-def check_generator(name: str, rng) -> np.random.Generator:
-    """Require a `numpy.random.Generator` (the caller owns its seed)."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"{name} must be a numpy.random.Generator (np.random.default_rng"
-                        f"(seed)), got {type(rng).__name__}")
-    return rng
 
 
 # --8<-- [start:log_softmax]

@@ -37,13 +37,13 @@ from fa_book.oracles import (
 from fa_book.policies import (
     SoftmaxLinearPolicy,
     check_finite_array,
-    check_generator,
     check_probabilities,
     check_theta,
 )
 from fa_book.validate import (
     check_choice,
     check_diverged,
+    check_generator,
     check_size,
     check_step_size,
 )

@@ -33,11 +33,13 @@ from scipy.optimize import minimize_scalar
 
 from fa_book.envs.short_corridor import short_corridor_mdp
 from fa_book.oracles import FiniteMDP, check_policy, v_pi
-from fa_book.policies import SoftmaxLinearPolicy, check_finite_array, check_generator
+from fa_book.policies import SoftmaxLinearPolicy, check_finite_array
 from fa_book.policy_gradient import check_baseline, check_same_shape, policy_and_scores
 from fa_book.prediction import returns
 from fa_book.validate import (
+    check_bool,
     check_discount,
+    check_generator,
     check_in_range,
     check_positive_int,
     check_size,
@@ -45,7 +47,6 @@ from fa_book.validate import (
 )
 
 __all__ = [
-    "check_bool",
     "check_corridor_sampling",
     "check_enumeration",
     "check_episode_update",
@@ -63,13 +64,6 @@ __all__ = [
 # ----------------------------------------------------------------------------------------
 # 1. The per-episode update
 # ----------------------------------------------------------------------------------------
-
-def check_bool(name: str, value) -> bool:
-    """Require `True` or `False` (not 0, 1 or a string)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
 
 def check_episode_update(grad_log_pi, rewards, alpha, gamma, baseline=None,
                          discount_weight=True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

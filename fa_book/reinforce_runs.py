@@ -31,14 +31,16 @@ import torch
 
 from fa_book.envs.short_corridor import GOAL, NEXT, RIGHT
 from fa_book.nets import linear_layers, numpy_forward, torch_default_init
-from fa_book.policies import CategoricalMLP, check_generator
+from fa_book.policies import CategoricalMLP
 from fa_book.prediction import returns
-from fa_book.reinforce import check_bool, reinforce_loss
+from fa_book.reinforce import reinforce_loss
 from fa_book.validate import (
     DivergenceError,
+    check_bool,
     check_choice,
     check_discount,
     check_diverged,
+    check_generator,
     check_in_range,
     check_int_range,
     check_size,

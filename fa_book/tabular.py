@@ -24,6 +24,7 @@ from fa_book.validate import (
     check_discount,
     check_diverged,
     check_finite,
+    check_generator,
     check_positive,
     check_positive_int,
     check_probability,
@@ -39,7 +40,6 @@ __all__ = [
     "check_counts",
     "check_grid_size",
     "check_policy",
-    "check_rng",
     "epsilon_greedy_optimal_policy",
     "go_positions_log10",
     "grid_table_size",
@@ -170,13 +170,6 @@ def epsilon_greedy_optimal_policy(maze: GridMaze, gamma: float, epsilon: float) 
     return (1 - epsilon) * greedy + epsilon / 4
 
 
-def check_rng(rng) -> np.random.Generator:
-    """Require a numpy `Generator` (not a seed, not the legacy `RandomState`)."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
-    return rng
-
-
 def check_policy(pi, n_states: int | None = None, n_actions: int | None = None) -> np.ndarray:
     r"""Require a tabular policy $\pi(a \mid s)$: finite, shape `(S, A)` (with the given
     sizes), entries $\ge 0$, each row summing to 1. Returns it as a float array."""
@@ -222,7 +215,7 @@ def run_td0(env: gym.Env, pi: np.ndarray, features: np.ndarray, episodes: int, a
     """
     if not isinstance(env, gym.Env):
         raise TypeError(f"env must be a gymnasium.Env, got {type(env).__name__}")
-    check_rng(rng)
+    check_generator("rng", rng)
     obs_space, act_space = env.observation_space, env.action_space
     if not (isinstance(obs_space, gym.spaces.Discrete)
             and isinstance(act_space, gym.spaces.Discrete)):

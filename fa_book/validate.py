@@ -39,6 +39,7 @@ __all__ = [
     "DIVERGENCE_LIMIT",
     "MAX_SIZE",
     "DivergenceError",
+    "check_bool",
     "check_choice",
     "check_diverged",
     "check_episode",
@@ -48,10 +49,12 @@ __all__ = [
     "check_nonneg_int",
     "check_size",
     "check_theta_x",
+    "check_type",
     "check_weighting",
     "diverged",
     "check_discount",
     "check_finite",
+    "check_generator",
     "check_float_array",
     "check_in_range",
     "check_positive",
@@ -153,6 +156,31 @@ def check_shape(name: str, array, shape: tuple[int | None, ...]) -> np.ndarray:
         want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
         raise ValueError(f"{name} must have shape {want}, got {a.shape}")
     return a
+
+
+def check_bool(name: str, value) -> bool:
+    """Require `True` or `False` (not 0, 1 or a string); a `TypeError` naming `name`."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_type(name: str, value, cls: type | tuple[type, ...]):
+    """Require `isinstance(value, cls)` (a `TypeError` naming `name` otherwise); returns
+    `value`."""
+    if not isinstance(value, cls):
+        want = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
+        raise TypeError(f"{name} must be a {want}, got {type(value).__name__}")
+    return value
+
+
+def check_generator(name: str, rng) -> np.random.Generator:
+    """Require a `numpy.random.Generator` (not a seed, not the legacy `RandomState`): the
+    caller owns its seed."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy Generator (np.random.default_rng(seed)), "
+                        f"got {type(rng).__name__}")
+    return rng
 
 
 def check_nonneg_int(name: str, value: int) -> int:

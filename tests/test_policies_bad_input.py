@@ -25,7 +25,6 @@ from fa_book.policies import (
     GaussianLinearPolicy,
     SoftmaxLinearPolicy,
     check_actions,
-    check_generator,
     check_logits,
     check_probabilities,
     check_theta,
@@ -61,7 +60,7 @@ from fa_book.policy_gradient import (
     torch_softmax_policy,
     weighted_nll,
 )
-from fa_book.validate import DivergenceError
+from fa_book.validate import DivergenceError, check_generator
 
 # ---------------------------------------------------------------------------------------
 # bad values, by kind

@@ -22,7 +22,7 @@ import fa_book  # noqa: F401  (registers the environments)
 from fa_book import tabular
 from fa_book.envs import GridMaze
 from fa_book.oracles import FiniteMDP
-from fa_book.validate import DivergenceError
+from fa_book.validate import DivergenceError, check_generator
 
 NEG = st.integers(-10**6, -1)
 ZERO = st.just(0)
@@ -108,7 +108,8 @@ CASES = [
     *[Case("check_grid_size", "bins", kind, s,
            lambda b: tabular.check_grid_size(b, 2, names=("bins", "n_dims")))
       for kind, s in [("zero", ZERO), ("huge", HUGE)]],
-    Case("check_rng", "rng", "seed", st.integers(0, 10), tabular.check_rng),
+    Case("check_generator", "rng", "seed", st.integers(0, 10),
+         lambda v: check_generator("rng", v)),
     # features, value iteration, the evaluated policy
     Case("block_features", "maze", "type", st.sampled_from([None, "maze", 3]),
          lambda b: tabular.block_features(b, 3)),
