@@ -227,8 +227,8 @@ def softmax_probs(q: np.ndarray, temperature: float) -> np.ndarray:
         probabilities, shape `(..., A)`.
     """
     q, tau = check_action_values(q)[0], check_positive("temperature", temperature)
-    z = q / tau
-    z = z - z.max(axis=-1, keepdims=True)         # shift: same probabilities, no overflow
+    with np.errstate(over="ignore"):  # a span beyond float range gives -inf: weight 0
+        z = (q - q.max(axis=-1, keepdims=True)) / tau  # shift first: z <= 0, no overflow
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)  # (SOFTMAX)
 

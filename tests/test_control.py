@@ -399,3 +399,13 @@ def test_divergence_is_reported_with_step_and_step_size():
 def test_figure_function_writes_its_files(func, tmp_path):
     paths = func(tmp_path / "figures", quick=True)
     assert paths and all(p.is_file() and p.stat().st_size > 0 for p in paths)
+
+
+@pytest.mark.parametrize(("q", "tau", "want"), [
+    ([9e307, 0.0], 0.5, [1.0, 0.0]),          # q / tau alone overflows
+    ([9e307, -9e307], 1.0, [1.0, 0.0]),       # even the shift overflows
+    ([1.0, 1.0], 1e-300, [0.5, 0.5]),         # a tie at a tiny temperature
+])
+def test_softmax_probs_is_stable_at_extreme_values(q, tau, want):
+    from fa_book.control import softmax_probs
+    np.testing.assert_allclose(softmax_probs(np.array(q), tau), want)
