@@ -296,11 +296,12 @@ def mountain_car_sarsa_single(config: MountainCarConfig, rng: np.random.Generato
     # tile-coder constants, as in TileCoder.coords / indices (2 dimensions)
     lo0, lo1 = (float(v) for v in coder.low)
     hi0, hi1 = (float(v) for v in coder.high)
-    sc0, sc1 = (float(v) for v in coder._scale)
-    qm0, qm1 = (int(v) for v in coder._q_max)
-    st0 = int(coder._strides[0])
-    per = coder._per_tiling
-    tilings = [(i * per, int(s0), int(s1)) for i, (s0, s1) in enumerate(coder._shift)]
+    lay = coder.layout()
+    sc0, sc1 = (float(v) for v in lay.scale)
+    qm0, qm1 = (int(v) for v in lay.q_max)
+    st0 = int(lay.strides[0])
+    per = lay.per_tiling
+    tilings = [(i * per, int(s0), int(s1)) for i, (s0, s1) in enumerate(lay.shift)]
     F, G, VMAX = MountainCarBatch.force, MountainCarBatch.gravity, MountainCarBatch.max_speed
     XMIN, XMAX, GOAL = (MountainCarBatch.min_position, MountainCarBatch.max_position,
                         MountainCarBatch.goal_position)

@@ -61,12 +61,28 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from fa_book.validate import MAX_SIZE, check_float_array, check_size
 
-__all__ = ["TileCoder"]
+__all__ = ["TileCoder", "TileLayout"]
+
+
+class TileLayout(NamedTuple):
+    """A [`TileCoder`][fa_book.tiles.TileCoder]'s constants (see `TileCoder.layout`)."""
+
+    scale: np.ndarray
+    r"""Per coordinate $m_j / (\text{high}_j - \text{low}_j)$, shape `(k,)`."""
+    q_max: np.ndarray
+    """Per coordinate, tiles times `n_tilings`: the clip of `coords`, shape `(k,)`."""
+    strides: np.ndarray | None
+    """Row-major strides of a tiling's grid, shape `(k,)` (`None` when hashing)."""
+    per_tiling: int
+    """Tiles per tiling."""
+    shift: np.ndarray
+    """Offset of each tiling in units of 1/`n_tilings` of a tile, shape `(n, k)`."""
 
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -154,6 +170,14 @@ class TileCoder:
         if self.hash_size is not None:
             return self.hash_size
         return self.n_tilings * self._per_tiling
+
+    def layout(self) -> TileLayout:
+        """The constants of [`coords`][fa_book.tiles.TileCoder.coords] and
+        [`features`][fa_book.tiles.TileCoder.features], for a runner that inlines them
+        (copies: changing them does not change the coder)."""
+        return TileLayout(self._scale.copy(), np.array(self._q_max),
+                          None if self._strides is None else self._strides.copy(),
+                          int(self._per_tiling), self._shift.copy())
 
     # --8<-- [start:tile_coords]
     def coords(self, s: np.ndarray) -> np.ndarray:
