@@ -203,7 +203,7 @@ class ResolutionConfig(LearningConfig):
 
 
 class ResolutionStudy(NamedTuple):
-    """Output of [`resolution_study`][fa_book.discretize_runs.resolution_study]."""
+    """Output of [`resolution_study`][fa_book.discretize_studies.resolution_study]."""
 
     finals: np.ndarray
     """Mean steps per episode over the last `last` episodes, shape `(len(bins), runs)`."""
@@ -371,7 +371,7 @@ class StaircaseConfig:
 
 
 class StaircaseStudy(NamedTuple):
-    """Output of [`staircase_study`][fa_book.discretize_runs.staircase_study]."""
+    """Output of [`staircase_study`][fa_book.discretize_studies.staircase_study]."""
 
     exact: np.ndarray
     """(STAIR) for each $k$, shape `(len(bins),)`."""
@@ -484,7 +484,7 @@ class BucketConfig:
 
 
 class BucketStudy(NamedTuple):
-    """Output of [`bucket_study`][fa_book.discretize_runs.bucket_study]."""
+    """Output of [`bucket_study`][fa_book.discretize_studies.bucket_study]."""
 
     errors: dict
     r"""`{bucketing name: [(buckets d, mu-weighted RMS error), ...]}`."""
