@@ -284,7 +284,7 @@ class Haar(FeatureMap):
 class RBF(FeatureMap):
     r"""Gaussian radial basis functions
     $x_i(s) = \exp\!\big(-\lVert u - c_i \rVert^2 / (2\sigma^2)\big)$ on the scaled state
-    $u \in [0,1]^k$ (Sutton & Barto 2018, eq. 9.19).
+    $u \in [0,1]^k$ (Sutton & Barto 2018, §9.5.5, the unnumbered display).
 
     Args:
         centers: centers $c_i$ in scaled coordinates, shape `(d, k)` (or `(d,)` for

@@ -19,8 +19,10 @@ that are the reference for the tests; and the same algorithms driven through the
 gymnasium API (`gradient_mc_env`, `semi_gradient_td_env`).  Each function calls one
 named check (the `check_*` functions at the end of the module) and then does its math.
 
-The fast runners for the book's full-size figures, their configurations and the exact
-answers on the random walk are in [`fa_book.prediction_runs`][fa_book.prediction_runs];
+The fast engine behind the book's full-size figures is
+[`fa_book.prediction_engine`][fa_book.prediction_engine]; their configurations, exact
+answers on the random walk and drivers are in
+[`fa_book.prediction_runs`][fa_book.prediction_runs];
 the random walk itself is [`RandomWalk`][fa_book.envs.RandomWalk] (registered as
 `fa_book/RandomWalk1000-v0`) with its exact model
 [`random_walk_mdp`][fa_book.envs.random_walk_mdp].

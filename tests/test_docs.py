@@ -139,3 +139,36 @@ def test_private_import_checker_catches_one():
 def test_no_page_imports_a_private_name(page):
     bad = private_imports(page_python(page))
     assert not bad, f"{page.name} imports private names: {', '.join(bad)}"
+
+
+def undefined_globals(source: str) -> list[str]:
+    """Global names that a function or method defined in `source` uses but that `source`
+    never defines at module level (imports, defs, classes, assignments) and that are not
+    builtins: a reader who pastes the blocks would get a NameError on the first call."""
+    import builtins
+    import symtable
+
+    top = symtable.symtable(source, "<page>", "exec")
+    defined = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported()}
+    defined |= set(dir(builtins)) | {"__name__", "__file__"}
+    missing = set()
+
+    def walk(table):
+        for child in table.get_children():
+            if child.get_type() == "function":
+                missing.update(f"{child.get_name()}: {n}" for n in child.get_globals()
+                               if n not in defined)
+            walk(child)
+    walk(top)
+    return sorted(missing)
+
+
+def test_undefined_globals_checker_catches_one():
+    assert undefined_globals("import math\ndef f(x):\n    return math.pi * g(x)\n") == ["f: g"]
+    assert undefined_globals("def f():\n    return [y for y in range(3)]\n") == []
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_every_name_a_page_function_uses_is_defined_on_the_page(page):
+    bad = undefined_globals(page_python(page))
+    assert not bad, f"{page.name}: functions use names the page never defines: {bad}"
