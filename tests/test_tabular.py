@@ -97,7 +97,7 @@ def test_tabular_run_equals_one_hot_linear_run():
 
 
 # --8<-- [start:td_converges]
-def test_tabular_td_converges_to_v_pi():
+def test_tabular_td_ends_close_to_v_pi():
     """With a small constant step size TD(0) gets close to v_pi where the policy goes."""
     gamma, episodes = 0.9, 3000
     pi = epsilon_greedy_optimal_policy(MAZE, gamma, 0.5)
