@@ -44,9 +44,9 @@ test: setup browser
 	$(VENV)/bin/ruff check fa_book tests bench hooks docs conftest.py
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
-## figures: regenerate every figure and table at full size (slow)
+## figures: regenerate every figure and table at full size (slow; one process per core, JOBS=N to choose)
 figures: setup
-	$(PY) -m fa_book.figures
+	$(PY) -m fa_book.figures $(if $(JOBS),--jobs $(JOBS),)
 
 ## bench: run every benchmark in bench/
 bench: setup

@@ -58,3 +58,17 @@ def chapters_present() -> list[str]:
     """Chapter modules that exist in this checkout."""
     here = Path(__file__).parent
     return [c for c in CHAPTERS if (here / f"{c}.py").is_file()]
+
+
+def run_figure(chapter: str, name: str, out: Path, quick: bool) -> tuple[list[Path], float]:
+    """Run one figure or table function with one torch thread (in a worker process of
+    `python -m fa_book.figures --jobs N`, or inline); returns its paths and seconds."""
+    import time
+
+    import torch
+
+    torch.set_num_threads(1)  # small networks: a second thread only adds overhead
+    func = getattr(importlib.import_module(f"fa_book.figures.{chapter}"), name)
+    t0 = time.perf_counter()
+    paths = func(out, quick=quick)
+    return paths, time.perf_counter() - t0

@@ -1,14 +1,29 @@
-"""`python -m fa_book.figures [chapter ...] [--quick] [--out DIR]`: regenerate figures."""
+"""`python -m fa_book.figures [chapter ...] [--quick] [--out DIR] [--only NAME] [--jobs N]`:
+regenerate figures and tables.
+
+Independent figure functions run in parallel processes (`--jobs`, default: every core),
+each with one torch thread; every function seeds its own runs, so the outputs do not
+depend on the number of workers or on the order in which they finish."""
 
 from __future__ import annotations
 
 import argparse
-import time
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-import torch
+from fa_book.figures import DEFAULT_OUT, chapters_present, figure_functions, run_figure
 
-from fa_book.figures import DEFAULT_OUT, chapters_present, figure_functions
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
+    return n
 
 
 def main(argv=None) -> None:
@@ -17,8 +32,9 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true", help="cut-down runs, for checking")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder")
     parser.add_argument("--only", default=None, help="run only the function with this name")
+    parser.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1,
+                        help="parallel worker processes (default: every core)")
     args = parser.parse_args(argv)
-    torch.set_num_threads(1)  # small networks: a second thread only adds overhead
     present = chapters_present()
     unknown = [c for c in args.chapters if c not in present]
     if unknown:
@@ -31,15 +47,24 @@ def main(argv=None) -> None:
         parser.error(f"--only {args.only!r} names no figure or table function of "
                      f"{', '.join(chapters)}; choose from {', '.join(names)}")
     args.out.mkdir(parents=True, exist_ok=True)
-    for chapter in chapters:
-        for func in funcs[chapter]:
-            if args.only and func.__name__ != args.only:
-                continue
-            t0 = time.perf_counter()
-            paths = func(args.out, quick=args.quick)
-            names = ", ".join(p.name for p in paths)
-            print(f"{chapter}.{func.__name__}: {names} ({time.perf_counter() - t0:.1f} s)")
+    tasks = [(c, f.__name__) for c in chapters for f in funcs[c]
+             if not args.only or f.__name__ == args.only]
 
+    def report(chapter, name, paths, seconds):
+        print(f"{chapter}.{name}: {', '.join(p.name for p in paths)} ({seconds:.1f} s)",
+              flush=True)
+
+    if args.jobs == 1 or len(tasks) == 1:
+        for chapter, name in tasks:
+            report(chapter, name, *run_figure(chapter, name, args.out, args.quick))
+        return
+    context = multiprocessing.get_context("spawn")  # no forked torch or matplotlib state
+    with ProcessPoolExecutor(max_workers=min(args.jobs, len(tasks)),
+                             mp_context=context) as pool:
+        futures = {pool.submit(run_figure, c, n, args.out, args.quick): (c, n)
+                   for c, n in tasks}
+        for future in as_completed(futures):
+            report(*futures[future], *future.result())
 
 if __name__ == "__main__":
     main()
