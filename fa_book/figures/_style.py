@@ -6,6 +6,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from scipy import stats
 
 plt.rcParams.update({
     "figure.dpi": 110,
@@ -18,13 +19,29 @@ plt.rcParams.update({
 })
 
 
-def mean_band(values: np.ndarray, axis: int = 0, z: float = 1.96):
-    """Mean and a normal-approximation confidence band (±z standard errors) over `axis`."""
+BAND = "95% Student-t interval of the mean"
+"""What every band and every ± of the book is, in captions and table notes."""
+
+
+def t_half(values: np.ndarray, axis: int = 0, level: float = 0.95):
+    r"""Half-width of the Student-t confidence interval of the mean over `axis`:
+    $t_{(1+\text{level})/2,\,n-1}\, s / \sqrt n$ (zero for $n = 1$).
+
+    Its coverage is `level` for normal data whatever $n$; the normal value $1.96\,s/\sqrt n$
+    covers only about 0.87 of the time with $n = 5$ and 0.80 with $n = 3$."""
     values = np.asarray(values, dtype=float)
     n = values.shape[axis]
-    mean = values.mean(axis)
-    se = values.std(axis, ddof=1) / np.sqrt(n) if n > 1 else np.zeros_like(mean)
-    return mean, mean - z * se, mean + z * se
+    if n < 2:
+        return np.zeros_like(values.mean(axis))
+    t = stats.t.ppf((1 + level) / 2, n - 1)
+    return t * values.std(axis, ddof=1) / np.sqrt(n)
+
+
+def mean_band(values: np.ndarray, axis: int = 0):
+    """Mean over `axis` and its 95% Student-t interval, as `(mean, low, high)`."""
+    values = np.asarray(values, dtype=float)
+    mean, half = values.mean(axis), t_half(values, axis)
+    return mean, mean - half, mean + half
 
 
 def png_path(out_dir: Path, name: str) -> Path:

@@ -33,7 +33,7 @@ from fa_book.control_runs import (
     step_size_runs,
 )
 from fa_book.discretize_runs import DiscreteQConfig, q_learning_discretized
-from fa_book.figures._style import png_path, results_dir
+from fa_book.figures._style import BAND, png_path, results_dir, t_half
 from fa_book.oracles import random_mdp
 
 
@@ -46,11 +46,8 @@ def _caption(out_dir: Path, name: str, text: str) -> Path:
 
 
 def _mean_band(steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean over runs and the half-width of a normal 95% confidence interval."""
-    runs = steps.shape[0]
-    mean = steps.mean(0)
-    half = 1.96 * steps.std(0, ddof=1) / np.sqrt(runs) if runs > 1 else np.zeros_like(mean)
-    return mean, half
+    """Mean over runs and the half-width of its 95% Student-t interval."""
+    return steps.mean(0), t_half(steps)
 
 
 def _save_steps_figure(fig, ax, out_dir: Path, name: str, title: str, legend_size,
@@ -163,23 +160,21 @@ def figure_control_step_sizes(out_dir: Path, *, quick: bool = False) -> list[Pat
 
         def cell(block):
             per_run = block.mean(1)
-            se = per_run.std(ddof=1) / np.sqrt(runs)
-            return f"{per_run.mean():.1f} ± {1.96 * se:.1f}"
+            return f"{per_run.mean():.1f} ± {t_half(per_run):.1f}"
         last = slice(max(episodes - 50, 0), episodes)
         rows.append(f"| {alpha}/8 | {cell(steps[:, :1])} | {cell(steps[:, :50])} | "
                     f"{cell(steps[:, last])} | {cell(steps)} |")
     path, table = _save_steps_figure(
         fig, ax, out_dir, "control_step_sizes",
         f"Mountain Car, semi-gradient SARSA, 8 tilings; mean of {runs} runs", None,
-        f"Mean steps per episode ± 95% half-width over {runs} runs (seed {SEED}; "
+        f"Mean steps per episode ± {BAND} (half-width) over {runs} runs (seed {SEED}; "
         f"`python -m fa_book.figures control --only figure_control_step_sizes`).\n\n"
         + "\n".join(rows) + "\n")
     alphas_tex = ", ".join(str(a) for a in STEP_SIZES)
     caption = _caption(out_dir, "control_step_sizes", rf"""
         Steps per episode (log scale) of semi-gradient SARSA with {config.n_tilings}
         tilings and $\alpha \in \{{{alphas_tex}\}}/{config.n_tilings}$, mean of {runs}
-        independent runs per step size (seed {SEED}), band: 95% normal confidence interval
-        of the mean. Regenerate with
+        independent runs per step size (seed {SEED}), band: {BAND}. Regenerate with
         `python -m fa_book.figures control --only figure_control_step_sizes`.""")
     return [path, caption, table]
 
@@ -217,18 +212,18 @@ def figure_control_vs_tabular(out_dir: Path, *, quick: bool = False) -> list[Pat
         ax.fill_between(ep, mean - half, mean + half, alpha=0.25)
         m = [steps[:, :50].mean(1), steps[:, -50:].mean(1), steps.mean(1)]
         rows.append(f"| {label} | " + " | ".join(
-            f"{b.mean():.1f} ± {1.96 * b.std(ddof=1) / np.sqrt(runs) if runs > 1 else 0:.1f}"
+            f"{b.mean():.1f} ± {t_half(b):.1f}"
             for b in m) + " |")
     path, table = _save_steps_figure(
         fig, ax, out_dir, "control_vs_tabular",
         f"MountainCar-v0 (200-step limit): tile coding vs a grid, {runs} runs", 7,
-        f"Mean steps per episode ± 95% half-width over {runs} runs per learner (seed "
+        f"Mean steps per episode ± {BAND} (half-width) over {runs} runs per learner (seed "
         f"{SEED}; `python -m fa_book.figures control --only figure_control_vs_tabular`)."
         "\n\n" + "\n".join(rows) + "\n")
     caption = _caption(out_dir, "control_vs_tabular", rf"""
         Steps per episode (log scale, capped at 200 by the time limit) on
-        `MountainCar-v0`; mean of {runs} runs per learner (seed {SEED}), band: 95%
-        confidence interval of the mean. Regenerate with
+        `MountainCar-v0`; mean of {runs} runs per learner (seed {SEED}), band: {BAND}.
+        Regenerate with
         `python -m fa_book.figures control --only figure_control_vs_tabular`.""")
     return [path, caption, table]
 

@@ -33,7 +33,7 @@ from fa_book.discretize_studies import (
     resolution_study,
     staircase_study,
 )
-from fa_book.figures._style import mean_band, png_path, write_table
+from fa_book.figures._style import BAND, mean_band, png_path, write_table
 
 DPI = 120
 
@@ -267,7 +267,7 @@ def table_discretize_resolution(out_dir: Path, *, quick: bool = False) -> list[P
     ax.legend(fontsize=8)
     paths = [_save(fig, out_dir, "discretize_resolution")]
     rows = ["| bins $k$ | cells $k^2$ | steps/episode, last "
-            f"{last} (mean ± 1.96 SE) | steps/episode, all {episodes} | runs reaching the "
+            f"{last} (mean ± {BAND}) | steps/episode, all {episodes} | runs reaching the "
             f"goal in every one of the last {last} |", "|---|---|---|---|---|"]
     (m_final, half), (m_all, _) = bands
     for i, k in enumerate(ks):

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book._doc import config_table
-from fa_book.figures._style import png_path, write_table
+from fa_book.figures._style import png_path, t_half, write_table
 from fa_book.oracles import FiniteMDP
 from fa_book.policies import SoftmaxLinearPolicy
 from fa_book.policy_gradient import (
@@ -151,7 +151,7 @@ def figure_policy_gradient_learning(out_dir: Path, *, quick: bool = False) -> li
         curves = np.stack([one_step_ascent(mdp, policy, X, config, np.random.default_rng(seed))
                            for seed in seeds])
         mean = curves.mean(0)
-        half = 1.96 * curves.std(0, ddof=1) / np.sqrt(len(curves)) if len(curves) > 1 else 0
+        half = t_half(curves)
         ax.plot(mean, color=f"C{k}", label=label)
         ax.fill_between(np.arange(base.steps + 1), mean - half, mean + half, color=f"C{k}",
                         alpha=0.25)

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from fa_book._doc import config_table
-from fa_book.figures._style import mean_band, save, write_table
+from fa_book.figures._style import BAND, mean_band, save, t_half, write_table
 from fa_book.oracles import projection_weights, rmsve
 from fa_book.prediction_runs import (
     BasisSweepConfig,
@@ -164,12 +164,12 @@ def figure_prediction_nstep(out_dir: Path, *, quick: bool = False) -> list[Path]
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     mean = errors.mean(-1)
     i, j = np.unravel_index(np.argmin(mean), mean.shape)
-    se = errors.std(-1, ddof=1) / np.sqrt(cfg.n_runs)
+    half = t_half(errors, axis=-1)
     table = (
         "| quantity | value |\n|---|---|\n"
         f"| best (n, $\\alpha$) | ({cfg.ns[i]}, {cfg.alphas[j]:g}) |\n"
-        f"| its error (mean ± 1.96 SE over {cfg.n_runs} runs) | "
-        f"{_fmt(mean[i, j])} ± {1.96 * se[i, j]:.4f} |\n"
+        f"| its error (mean ± {BAND}, {cfg.n_runs} runs) | "
+        f"{_fmt(mean[i, j])} ± {half[i, j]:.4f} |\n"
         f"| exact floor: best 20-group fit, uniform weights | {_fmt(floor)} |\n"
         f"| exact error of $\\hat v = 0$ (every $\\alpha = 0$ cell) | {_fmt(at_zero)} |\n"
         f"| largest deviation of the $\\alpha = 0$ cells from it | "
@@ -195,7 +195,7 @@ def figure_prediction_bases(out_dir: Path, *, quick: bool = False) -> list[Path]
     fig, ax = plt.subplots(figsize=(7, 4))
     episodes = np.arange(1, cfg.n_episodes + 1)
     rows = ["| basis | order | $\\sqrt{\\overline{VE}}$ after the last episode "
-            "(mean ± 1.96 SE) | exact asymptote $\\lVert \\Pi v_\\pi - v_\\pi \\rVert_\\mu$ | "
+            f"(mean ± {BAND}) | exact asymptote $\\lVert \\Pi v_\\pi - v_\\pi \\rVert_\\mu$ | "
             "unweighted RMS error (companion code's axis) |", "|---|---|---|---|---|"]
     for b, kind in enumerate(("polynomial", "fourier")):
         for o, order in enumerate(cfg.orders):
@@ -208,8 +208,7 @@ def figure_prediction_bases(out_dir: Path, *, quick: bool = False) -> list[Path]
             ax.fill_between(episodes, lo, hi, color=color, alpha=0.2)
             ax.axhline(limit, color=color, ls=":", lw=1)
             last = rmsve_curves[b, o, :, -1]
-            se = last.std(ddof=1) / np.sqrt(cfg.n_runs)
-            rows.append(f"| {kind} | {order} | {_fmt(last.mean())} ± {1.96 * se:.4f} | "
+            rows.append(f"| {kind} | {order} | {_fmt(last.mean())} ± {t_half(last):.4f} | "
                         f"{_fmt(limit)} | {_fmt(rmse_curves[b, o, :, -1].mean())} |")
     ax.set_xlabel("episodes")
     ax.set_ylabel(r"$\sqrt{\overline{VE}}$, mean over runs (log scale)")

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book._doc import config_table
-from fa_book.figures._style import mean_band, save, write_table
+from fa_book.figures._style import BAND, mean_band, save, t_half, write_table
 from fa_book.reinforce import optimal_corridor_policy
 from fa_book.reinforce_runs import (
     CARTPOLE_SEEDS,
@@ -84,12 +84,11 @@ def table_reinforce_corridor(out_dir: Path, *, quick: bool = False) -> list[Path
     p_star, v_star = optimal_corridor_policy()
     n_trials = runs[0].returns.shape[0]
     last = min(100, runs[0].returns.shape[1])
-    rows = [f"| setting | mean return, last {last} episodes (± 1.96 SE over {n_trials} trials)"
+    rows = [f"| setting | mean return, last {last} episodes (± {BAND}, {n_trials} trials)"
             f" | mean π(right) at the last episode |", "|---|---|---|"]
     for label, run in zip(configs, runs, strict=True):
         per_trial = run.returns[:, -last:].mean(1)
-        se = per_trial.std(ddof=1) / np.sqrt(n_trials)
-        rows.append(f"| {label} | {per_trial.mean():.2f} ± {1.96 * se:.2f} | "
+        rows.append(f"| {label} | {per_trial.mean():.2f} ± {t_half(per_trial):.2f} | "
                     f"{run.p_right[:, -1].mean():.3f} |")
     rows.append(f"| exact optimum (oracle) | $v_*(s_0)$ = {v_star:.3f} | $p_*$ = {p_star:.4f} |")
     return [write_table(out_dir, "reinforce_corridor", "\n".join(rows) + "\n")]
