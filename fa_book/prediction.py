@@ -139,7 +139,8 @@ def gradient_mc_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray,
         DivergenceError: if the weights stop being finite or leave
             [`DIVERGENCE_LIMIT`][fa_book.validate.DIVERGENCE_LIMIT].
     """
-    theta, x, rewards = check_episode_run(theta, x, rewards, alpha, gamma, step, 0)
+    theta, x, rewards = check_episode_run(theta, x, rewards, alpha, gamma, step,
+                                          n_rows_extra=0)
     G = returns(rewards, gamma)
     for t in range(rewards.shape[0]):
         theta = gradient_mc_update(theta, x[t], G[t], alpha)
@@ -246,8 +247,8 @@ def semi_gradient_td_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarr
         gamma: discount $\gamma \in [0, 1]$.
         step: index of the first update (for the divergence message).
     """
-    theta, x, rewards = check_episode_run(theta, x, rewards, alpha, gamma, step, 1,
-                                          terminated=terminated)
+    theta, x, rewards = check_episode_run(theta, x, rewards, alpha, gamma, step,
+                                          n_rows_extra=1, terminated=terminated)
     T = rewards.shape[0]
     for t in range(T):
         end = bool(terminated) and t == T - 1
