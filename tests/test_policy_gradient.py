@@ -308,3 +308,58 @@ def test_figures_quick(tmp_path):
     assert len(exact) == 4
     for row in exact:
         assert float(row.split("|")[-2]) < 1e-10, row
+
+
+# --8<-- [start:average_over_steps]
+def _layered_episodes(theta, r_stop, r_go):
+    """Every episode of a 4-layer MDP, exactly: in layer s (0..3) action 0 stops with
+    reward r_stop[s] and action 1 goes on to layer s+1 with reward r_go[s] (from layer 3 it
+    ends too). Tabular softmax policy theta[s, a]. Yields (probability, T, g) with
+    g = sum_t grad log pi(A_t|S_t) G_t (gamma = 1)."""
+    pi = np.exp(theta - theta.max(1, keepdims=True))
+    pi /= pi.sum(1, keepdims=True)
+    for last in range(4):                          # the layer where the episode ends
+        for a_last in ((0, 1) if last == 3 else (0,)):
+            actions = [1] * last + [a_last]
+            rewards = [r_go[s] if a else r_stop[s] for s, a in enumerate(actions)]
+            G = np.cumsum(rewards[::-1])[::-1]     # G_t, undiscounted
+            g, p = np.zeros_like(theta), 1.0
+            for s, a in enumerate(actions):
+                p *= pi[s, a]
+                score = -pi[s].copy()
+                score[a] += 1.0                    # grad of log pi(a|s) w.r.t. theta[s]
+                g[s] += score * G[s]
+            yield p, len(actions), g
+
+
+def test_averaging_each_episode_over_its_length_changes_the_direction():
+    """Dividing the score sum by a constant only rescales the policy gradient; dividing
+    each episode's sum by its own random length T reweights episodes by 1/T, and the
+    expected update is no longer parallel to the gradient."""
+    rng = np.random.default_rng(4)
+    theta = rng.normal(size=(4, 2))
+    r_stop, r_go = np.array([0.0, 2.0, 1.0, 3.0]), np.array([1.0, 0.5, 1.5, 0.2])
+    eps = list(_layered_episodes(theta, r_stop, r_go))
+    assert abs(sum(p for p, _, _ in eps) - 1.0) < 1e-12
+    g_sum = sum(p * g for p, _, g in eps)
+    g_avg = sum(p * g / T for p, T, g in eps)
+
+    def J(th):  # expected return: reach layer s, then stop there or go on
+        pi = np.exp(th - th.max(1, keepdims=True))
+        pi /= pi.sum(1, keepdims=True)
+        reach = np.cumprod(np.r_[1.0, pi[:3, 1]])  # probability of reaching layer s
+        return float((reach * (pi[:, 0] * r_stop + pi[:, 1] * r_go)).sum())
+
+    h = 1e-6
+    fd = np.zeros_like(theta)
+    for idx in np.ndindex(theta.shape):
+        e = np.zeros_like(theta)
+        e[idx] = h
+        fd[idx] = (J(theta + e) - J(theta - e)) / (2 * h)
+    np.testing.assert_allclose(g_sum, fd, atol=1e-7)      # the sum is the gradient
+    np.testing.assert_allclose(sum(p * g / 4 for p, _, g in eps), fd / 4, atol=1e-7)
+    cos = (g_avg * fd).sum() / np.linalg.norm(g_avg) / np.linalg.norm(fd)
+    assert cos < 0.999                                    # a different direction
+    ratios = g_avg[:, 1] / fd[:, 1]                       # one scale per layer, not one
+    assert ratios.max() - ratios.min() > 0.5              # (here one even changes sign)
+# --8<-- [end:average_over_steps]
