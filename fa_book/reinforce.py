@@ -39,6 +39,7 @@ from fa_book.prediction import returns
 from fa_book.validate import (
     check_bool,
     check_discount,
+    check_float_array,
     check_generator,
     check_in_range,
     check_positive_int,
@@ -54,6 +55,7 @@ __all__ = [
     "corridor_policy",
     "enumerate_episodes",
     "expected_reinforce_update",
+    "leave_one_out_baseline",
     "optimal_corridor_policy",
     "reinforce_loss",
     "reinforce_update",
@@ -325,3 +327,23 @@ def reinforce_loss(log_pi: torch.Tensor, psi: torch.Tensor, n_episodes: int) -> 
     check_loss_inputs(log_pi, psi, n_episodes)
     return -(psi.detach() * log_pi).sum() / n_episodes  # (LOSS)
 # --8<-- [end:reinforce_loss]
+
+
+# --8<-- [start:leave_one_out]
+def leave_one_out_baseline(returns: np.ndarray) -> np.ndarray:
+    r"""For a batch of $B \ge 2$ episode returns $G^{(1)}, \dots, G^{(B)}$, the baseline of
+    episode $i$ made from the *other* episodes only,
+    $b_i = \frac{1}{B-1}\sum_{j \ne i} G^{(j)}$.
+
+    It does not depend on episode $i$'s actions, so $\sum_t \nabla\log\pi(A_t\mid S_t)
+    (G^{(i)} - b_i)$ stays unbiased (Williams 1992's condition); the batch mean
+    $\bar G$, which contains $G^{(i)}$ itself, does not (Greensmith, Bartlett & Baxter 2004).
+
+    Args:
+        returns: the batch's returns, shape `(B,)`, finite, $B \ge 2$.
+    """
+    G = check_float_array("returns", returns)
+    if G.ndim != 1 or G.shape[0] < 2:
+        raise ValueError(f"returns must have shape (B,) with B >= 2, got {G.shape}")
+    return (G.sum() - G) / (G.shape[0] - 1)  # (LOO)
+# --8<-- [end:leave_one_out]

@@ -362,3 +362,36 @@ def test_figures_quick(tmp_path):
     for func in figure_functions("reinforce"):
         for path in func(tmp_path / "figures", quick=True):
             assert path.is_file() and path.stat().st_size > 0
+
+
+# --8<-- [start:batch_standardization]
+def test_batch_standardized_returns_are_biased_and_leave_one_out_is_not():
+    """Exact enumeration over every batch of B = 3 one-step episodes of a 3-armed bandit
+    with a softmax policy: the leave-one-out baseline gives exactly the policy gradient;
+    subtracting the batch mean (which holds G_i itself) shrinks it by (1 - 1/B); dividing
+    by the batch's standard deviation as well changes its direction."""
+    import itertools
+
+    from fa_book.reinforce import leave_one_out_baseline
+
+    theta, r, B = np.array([0.3, -0.2, 0.1]), np.array([1.0, 2.0, 4.0]), 3
+    pi = np.exp(theta) / np.exp(theta).sum()
+    grad_J = pi * (r - pi @ r)                    # d/dtheta of sum_a pi(a) r(a)
+    score = np.eye(3) - pi                        # row a: grad log pi(a)
+    plain, loo, centred, standardized = (np.zeros(3) for _ in range(4))
+    for actions in itertools.product(range(3), repeat=B):
+        p, G = np.prod(pi[list(actions)]), r[list(actions)]
+        s = score[list(actions)]                  # (B, 3)
+        plain += p * (s * G[:, None]).mean(0)
+        loo += p * (s * (G - leave_one_out_baseline(G))[:, None]).mean(0)
+        centred += p * (s * (G - G.mean())[:, None]).mean(0)
+        sd = G.std()
+        if sd > 0:                                # a batch of equal returns adds nothing
+            standardized += p * (s * ((G - G.mean()) / sd)[:, None]).mean(0)
+    np.testing.assert_allclose(plain, grad_J, atol=1e-12)
+    np.testing.assert_allclose(loo, grad_J, atol=1e-12)            # unbiased
+    np.testing.assert_allclose(centred, (1 - 1 / B) * grad_J, atol=1e-12)
+    cos = standardized @ grad_J / np.linalg.norm(standardized) / np.linalg.norm(grad_J)
+    assert cos < 0.999                                             # another direction
+    assert np.sign(standardized[1]) != np.sign(grad_J[1])          # arm 2: the wrong way
+# --8<-- [end:batch_standardization]
