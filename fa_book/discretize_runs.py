@@ -28,10 +28,10 @@ from fa_book.discretize import (
     DiscretizeObservation,
     Grid,
     MountainCarBatch,
-    check_bins,
     epsilon_greedy,
     q_learning_update,
 )
+from fa_book.discretize_checks import check_bins
 from fa_book.tabular import check_policy
 from fa_book.validate import (
     MAX_SIZE,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
-from fa_book.envs.episode import EpisodeMixin, start_option
+from fa_book.envs.episode import EpisodeMixin
 from fa_book.oracles import FiniteMDP
 from fa_book.validate import check_discount
 
@@ -74,16 +74,12 @@ class BairdCounterexample(EpisodeMixin, gym.Env[np.int64, np.int64]):
     features = BAIRD_FEATURES
 
     def __init__(self, max_episode_steps: int | None = None):
-        self._set_limit(max_episode_steps)
-        self.observation_space = gym.spaces.Discrete(7)
-        self.action_space = gym.spaces.Discrete(2)
+        self._setup(7, 2, max_episode_steps)
         self._s = 0
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
-        default = int(self.np_random.integers(7))  # uniform start state
-        self._s = start_option(options, default, range(7), "a state index in [0, 6]")
-        self._begin()
+        # no default: the start state is uniform over the seven states
+        self._s = self._start(seed, options, range(7), "a state index in [0, 6]")
         return np.int64(self._s), {}
 
     def step(self, action):

@@ -15,8 +15,10 @@ class EpisodeEnded(gym.error.ResetNeeded, RuntimeError):
 class EpisodeMixin:
     """Step counting, truncation and the "episode has ended" guard for a book env.
 
-    A subclass calls `_begin()` in `reset`, `_check_running()` first in `step`, and
-    returns `self._end(terminated)` as its `(terminated, truncated)` pair.
+    A subclass calls `_setup(n_states, n_actions, max_episode_steps)` in `__init__`,
+    `_start(...)` in `reset` (it seeds, reads `options={"start": s}` and begins the step
+    count), `_check_running()` first in `step`, and returns `self._end(terminated)` as its
+    `(terminated, truncated)` pair.
     """
 
     max_episode_steps: int | None = None
@@ -27,6 +29,23 @@ class EpisodeMixin:
         if max_episode_steps is not None:
             check_positive_int("max_episode_steps", max_episode_steps)
         self.max_episode_steps = max_episode_steps
+
+    def _setup(self, n_states: int, n_actions: int, max_episode_steps: int | None) -> None:
+        self._set_limit(max_episode_steps)
+        self.observation_space = gym.spaces.Discrete(n_states)
+        self.action_space = gym.spaces.Discrete(n_actions)
+
+    def _start(self, seed: int | None, options: dict | None, allowed, what: str,
+               default: int | None = None) -> int:
+        """Seed the environment's generator, pick the start state (`options["start"]`,
+        else `default`, else uniform over `allowed`) and begin a new episode."""
+        super().reset(seed=seed)
+        if default is None and (options is None or "start" not in options):
+            allowed = list(allowed)
+            default = allowed[int(self.np_random.integers(len(allowed)))]
+        s = start_option(options, default, allowed, what)
+        self._begin()
+        return s
 
     def _begin(self) -> None:
         self._running, self._t = True, 0

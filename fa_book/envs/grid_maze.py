@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 import gymnasium as gym
 import numpy as np
-from gymnasium import spaces
 
-from fa_book.envs.episode import EpisodeMixin, start_option
+from fa_book.envs.episode import EpisodeMixin
 from fa_book.oracles import FiniteMDP
 from fa_book.validate import MAX_SIZE, check_discount, check_int_range
 
@@ -87,7 +86,6 @@ class GridMaze(EpisodeMixin, gym.Env[np.int64, np.int64]):
             raise ValueError(f"layout may only use '.', '#', 'S', 'G', got {set(text)}")
         if text.count("S") != 1 or text.count("G") != 1:
             raise ValueError("layout must contain exactly one 'S' and one 'G'")
-        self._set_limit(max_episode_steps)
         self.layout = tuple(rows)
         self.rows, self.cols = len(rows), len(rows[0])
         self.wall = np.array([[c == "#" for c in r] for r in rows])
@@ -95,8 +93,7 @@ class GridMaze(EpisodeMixin, gym.Env[np.int64, np.int64]):
         self.goal = text.index("G")
         if self.goal not in self._reachable(self.start):
             raise ValueError("layout's goal 'G' cannot be reached from its start 'S'")
-        self.observation_space = spaces.Discrete(self.rows * self.cols)
-        self.action_space = spaces.Discrete(4)
+        self._setup(self.rows * self.cols, 4, max_episode_steps)
         self._s = self.start
 
     def next_state(self, s: int, a: int) -> int:
@@ -118,10 +115,9 @@ class GridMaze(EpisodeMixin, gym.Env[np.int64, np.int64]):
         return int(s)
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
         allowed = set(self.free_cells.tolist()) - {self.goal}
-        self._s = start_option(options, self.start, allowed, "a free cell other than the goal")
-        self._begin()
+        self._s = self._start(seed, options, allowed, "a free cell other than the goal",
+                              default=self.start)
         return np.int64(self._s), {}
 
     def step(self, action):

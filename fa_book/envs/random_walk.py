@@ -6,7 +6,7 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
-from fa_book.envs.episode import EpisodeMixin, start_option
+from fa_book.envs.episode import EpisodeMixin
 from fa_book.oracles import FiniteMDP
 from fa_book.validate import check_int_range, check_nonneg_int, check_positive_int, check_size
 
@@ -73,18 +73,14 @@ class RandomWalk(EpisodeMixin, gym.Env[np.int64, np.int64]):
         self.n_states = check_size("n_states", n_states)
         self.max_jump = check_size("max_jump", max_jump)
         self.start = walk_start(start, n_states)
-        self._set_limit(max_episode_steps)
-        self.observation_space = gym.spaces.Discrete(n_states)
-        self.action_space = gym.spaces.Discrete(2)
+        self._setup(n_states, 2, max_episode_steps)
         self._s = self.start
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         if seed is not None:
             check_nonneg_int("seed", seed)
-        super().reset(seed=seed)
-        self._s = start_option(options, self.start, range(self.n_states),
-                               f"a state index in [0, {self.n_states - 1}]")
-        self._begin()
+        self._s = self._start(seed, options, range(self.n_states),
+                              f"a state index in [0, {self.n_states - 1}]", default=self.start)
         return np.int64(self._s), {}
 
     def step(self, action):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
-from fa_book.envs.episode import EpisodeMixin, start_option
+from fa_book.envs.episode import EpisodeMixin
 from fa_book.oracles import FiniteMDP
 from fa_book.validate import check_discount
 
@@ -56,15 +56,11 @@ class ShortCorridor(EpisodeMixin, gym.Env[np.int64, np.int64]):
     metadata = {"render_modes": []}
 
     def __init__(self, max_episode_steps: int | None = None):
-        self._set_limit(max_episode_steps)
-        self.observation_space = gym.spaces.Discrete(4)
-        self.action_space = gym.spaces.Discrete(2)
+        self._setup(4, 2, max_episode_steps)
         self.state = 0
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
-        super().reset(seed=seed)
-        self.state = start_option(options, 0, range(3), "0, 1 or 2")
-        self._begin()
+        self.state = self._start(seed, options, range(3), "0, 1 or 2", default=0)
         return np.int64(self.state), {}
 
     def step(self, action):

@@ -207,8 +207,20 @@ def table_policy_gradient_theorem(out_dir: Path, *, quick: bool = False) -> list
             f"({len(seeds)} MDPs) |", "|---|---|---|---|---|"]
     for (obj, task, name), e in errs.items():
         rows.append(f"| ${obj.replace('J_', 'J_{')}}}$ | {task} | {name} | "
-                    f"{np.median(e):.1e} | {np.max(e):.1e} |")
-    return [write_table(out_dir, "policy_gradient_theorem", "\n".join(rows) + "\n")]
+                    f"{_error(np.median(e))} | {_error(np.max(e))} |")
+    note = (f"\n\"< {ROUND_OFF:.0e}\" is float64 round-off: where a formula is exact, its"
+            " error is that of the arithmetic, whose last digits change with the machine.\n")
+    return [write_table(out_dir, "policy_gradient_theorem", "\n".join(rows) + "\n" + note)]
+
+
+ROUND_OFF = 1e-13
+"""Relative errors below this are float64 round-off (shown as "< 1e-13")."""
+
+
+def _error(e: float) -> str:
+    """A relative error for the table: round-off shown as a bound, so that the table is
+    the same on every machine."""
+    return f"< {ROUND_OFF:.0e}" if e < ROUND_OFF else f"{e:.1e}"
 
 
 def figure_policy_gradient_objectives(out_dir: Path, *, quick: bool = False) -> list[Path]:
