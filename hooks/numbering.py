@@ -5,8 +5,8 @@ Chapters are the nav pages whose title starts with a number ("4. Linear predicti
 
 * every displayed equation tagged ``\\tag{NAME}`` is shown as ``(4.3 NAME)``: the number in
   chapter order, then the name that the code line computing it carries as ``# (NAME)``
-  (that contract is unchanged and tested in ``tests/test_docs.py``); its code comments
-  read ``# (4.3 NAME)`` too, so the two still match on the page;
+  (that contract is unchanged and tested in ``tests/test_docs.py``), so the equation and
+  its code line still match by name on the page;
 * the equation gets the anchor ``#eq-NAME``; in the prose, ``(NAME)``, ``eq. NAME`` and
   ``eqs. NAME and NAME2`` become links to it, showing the number (``(4.3)``, ``eq. 4.3``),
   and so does a written link with empty text, ``[](#eq-NAME)`` or
@@ -237,12 +237,6 @@ def on_page_content(output: str, page, config, files):
         output = _EQ_DIV.sub(
             lambda m: (f'<div class="eq" id="eq-{m.group("name")}">'
                        f'<div class="arithmatex">{m.group("body")}</div></div>'), output)
-        # the code comments `# (NAME)` of this page's equations, with the number
-        output = re.sub(
-            r'(<span class="c1">#[^<]*?\()([A-Za-z0-9.\-]+)(\))',
-            lambda m: (m.group(1) + (f"{chapter.equations[m.group(2)]} " if m.group(2)
-                                     in chapter.equations else "") + m.group(2) + m.group(3)),
-            output)
     if not _NUMBERING.chapters:
         return output
     out, skip = [], []
