@@ -1,0 +1,73 @@
+"""Layout in a real browser: code fits at 1280 px, a phone never scrolls sideways, and the
+numbered equations and figures link where they say (issue 11, items 4, 5 and 7)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.test_site import browser, built_site, html_pages  # noqa: F401  (fixtures)
+
+CHAPTER_PAGES = ("lookup-tables", "discretization", "parametric", "linear-prediction",
+                 "control", "semi-gradient", "dqn", "policy-gradient", "pg-theorem",
+                 "pg-theorem-proof", "reinforce")
+
+CODE_SCROLLS = """() => [...document.querySelectorAll('.md-content pre > code')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.innerText.split('\\n').reduce((a, b) => a.length >= b.length ? a : b))"""
+
+PHONE = """() => ({
+    page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    boxes: [...document.querySelectorAll('.md-typeset__scrollwrap, .fa-math-display')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1)
+        .filter(e => !['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+        .map(e => e.className)})"""
+
+
+def test_no_code_block_scrolls_sideways_at_1280_px(built_site, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    wide = {}
+    for path in html_pages(built_site):
+        page.goto(path.as_uri())
+        lines = page.evaluate(CODE_SCROLLS)
+        if lines:
+            wide[path.name] = lines
+    page.close()
+    assert not wide, f"code blocks wider than the column (their longest line): {wide}"
+
+
+def test_a_phone_never_scrolls_the_page_sideways(built_site, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    bad = {}
+    for path in html_pages(built_site):
+        page.goto(path.as_uri())
+        r = page.evaluate(PHONE)
+        if r["page"] > 0 or r["boxes"]:
+            bad[path.name] = r
+    page.close()
+    assert not bad, f"at 390 px, wide content must scroll inside its own box: {bad}"
+
+
+def test_every_equation_and_figure_reference_lands_on_its_anchor(built_site):  # noqa: F811
+    ids = {p.name: set(re.findall(r'\bid="([^"]+)"', p.read_text(encoding="utf-8")))
+           for p in html_pages(built_site)}
+    refs = 0
+    for name in CHAPTER_PAGES:
+        text = (built_site / f"{name}.html").read_text(encoding="utf-8")
+        for href in re.findall(r'<a class="eqref" href="([^"]*)"', text):
+            target, _, anchor = href.partition("#")
+            assert anchor in ids[target or f"{name}.html"], f"{name}: {href} lands nowhere"
+            refs += 1
+        figures = re.findall(r'<img alt="[^"]*" id="fig-([\w-]+)"', text)
+        labels = re.findall(r"<strong>Figure (\d+a?)\.(\d+)\.</strong>", text)
+        assert len(labels) == len(figures), f"{name}: a figure without its label"
+        assert [int(k) for _, k in labels] == list(range(1, len(labels) + 1))
+    assert refs > 100  # the pages cite their equations; a broken hook would link none
+
+
+def test_equations_show_their_number_and_name(built_site):  # noqa: F811
+    text = (Path(built_site) / "linear-prediction.html").read_text(encoding="utf-8")
+    tags = re.findall(r'<div class="eq" id="eq-([A-Za-z0-9.\-]+)">', text)
+    assert "MC" in tags and "TD0" in tags
+    # KaTeX renders the tag "(4.n MC)"; its MathML keeps the TeX it was given
+    assert re.search(r"\\tag\{4\.\d+ MC\}\s*</annotation>", text)
