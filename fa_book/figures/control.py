@@ -33,7 +33,7 @@ from fa_book.control_runs import (
     step_size_runs,
 )
 from fa_book.discretize_runs import DiscreteQConfig, q_learning_discretized
-from fa_book.figures._style import BAND, png_path, results_dir, t_half
+from fa_book.figures._style import BAND, results_dir, save, t_half
 from fa_book.oracles import random_mdp
 
 
@@ -60,9 +60,7 @@ def _save_steps_figure(fig, ax, out_dir: Path, name: str, title: str, legend_siz
     ax.set_title(title)
     ax.legend(fontsize=legend_size)
     fig.tight_layout()
-    path = png_path(out_dir, name)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    path = save(fig, out_dir, name)
     table = results_dir(out_dir) / f"{name}.md"
     table.write_text(table_text, encoding="utf-8")
     return path, table
@@ -127,9 +125,7 @@ def figure_control_cost_to_go(out_dir: Path, *, quick: bool = False) -> list[Pat
                         hspace=0.17)
     box = ax.get_position()                   # room for the 2-D panel's tick labels
     ax.set_position([box.x0 + 0.06, box.y0 + 0.05, box.width - 0.07, box.height - 0.1])
-    path = png_path(out_dir, "control_cost_to_go")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    path = save(fig, out_dir, "control_cost_to_go")
     listed = ", ".join(str(e) for e in episodes[:-1]) + f" and {episodes[-1]}"
     caption = _caption(out_dir, "control_cost_to_go", rf"""
         The cost-to-go $-\max_a \hat q(s, a, \boldsymbol\theta)$ over position $\times$
@@ -282,9 +278,7 @@ def figure_control_gpi(out_dir: Path, *, quick: bool = False) -> list[Path]:
     fig.suptitle("approximate policy iteration on one random MDP, exact expected updates",
                  fontsize=11)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
-    path = png_path(out_dir, "control_gpi")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    path = save(fig, out_dir, "control_gpi")
     S, A = mdp.n_states, mdp.n_actions
     caption = _caption(out_dir, "control_gpi", rf"""
         True value $J(\pi_k)$ of the ε-greedy policies ($\varepsilon = 0.1$) produced by

@@ -33,17 +33,7 @@ from fa_book.discretize_studies import (
     resolution_study,
     staircase_study,
 )
-from fa_book.figures._style import BAND, mean_band, png_path, write_table
-
-DPI = 120
-
-
-def _save(fig, out_dir: Path, name: str) -> Path:
-    path = png_path(out_dir, name)
-    fig.savefig(path, dpi=DPI, bbox_inches="tight")
-    plt.close(fig)
-    return path
-
+from fa_book.figures._style import BAND, mean_band, save, write_table
 
 # ---------------------------------------------------------------------------- config
 
@@ -81,7 +71,7 @@ def figure_discretize_staircase(out_dir: Path, *, quick: bool = False) -> list[P
     ax1.set(xlabel="number of buckets $k$", ylabel="RMS error over $[0, 1]$",
             title=f"error vs buckets ({reps} repetitions, 95% band)")
     ax1.legend(fontsize=7)
-    paths = [_save(fig, out_dir, "discretize_staircase")]
+    paths = [save(fig, out_dir, "discretize_staircase")]
 
     rows = ["| buckets $k$ | exact RMS $\\lvert b\\rvert w/\\sqrt{12}$ | "
             + " | ".join(f"learned, N={N}" for N in Ns) + " |",
@@ -121,7 +111,7 @@ def figure_discretize_curse(out_dir: Path, *, quick: bool = False) -> list[Path]
             ylabel="expected fraction of cells visited",
             title="uniform samples, $1-(1-k^{-n})^N$")
     ax1.legend(fontsize=8)
-    paths = [_save(fig, out_dir, "discretize_curse")]
+    paths = [save(fig, out_dir, "discretize_curse")]
     head = "| $n$ | " + " | ".join(f"$k={k}$: $k^n$" for k in ks) + " | " + " | ".join(
         f"visited, $k=10$, $N=10^{{{int(math.log10(N))}}}$" for N in budgets) + " |"
     rows = [head, "|---|" + "---|" * (len(ks) + len(budgets))]
@@ -154,7 +144,7 @@ def figure_discretize_buckets(out_dir: Path, *, quick: bool = False) -> list[Pat
         ax1.set(title=f"{config.example_k} buckets from k-means on (x, y)", xlabel="x",
                 ylabel="y")
         fig.colorbar(im, ax=[ax0, ax1], shrink=0.9, label="value (same scale)")
-        paths = [_save(fig, out_dir, "discretize_buckets")]
+        paths = [save(fig, out_dir, "discretize_buckets")]
 
         fig, ax2 = plt.subplots(figsize=(11, 4.2), layout="constrained")
         for j, (name, pts) in enumerate(res.items()):
@@ -178,7 +168,7 @@ def figure_discretize_buckets(out_dir: Path, *, quick: bool = False) -> list[Pat
         ax2.set_title("best fit, one value per bucket (AGG)")
         ax2.grid(True, which="major", color="0.9")
         ax2.legend()
-        paths.append(_save(fig, out_dir, "discretize_buckets_error"))
+        paths.append(save(fig, out_dir, "discretize_buckets_error"))
     rows = ["| bucketing | buckets $d$ | $\\mu$-weighted RMS error |", "|---|---|---|"]
     for name, pts in res.items():
         for d, e in sorted(set(pts)):
@@ -215,7 +205,7 @@ def figure_discretize_learning(out_dir: Path, *, quick: bool = False) -> list[Pa
            title=f"Q-learning, discretized MountainCar-v0 ({runs} runs, 95% band)",
            yscale="log")
     ax.legend(fontsize=8)
-    paths = [_save(fig, out_dir, "discretize_learning")]
+    paths = [save(fig, out_dir, "discretize_learning")]
 
     # cost-to-go of run 0 of the 12 x 12 grid, and one greedy episode in gymnasium
     res = results[12]
@@ -241,7 +231,7 @@ def figure_discretize_learning(out_dir: Path, *, quick: bool = False) -> list[Pa
            title="learned cost-to-go on the 12x12 grid (run 0)")
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1,
               framealpha=1)
-    paths.append(_save(fig, out_dir, "discretize_value"))
+    paths.append(save(fig, out_dir, "discretize_value"))
     return paths
 
 
@@ -265,7 +255,7 @@ def table_discretize_resolution(out_dir: Path, *, quick: bool = False) -> list[P
     ax.set_xticks(ks, [str(k) for k in ks])
     ax.minorticks_off()
     ax.legend(fontsize=8)
-    paths = [_save(fig, out_dir, "discretize_resolution")]
+    paths = [save(fig, out_dir, "discretize_resolution")]
     rows = ["| bins $k$ | cells $k^2$ | steps/episode, last "
             f"{last} (mean ± {BAND}) | steps/episode, all {episodes} | runs reaching the "
             f"goal in every one of the last {last} |", "|---|---|---|---|---|"]

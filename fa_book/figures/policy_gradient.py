@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book._doc import config_table
-from fa_book.figures._style import png_path, t_half, write_table
+from fa_book.figures._style import save, t_half, write_table
 from fa_book.oracles import FiniteMDP
 from fa_book.policies import SoftmaxLinearPolicy
 from fa_book.policy_gradient import (
@@ -74,12 +74,9 @@ def _baselines(mdp, policy, theta, X):
 
 
 def _save_png(fig, out_dir: Path, name: str) -> Path:
-    """Lay out `fig`, save it as `out_dir/name.png` at 120 dpi and close it."""
+    """Lay out `fig`, save it as `out_dir/name.png` (`_style.save`) and close it."""
     fig.tight_layout()
-    path = png_path(out_dir, name)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return save(fig, out_dir, name)
 
 
 def _variances(mdp, policy, theta, X, b, n: int, rng) -> tuple[float, float]:
@@ -169,26 +166,29 @@ def _rel(a, b) -> float:
     return float(np.linalg.norm(a - b) / np.linalg.norm(b))
 
 
+THEOREM_J1 = r"theorem: $\eta_\gamma$-weighted, $Q_\gamma$"
+SCALE = r"$\frac{1}{1-\gamma}\times$"
+
+
 def _formulas(mdp, policy, X, theta):
     """(exact gradient, {formula name: value}) for each objective."""
     out = {}
     g1 = exact_gradient(j_start, mdp, theta, X)
-    out["J_1"] = (g1, {"theorem: eta_gamma-weighted, Q_gamma": pg_start(mdp, policy, theta,
-                                                                           X)})
+    out["J_1"] = (g1, {THEOREM_J1: pg_start(mdp, policy, theta, X)})
     if np.allclose(mdp.P.sum(-1), 1):
         gr = exact_gradient(j_average_reward, mdp, theta, X)
-        out["J_avR"] = (gr, {"theorem: stationary d, differential q":
+        out["J_avR"] = (gr, {r"theorem: stationary $d$, differential $\tilde q$":
                              pg_average_reward(mdp, policy, theta, X)})
         gv = exact_gradient(j_average_value, mdp, theta, X)
         naive = pg_average_value_discounted_q(mdp, policy, theta, X)
         out["J_avV"] = (gv, {
-            "1/(1-gamma) x stationary d, differential q": pg_average_value(mdp, policy,
-                                                                           theta, X),
-            "1/(1-gamma) x stationary d, discounted Q_gamma": naive,
-            "notes' form: stationary d, Q_gamma, no constant": naive * (1 - mdp.gamma)})
+            rf"{SCALE} stationary $d$, differential $\tilde q$":
+                pg_average_value(mdp, policy, theta, X),
+            rf"{SCALE} stationary $d$, discounted $Q_\gamma$": naive,
+            r"notes' form: stationary $d$, $Q_\gamma$, no constant": naive * (1 - mdp.gamma)})
     else:
-        out["J_1"][1]["no gamma^t: eta_1-weighted, Q_gamma"] = dropped_discount_direction(
-            mdp, policy, theta, X)
+        out["J_1"][1][r"no $\gamma^t$: $\eta_1$-weighted, $Q_\gamma$"] = \
+            dropped_discount_direction(mdp, policy, theta, X)
     return out
 
 
