@@ -13,10 +13,12 @@ from fa_book.envs import BAIRD_FEATURES, BAIRD_TARGET, BAIRD_W0, baird_mdp
 from fa_book.figures._style import mean_band, save, write_table
 from fa_book.oracles import on_policy_distribution, projection_weights, td_fixed_point, v_pi
 from fa_book.semi_gradient import (
+    a_presplit,
     a_split,
     bellman_error_minimizer,
     expected_matrices,
     mean_squared_errors,
+    observed_transitions,
     random_walk_chain,
     td_error_minimizer,
 )
@@ -236,6 +238,39 @@ def table_a_split(out_dir: Path, *, quick: bool = False) -> list[Path]:
             "Regenerate: `python -m fa_book.figures semi_gradient --only "
             "table_a_split`.")
     return _table(out_dir, "semi_gradient_a_split", lines, note)
+
+
+def table_a_presplit(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """Sutton & Barto's Example 11.3: A-split and A-presplit give the learner the same
+    data, and have different Bellman-error minimizers (exact)."""
+    problems = {"A-split": a_split(), "A-presplit": a_presplit()}
+    seen = [observed_transitions(*p) for p in problems.values()]
+    same = seen[0].keys() == seen[1].keys() and all(
+        abs(seen[0][k] - seen[1][k]) <= 1e-12 for k in seen[0])
+    lines = ["| problem: solution | $\\hat v(A)$ | $\\hat v(B)$ | $\\hat v(C)$ | "
+             "$\\overline{\\mathrm{VE}}$ | $\\overline{\\mathrm{BE}}$ | "
+             "$\\overline{\\mathrm{TDE}}$ |", "|---|---|---|---|---|---|---|"]
+    for name, (mdp, pi, phi) in problems.items():
+        v, mu = v_pi(mdp, pi), on_policy_distribution(mdp, pi)
+        A, b = expected_matrices(mdp, pi, phi, "double-sample")
+        sols = {"VE minimizer": projection_weights(phi, v, mu),
+                "TD fixed point": td_fixed_point(mdp, pi, phi),
+                "BE minimizer": bellman_error_minimizer(mdp, pi, phi),
+                "double-sample residual gradient's limit": np.linalg.solve(A, b),
+                "TDE minimizer": td_error_minimizer(mdp, pi, phi)}
+        for label, w in sols.items():
+            errs = mean_squared_errors(w, mdp, pi, phi)
+            cells = [f"{x:.4f}" for x in np.round(w, 4) + 0.0]
+            cells += [f"{e:.4f}" for e in np.round([errs[k] for k in ("VE", "BE", "TDE")],
+                                                   4) + 0.0]
+            lines.append(f"| {name}: {label} | " + " | ".join(cells) + " |")
+    note = ("Exact values (no sampling), each error weighted by the problem's on-policy "
+            "distribution; $\\hat v(A)$ is the one value that A-presplit's A1 and A2 "
+            "share. The two problems' observable transitions "
+            "(`observed_transitions`: features, reward, next features, and their "
+            f"probabilities) are {'identical' if same else 'DIFFERENT'}. Regenerate: "
+            "`python -m fa_book.figures semi_gradient --only table_a_presplit`.")
+    return _table(out_dir, "semi_gradient_a_presplit", lines, note)
 
 
 def figure_baird(out_dir: Path, *, quick: bool = False) -> list[Path]:
