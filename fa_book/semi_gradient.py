@@ -63,6 +63,7 @@ from fa_book.validate import (
 __all__ = [
     "METHODS",
     "Method",
+    "a_presplit",
     "a_split",
     "batch_values",
     "bellman_error_minimizer",
@@ -73,6 +74,7 @@ __all__ = [
     "expected_matrices",
     "expected_update",
     "mean_squared_errors",
+    "observed_transitions",
     "random_walk_chain",
     "reduce_loss",
     "residual_gradient_update",
@@ -552,4 +554,61 @@ def a_split() -> tuple[FiniteMDP, np.ndarray, np.ndarray]:
     P = np.array([[0.0, 0.5, 0.5], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
     r = np.array([0.0, 1.0, 0.0])
     return mrp(P, r, 1.0, np.array([1.0, 0.0, 0.0])), np.ones((3, 1)), np.eye(3)
+
+
+def a_presplit() -> tuple[FiniteMDP, np.ndarray, np.ndarray]:
+    r"""The A-presplit example (Sutton & Barto 2018, Example 11.3): episodes start in
+    A1 or A2 with probability 1/2 each; A1 goes to B, A2 to C (reward 0); then B ends
+    with reward 1 and C with reward 0; $\gamma = 1$.  A1 and A2 share one feature, so
+    the learner sees the A-split example: the same features, rewards and transitions.
+    Every transition is deterministic.
+
+    Returns:
+        `(mdp, pi, phi)` with states `0 = A1, 1 = A2, 2 = B, 3 = C` and features
+        `phi` of shape `(4, 3)`: $\mathbf x(A1) = \mathbf x(A2)$ = the first unit vector,
+        $\mathbf x(B)$, $\mathbf x(C)$ the second and third, as in
+        [`a_split`][fa_book.semi_gradient.a_split].
+    """
+    from fa_book.oracles import mrp
+
+    P = np.zeros((4, 4))
+    P[0, 2] = P[1, 3] = 1.0  # A1 -> B, A2 -> C; B and C end the episode
+    r = np.array([0.0, 0.0, 1.0, 0.0])
+    phi = np.eye(3)[[0, 0, 1, 2]]  # A1 and A2 look the same
+    return mrp(P, r, 1.0, np.array([0.5, 0.5, 0.0, 0.0])), np.ones((4, 1)), phi
 # --8<-- [end:problems]
+
+
+# --8<-- [start:observed]
+def observed_transitions(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
+                         mu: np.ndarray | None = None) -> dict[tuple, float]:
+    r"""The distribution of what a learner observes in one transition: the features
+    $\mathbf x(S_t)$, the reward $R_{t+1}$ and the next features $\mathbf x(S_{t+1})$
+    (`None` when the episode ends), with $S_t \sim \mu$, $A_t \sim \pi$,
+    $S_{t+1} \sim P$.  States that share a feature vector are merged, as they are for
+    the learner.  Rewards are the expected $r(s, a)$ of the MDP, so this is the
+    observable distribution when rewards are determined by $(s, a)$, as in
+    [`a_split`][fa_book.semi_gradient.a_split] and
+    [`a_presplit`][fa_book.semi_gradient.a_presplit].
+
+    Args:
+        mdp: the finite MDP.
+        pi: the policy, shape `(S, A)`.
+        phi: features $\Phi$, shape `(S, d)`.
+        mu: distribution of $S_t$, shape `(S,)`; default the on-policy distribution.
+
+    Returns:
+        `{(x, r, x_next): probability}` with `x`, `x_next` tuples of floats, over the
+        transitions of positive probability.
+    """
+    pi, phi, mu, _ = check_linear_problem(mdp, pi, phi, mu)
+    p_end = np.clip(1.0 - mdp.P.sum(-1), 0.0, None)  # probability that (s, a) ends
+    seen: dict[tuple, float] = {}
+    for s, a in zip(*np.nonzero(mu[:, None] * pi), strict=True):
+        nexts = [(tuple(phi[t].tolist()), mdp.P[s, a, t]) for t in np.nonzero(mdp.P[s, a])[0]]
+        for x_next, p in [*nexts, (None, p_end[s, a])]:
+            if p > 0:
+                key = (tuple(phi[s].tolist()), float(mdp.R[s, a]), x_next)
+                seen[key] = seen.get(key, 0.0) + float(mu[s] * pi[s, a] * p)
+    return seen
+# --8<-- [end:observed]

@@ -24,6 +24,8 @@ TABLES = [
     ("control", "table_control_gpi"),
     ("semi_gradient", "table_chain_solutions"),
     ("semi_gradient", "table_a_split"),
+    ("semi_gradient", "table_a_presplit"),
+    ("semi_gradient", "table_figure_captions"),
     ("semi_gradient", "table_settings"),
     ("semi_gradient", "table_baird_divergence"),
     ("dqn", "table_dqn_config"),

@@ -23,16 +23,19 @@ from fa_book.oracles import (
     FiniteMDP,
     on_policy_distribution,
     policy_matrices,
+    projection_weights,
     td_fixed_point,
     td_matrices,
     v_pi,
 )
 from fa_book.semi_gradient import (
+    a_presplit,
     a_split,
     bellman_error_minimizer,
     double_sample_residual_loss,
     expected_matrices,
     mean_squared_errors,
+    observed_transitions,
     random_walk_chain,
     residual_gradient_update,
     residual_td_loss,
@@ -264,6 +267,69 @@ def test_sampled_runs_reach_their_limits_on_a_split(method, limit):
     wrong = [0.5, 0.75, 0.25] if method != "residual" else [0.5, 1.0, 0.0]
     assert np.max(np.abs(mean - wrong) / se) > 5
 # --8<-- [end:a_split]
+
+
+def observed_episodes(mdp, pi, phi, max_steps=10):
+    """Independent of `observed_transitions`: every episode as the learner sees it, the
+    sequence (x(S_0), R_1, x(S_1), R_2, ..., end), with its probability, by enumerating
+    the states behind it (episodes of at most `max_steps` steps; the rest is returned as
+    missing mass)."""
+    seen, missing = {}, 0.0
+    stack = [((tuple(phi[s]),), s, p) for s in range(mdp.n_states)
+             if (p := mdp.d0[s]) > 0]
+    while stack:
+        obs, s, p = stack.pop()
+        if len(obs) > 2 * max_steps:
+            missing += p
+            continue
+        for a in np.nonzero(pi[s])[0]:
+            q = p * pi[s, a]
+            r = float(mdp.R[s, a])
+            end = q * (1.0 - mdp.P[s, a].sum())
+            if end > 0:
+                seen[(*obs, r, "end")] = seen.get((*obs, r, "end"), 0.0) + end
+            for t in np.nonzero(mdp.P[s, a])[0]:
+                stack.append(((*obs, r, tuple(phi[t])), t, q * mdp.P[s, a, t]))
+    return seen, missing
+
+
+# --8<-- [start:a_presplit]
+def test_a_presplit_bellman_error_is_not_learnable():
+    """Sutton & Barto (2018), Example 11.3 and §11.6: A-split and A-presplit produce the
+    same observable data (episodes and transitions), so the VE, TDE and TD answers agree,
+    but their Bellman-error minimizers, where the double-sample residual gradient goes,
+    differ; A-presplit's is the wrong answer (3/4, 1/4)."""
+    split, presplit = a_split(), a_presplit()
+    episodes = [observed_episodes(*p) for p in (split, presplit)]
+    assert episodes[0][1] == episodes[1][1] == 0.0                # every episode enumerated
+    assert episodes[0][0].keys() == episodes[1][0].keys()
+    for key, p in episodes[0][0].items():
+        assert p == pytest.approx(episodes[1][0][key], abs=1e-15)
+    seen = [observed_transitions(*p) for p in (split, presplit)]
+    assert seen[0].keys() == seen[1].keys()
+    assert all(seen[0][k] == pytest.approx(seen[1][k], abs=1e-15) for k in seen[0])
+    close = {"rtol": 1e-9, "atol": 1e-12}
+    answers = []
+    for mdp, pi, phi in (split, presplit):
+        v, mu = v_pi(mdp, pi), on_policy_distribution(mdp, pi)
+        A, b = expected_matrices(mdp, pi, phi, "double-sample")
+        answers.append({"VE": projection_weights(phi, v, mu),
+                        "TD": td_fixed_point(mdp, pi, phi),
+                        "TDE": td_error_minimizer(mdp, pi, phi),
+                        "BE": bellman_error_minimizer(mdp, pi, phi),
+                        "double-sample": np.linalg.solve(A, b)})
+    for key in ("VE", "TD", "TDE"):                  # determined by the data: the same
+        np.testing.assert_allclose(answers[0][key], answers[1][key], **close)
+    np.testing.assert_allclose(answers[0]["BE"], [0.5, 1.0, 0.0], **close)
+    np.testing.assert_allclose(answers[1]["BE"], [0.5, 0.75, 0.25], **close)
+    for split_or_presplit in answers:                # double sampling finds the BE min
+        np.testing.assert_allclose(split_or_presplit["double-sample"],
+                                   split_or_presplit["BE"], **close)
+    mdp, pi, phi = presplit                          # deterministic: BE = TDE everywhere
+    for w in ([0.5, 1.0, 0.0], [0.5, 0.75, 0.25], [0.3, -1.0, 2.0]):
+        errs = mean_squared_errors(np.array(w), mdp, pi, phi)
+        assert errs["BE"] == pytest.approx(errs["TDE"], abs=1e-12)
+# --8<-- [end:a_presplit]
 
 
 def test_torch_training_with_and_without_detach_on_a_split():

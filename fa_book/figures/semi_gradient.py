@@ -10,13 +10,15 @@ import numpy as np
 
 from fa_book._doc import config_table
 from fa_book.envs import BAIRD_FEATURES, BAIRD_TARGET, BAIRD_W0, baird_mdp
-from fa_book.figures._style import mean_band, save, write_table
+from fa_book.figures._style import BAND, mean_band, save, t_half, write_table
 from fa_book.oracles import on_policy_distribution, projection_weights, td_fixed_point, v_pi
 from fa_book.semi_gradient import (
+    a_presplit,
     a_split,
     bellman_error_minimizer,
     expected_matrices,
     mean_squared_errors,
+    observed_transitions,
     random_walk_chain,
     td_error_minimizer,
 )
@@ -222,20 +224,52 @@ def table_a_split(out_dir: Path, *, quick: bool = False) -> list[Path]:
         run = sampled_linear_td(mdp, pi, phi, m, alpha=0.05, n_steps=n_steps, n_runs=n_runs,
                                 rng=np.random.default_rng(0), sampling="iid",
                                 average_from=n_steps // 2, record_every=n_steps)
-        se = run.w_avg.std(0, ddof=1) / np.sqrt(n_runs)
-        rows.append((f"{label}, sampled", run.w_avg.mean(0), se))
+        rows.append((f"{label}, sampled", run.w_avg.mean(0), t_half(run.w_avg, axis=0)))
     lines = ["| | $\\hat v(A)$ | $\\hat v(B)$ | $\\hat v(C)$ |", "|---|---|---|---|"]
-    for name, w, se in rows:
+    for name, w, half in rows:
         w = np.round(w, 4) + 0.0  # no "-0.0000"
-        cells = [f"{x:.4f}" if se is None else f"{x:.4f} ± {2 * e:.4f}"
-                 for x, e in zip(w, se if se is not None else w, strict=True)]
+        cells = [f"{x:.4f}" if half is None else f"{x:.4f} ± {e:.4f}"
+                 for x, e in zip(w, half if half is not None else w, strict=True)]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     note = (f"Sampled rows: {n_runs} runs (seed 0), $\\alpha = 0.05$, {n_steps} i.i.d. "
             "transitions each from the on-policy distribution, iterates averaged over "
-            "the second half of each run; mean ± 2 standard errors over runs. "
+            f"the second half of each run; mean ± the {BAND} over runs. "
             "Regenerate: `python -m fa_book.figures semi_gradient --only "
             "table_a_split`.")
     return _table(out_dir, "semi_gradient_a_split", lines, note)
+
+
+def table_a_presplit(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """Sutton & Barto's Example 11.3: A-split and A-presplit give the learner the same
+    data, and have different Bellman-error minimizers (exact)."""
+    problems = {"A-split": a_split(), "A-presplit": a_presplit()}
+    seen = [observed_transitions(*p) for p in problems.values()]
+    same = seen[0].keys() == seen[1].keys() and all(
+        abs(seen[0][k] - seen[1][k]) <= 1e-12 for k in seen[0])
+    lines = ["| problem: solution | $\\hat v(A)$ | $\\hat v(B)$ | $\\hat v(C)$ | "
+             "$\\overline{\\mathrm{VE}}$ | $\\overline{\\mathrm{BE}}$ | "
+             "$\\overline{\\mathrm{TDE}}$ |", "|---|---|---|---|---|---|---|"]
+    for name, (mdp, pi, phi) in problems.items():
+        v, mu = v_pi(mdp, pi), on_policy_distribution(mdp, pi)
+        A, b = expected_matrices(mdp, pi, phi, "double-sample")
+        sols = {"VE minimizer": projection_weights(phi, v, mu),
+                "TD fixed point": td_fixed_point(mdp, pi, phi),
+                "BE minimizer": bellman_error_minimizer(mdp, pi, phi),
+                "double-sample residual gradient's limit": np.linalg.solve(A, b),
+                "TDE minimizer": td_error_minimizer(mdp, pi, phi)}
+        for label, w in sols.items():
+            errs = mean_squared_errors(w, mdp, pi, phi)
+            cells = [f"{x:.4f}" for x in np.round(w, 4) + 0.0]
+            cells += [f"{e:.4f}" for e in np.round([errs[k] for k in ("VE", "BE", "TDE")],
+                                                   4) + 0.0]
+            lines.append(f"| {name}: {label} | " + " | ".join(cells) + " |")
+    note = ("Exact values (no sampling), each error weighted by the problem's on-policy "
+            "distribution; $\\hat v(A)$ is the one value that A-presplit's A1 and A2 "
+            "share. The two problems' observable transitions "
+            "(`observed_transitions`: features, reward, next features, and their "
+            f"probabilities) are {'identical' if same else 'DIFFERENT'}. Regenerate: "
+            "`python -m fa_book.figures semi_gradient --only table_a_presplit`.")
+    return _table(out_dir, "semi_gradient_a_presplit", lines, note)
 
 
 def figure_baird(out_dir: Path, *, quick: bool = False) -> list[Path]:
@@ -298,6 +332,40 @@ def table_baird_divergence(out_dir: Path, *, quick: bool = False) -> list[Path]:
             "Regenerate: `python -m fa_book.figures semi_gradient --only "
             "table_baird_divergence`.")
     return _table(out_dir, "semi_gradient_baird_divergence", lines, note)
+
+
+def table_figure_captions(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """The captions of `figure_chain` and `figure_baird`, written from the settings those
+    figures run with (`CHAIN`, `BAIRD`), so that the page states no setting by hand."""
+    w0 = ", ".join(f"{x:g}" for x in BAIRD_W0)
+    chain = (
+        "*`random_walk_chain()`. Left and middle: the expected updates "
+        "$\\mathbf w_{k+1} = \\mathbf w_k + \\alpha(\\mathbf b_m - A_m\\mathbf w_k)$, "
+        f"$\\alpha = {CHAIN.alpha_expected}$, {CHAIN.n_expected} iterations from "
+        "$\\mathbf w_0 = 0$ (exact, no sampling). Left: the RMS value error "
+        "$\\sqrt{\\overline{\\mathrm{VE}}}$ against the iteration (log axis after 10); "
+        "dashed lines are the exact limits, the dotted line the best possible (VE "
+        "minimizer). Middle: the distance $\\lVert\\mathbf w_k - \\mathbf w_\\infty\\rVert$ "
+        "to each method's own limit, log scale; the slopes are the rates of the speed "
+        "table below. Right: sampled episodes of the policy, "
+        f"$\\alpha = {CHAIN.alpha_sampled}$, {CHAIN.n_runs} runs of {CHAIN.n_steps} "
+        "transitions simulated side by side from "
+        f"`np.random.default_rng({CHAIN.seed})`, RMS value error against the step, mean "
+        f"and {BAND} over runs. Regenerate: `python -m fa_book.figures semi_gradient "
+        "--only figure_chain`.*\n")
+    baird = (
+        "*Sutton & Barto's Figure 11.2 (left, middle) and the residual gradient on the "
+        "same problem (right): each line is one of the eight weights "
+        "$w_1, \\dots, w_8$ (legend in the right panel), "
+        f"$\\alpha = {BAIRD.alpha}$, $\\mathbf w_0 = ({w0})$, {BAIRD.n_steps} steps or "
+        "sweeps. Left: one sampled run of off-policy semi-gradient TD(0) on "
+        f"`fa_book/Baird-v0`, seed {BAIRD.seed} (as in the book, one run). Middle: the "
+        "expected (\"DP\") semi-gradient update with $\\mu_b$ uniform. Right: the expected "
+        "residual-gradient (Bellman-error) update: bounded, but still far from the true "
+        f"values $v_\\pi = 0$ after {BAIRD.n_steps} sweeps (see below). Regenerate: "
+        "`python -m fa_book.figures semi_gradient --only figure_baird`.*\n")
+    return [write_table(out_dir, "semi_gradient_chain_caption", chain),
+            write_table(out_dir, "semi_gradient_baird_caption", baird)]
 
 
 def table_settings(out_dir: Path, *, quick: bool = False) -> list[Path]:
