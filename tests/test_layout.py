@@ -24,27 +24,26 @@ PHONE = """() => ({
         .map(e => e.className)})"""
 
 
-def test_no_code_block_scrolls_sideways_at_1280_px(built_site, browser):  # noqa: F811
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    wide = {}
-    for path in html_pages(built_site):
+def _each_page(site, browser, width: int, script: str, keep) -> dict:  # noqa: F811
+    """{page: what `script` returns on it} for the pages where `keep(result)` is true."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    found = {}
+    for path in html_pages(site):
         page.goto(path.as_uri())
-        lines = page.evaluate(CODE_SCROLLS)
-        if lines:
-            wide[path.name] = lines
+        result = page.evaluate(script)
+        if keep(result):
+            found[path.name] = result
     page.close()
+    return found
+
+
+def test_no_code_block_scrolls_sideways_at_1280_px(built_site, browser):  # noqa: F811
+    wide = _each_page(built_site, browser, 1280, CODE_SCROLLS, bool)
     assert not wide, f"code blocks wider than the column (their longest line): {wide}"
 
 
 def test_a_phone_never_scrolls_the_page_sideways(built_site, browser):  # noqa: F811
-    page = browser.new_page(viewport={"width": 390, "height": 800})
-    bad = {}
-    for path in html_pages(built_site):
-        page.goto(path.as_uri())
-        r = page.evaluate(PHONE)
-        if r["page"] > 0 or r["boxes"]:
-            bad[path.name] = r
-    page.close()
+    bad = _each_page(built_site, browser, 390, PHONE, lambda r: r["page"] > 0 or r["boxes"])
     assert not bad, f"at 390 px, wide content must scroll inside its own box: {bad}"
 
 
@@ -71,3 +70,33 @@ def test_equations_show_their_number_and_name(built_site):  # noqa: F811
     assert "MC" in tags and "TD0" in tags
     # KaTeX renders the tag "(4.n MC)"; its MathML keeps the TeX it was given
     assert re.search(r"\\tag\{4\.\d+ MC\}\s*</annotation>", text)
+
+
+IMAGES = """() => [...document.querySelectorAll('.md-content img')]
+    .filter(e => e.getAttribute('src').includes('figures/'))
+    .map(e => [e.getAttribute('src'), e.naturalWidth, e.getBoundingClientRect().width])"""
+
+
+def test_figure_text_is_at_least_10_css_px_at_1280_px(built_site, browser):  # noqa: F811
+    """From each figure's smallest font size and dpi (written into the PNG by
+    `fa_book.figures._style.save`), its pixel width and the width the page shows it at."""
+    from PIL import Image
+
+    from fa_book.figures._style import MIN_TEXT_PX
+
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    small, seen = {}, 0
+    for name in CHAPTER_PAGES:
+        page.goto((built_site / f"{name}.html").as_uri())
+        for src, natural, shown in page.evaluate(IMAGES):
+            info = Image.open(built_site / src).text
+            if "fa_book:min_font_pt" not in info:
+                small[src] = "saved without fa_book.figures._style.save"
+                continue
+            px = float(info["fa_book:min_font_pt"]) * int(info["fa_book:dpi"]) / 72
+            css = px * shown / natural
+            seen += 1
+            if css < MIN_TEXT_PX - 0.05:
+                small[src] = f"{css:.1f} CSS px"
+    page.close()
+    assert seen >= 25 and not small, small
