@@ -16,7 +16,7 @@ As a program (``make pdf``)::
 
 opens ``site/print.html`` in Debian's Chromium (Playwright, ``executable_path``; every
 request outside the site is refused) and prints it with ``page.pdf()``: A4, page numbers
-in the footer, the document outline as PDF bookmarks.  It prints twice: the first PDF
+in the footer, chapters and sections as PDF bookmarks.  It prints twice: the first PDF
 tells on which page each chapter and section starts (Chromium writes a named destination
 for each link target); the page numbers are then written into the table of contents and
 only the front pages are printed again, to replace the first print's.
@@ -163,11 +163,12 @@ def assemble(pages: list[PrintedPage], stylesheets: list[str], site_name: str) -
         toc.append(f'<li class="toc-chapter"><a href="#{p.anchor}">'
                    f'<span class="toc-title">{html_lib.escape(p.title)}</span>'
                    f"{num(p.anchor)}</a>")
-        if p.number is not None and p.sections:
+        if p.sections:
             toc.append('<ol class="toc-sections">')
             for k, (anchor, text) in enumerate(p.sections, 1):
+                label = f"{p.number}.{k} " if p.number is not None else ""
                 toc.append(f'<li><a href="#{anchor}"><span class="toc-title">'
-                           f"{p.number}.{k} {html_lib.escape(text)}</span>{num(anchor)}</a></li>")
+                           f"{label}{html_lib.escape(text)}</span>{num(anchor)}</a></li>")
             toc.append("</ol>")
         toc.append("</li>")
     links = "\n".join(f'<link rel="stylesheet" href="{h}">' for h in stylesheets)
@@ -267,7 +268,7 @@ def _open(browser, page_file: Path, site: Path):
 
 
 def _pdf(page, out: Path, title: str, page_ranges: str = "") -> None:
-    page.pdf(path=str(out), format="A4", print_background=True, outline=True,
+    page.pdf(path=str(out), format="A4", print_background=True,
              display_header_footer=True, footer_template=FOOTER,
              header_template=HEADER.format(title=html_lib.escape(title)),
              page_ranges=page_ranges,
@@ -287,11 +288,14 @@ def destinations(pdf: Path) -> dict[str, int]:
     return out
 
 
-def replace_front_pages(full: Path, front: Path, out: Path) -> int:
-    """Put the first pages of ``front`` (the contents, numbered) over those of ``full``.
+def replace_front_pages(full: Path, front: Path, out: Path,
+                        outline: list[tuple[str, int, bool]]) -> int:
+    """Put the first pages of ``front`` (the contents, numbered) over those of ``full``,
+    and add the bookmarks ``outline`` = ``[(title, page, is_section)]``.
 
-    The page objects of ``full`` are kept (its outline and named destinations point at
-    them); their content, resources and links are taken from ``front``.
+    The page objects of ``full`` are kept (its named destinations point at them); their
+    content, resources and links are taken from ``front``.  (Chromium writes an outline
+    only into a tagged PDF, which is three times larger; so the bookmarks are added here.)
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, NameObject
@@ -309,6 +313,13 @@ def replace_front_pages(full: Path, front: Path, out: Path) -> int:
                 for a in annots)
         elif "/Annots" in old:
             del old["/Annots"]
+    parent = None
+    for title, page, is_section in outline:
+        if is_section and parent is not None:
+            writer.add_outline_item(title, page - 1, parent=parent)
+        else:
+            parent = writer.add_outline_item(title, page - 1)
+    writer.page_mode = "/UseOutlines"
     with open(out, "wb") as f:
         writer.write(f)
     return len(reader.pages)
@@ -350,13 +361,17 @@ def print_pdf(site: Path, out: Path | None = None) -> Path:
                 if missing:
                     raise PrintError(f"Chromium wrote no PDF destination for {missing[:5]}")
                 first_body = min(numbers[a] for a in anchors)
+                entries = page.evaluate("""[...document.querySelectorAll('.toc a')].map(a => [
+                    a.getAttribute('href').slice(1), a.querySelector('.toc-title').textContent,
+                    a.closest('.toc-sections') !== null])""")
+                outline = [(title.strip(), numbers[a], sec) for a, title, sec in entries]
                 page.evaluate("""(numbers) => document.querySelectorAll('.toc-page')
                                  .forEach(e => { e.textContent = numbers[e.dataset.for]; })""",
                               {a: numbers[a] for a in anchors})
                 _pdf(page, front, title, page_ranges=f"1-{first_body - 1}")
             finally:
                 browser.close()
-        replace_front_pages(full, front, out)
+        replace_front_pages(full, front, out, outline)
     finally:
         full.unlink(missing_ok=True)
         front.unlink(missing_ok=True)
