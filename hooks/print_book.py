@@ -316,9 +316,9 @@ def replace_front_pages(full: Path, front: Path, out: Path,
     parent = None
     for title, page, is_section in outline:
         if is_section and parent is not None:
-            writer.add_outline_item(title, page - 1, parent=parent)
+            writer.add_outline_item(title=title, page_number=page - 1, parent=parent)
         else:
-            parent = writer.add_outline_item(title, page - 1)
+            parent = writer.add_outline_item(title=title, page_number=page - 1)
     writer.page_mode = "/UseOutlines"
     with open(out, "wb") as f:
         writer.write(f)

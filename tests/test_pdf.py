@@ -74,6 +74,18 @@ def running_text(built, reader) -> list[str]:
 
 
 @pytest.fixture(scope="module")
+def page_text(reader):
+    """pypdf's text of page ``n`` (1-based), extracted once (it reads the CJK glyphs)."""
+    cache: dict[int, str] = {}
+
+    def text(n: int) -> str:
+        if n not in cache:
+            cache[n] = reader.pages[n - 1].extract_text()
+        return cache[n]
+    return text
+
+
+@pytest.fixture(scope="module")
 def dests(built) -> dict[str, int]:
     return print_book.destinations(built[1])
 
@@ -112,7 +124,7 @@ def test_size_and_page_count_are_sensible(built, reader):
     assert MEGABYTES[0] <= size <= MEGABYTES[1], size
 
 
-def test_every_chapter_starts_a_page_with_its_number_and_title(dests, running_text, reader):
+def test_every_chapter_starts_a_page_with_its_number_and_title(dests, page_text):
     chapters = [(t, s) for t, s in printed_pages() if print_book.CHAPTER_TITLE.match(t)]
     assert len(chapters) >= 11
     for title, src in chapters:
@@ -121,13 +133,13 @@ def test_every_chapter_starts_a_page_with_its_number_and_title(dests, running_te
         assert h1.startswith(number + "."), (src, h1)
         anchor = "page-" + print_book.slug(src)
         assert anchor in dests, f"{src}: no destination {anchor}"
-        page = reader.pages[dests[anchor] - 1].extract_text()
+        page = page_text(dests[anchor])
         assert cjk_pattern(h1).search(squash(page)), f"{src}: {h1!r} not on its first page"
 
 
-def test_the_contents_list_every_chapter_with_the_right_page(dests, reader):
+def test_the_contents_list_every_chapter_with_the_right_page(dests, page_text):
     first_body = min(dests[f"page-{print_book.slug(s)}"] for _, s in printed_pages())
-    toc = squash("".join(reader.pages[i].extract_text() for i in range(first_body - 1)))
+    toc = squash("".join(page_text(n) for n in range(1, first_body)))
     assert "Contents" in toc
     for title, src in printed_pages():
         page = dests[f"page-{print_book.slug(src)}"]
@@ -141,16 +153,14 @@ def test_pages_are_numbered_in_the_footer(running_text):
         assert re.search(rf"\b{i} / {n}\b", running_text[i - 1]), (i, running_text[i - 1][-80:])
 
 
-def test_every_chinese_heading_is_drawn_no_tofu(dests, reader):
+def test_every_chinese_heading_is_drawn_no_tofu(dests, page_text):
     """Every h1/h2 with Chinese, on the page where it starts: its characters are in the
     PDF's text, which a missing CJK font would leave as NULs (boxes)."""
     checked = 0
-    pages: dict[int, str] = {}
     for _, src in printed_pages():
         slug = print_book.slug(src)
         on = {k: v for k, v in dests.items() if k.startswith(slug + "--") or k == "page-" + slug}
-        text = squash("".join(pages.setdefault(n, reader.pages[n - 1].extract_text())
-                              for n in set(on.values())))
+        text = squash("".join(page_text(n) for n in sorted(set(on.values()))))
         assert "\x00" not in text, f"{src}: glyphs without characters (tofu)"
         for h in headings(src):
             for run in CJK.findall(h):
@@ -211,17 +221,15 @@ def test_formulas_use_katex_fonts(reader):
     assert any(f.startswith("KaTeX_Math") for f in fonts), fonts
 
 
-def test_bookmarks_name_every_chapter(reader):
-    def titles(items):
-        for item in items:
-            if isinstance(item, list):
-                yield from titles(item)
-            else:
-                yield squash(item.title)
-    outline = list(titles(reader.outline))
-    for _, src in printed_pages():
-        h1 = headings(src, "1")[0]
-        assert any(cjk_pattern(h1).fullmatch(t) for t in outline), (h1, outline[:20])
+def test_bookmarks_name_every_chapter_and_section(reader, dests):
+    top = [(squash(item.title), reader.get_destination_page_number(item) + 1)
+           for item in reader.outline if not isinstance(item, list)]
+    sections = [squash(i.title) for group in reader.outline if isinstance(group, list)
+                for i in group]
+    for title, src in printed_pages():
+        assert (squash(title), dests[f"page-{print_book.slug(src)}"]) in top, (title, top)
+    n_h2 = sum(len(headings(src, "2")) for _, src in printed_pages())
+    assert len(sections) == n_h2 > 50, (len(sections), n_h2)
 
 
 def test_the_site_links_the_pdf_the_zips_and_the_notebooks(built):
