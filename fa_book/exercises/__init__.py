@@ -25,6 +25,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from fa_book.exercises import ch04  # noqa: F401  (each chapter module registers its own)
 from fa_book.exercises._registry import EXERCISES, Exercise
 
 __all__ = ["EXERCISES", "Exercise", "Result", "check", "stub_path", "solution_path"]

@@ -46,10 +46,3 @@ def register(ex: Exercise) -> Exercise:
         raise ValueError(f"exercise {ex.id} registered twice")
     EXERCISES[ex.id] = ex
     return ex
-
-
-def _load() -> None:
-    from fa_book.exercises import ch04  # noqa: F401  (registers its exercises)
-
-
-_load()
