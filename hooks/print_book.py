@@ -275,9 +275,16 @@ def _pdf(page, out: Path, title: str, page_ranges: str = "") -> None:
              margin={"top": "16mm", "bottom": "16mm", "left": "15mm", "right": "15mm"})
 
 
+def _quiet_pypdf() -> None:
+    # Chromium's trailer undercounts its objects; pypdf reads the file fine but says so
+    import logging
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
 def destinations(pdf: Path) -> dict[str, int]:
     """Named destination -> page number (1-based) of a PDF printed by Chromium."""
     from pypdf import PdfReader
+    _quiet_pypdf()
     reader = PdfReader(str(pdf))
     out = {}
     for name, dest in reader.named_destinations.items():
@@ -299,6 +306,7 @@ def replace_front_pages(full: Path, front: Path, out: Path,
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, NameObject
+    _quiet_pypdf()
 
     writer = PdfWriter(clone_from=str(full))
     reader = PdfReader(str(front))
