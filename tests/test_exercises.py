@@ -143,3 +143,25 @@ def test_the_command_line(tmp_path):
     assert "Traceback" not in unknown.stderr
     listed = cli("list")
     assert listed.returncode == 0 and "4.2  gradient_mc_one_over_k" in listed.stdout
+
+
+def test_a_function_object_is_graded_in_process():
+    # as from a notebook cell: the function itself, not a file
+    from fa_book.exercises.solutions.ch04 import gradient_mc_one_over_k as right
+    assert check("4.2", right, quiet=True)
+
+    def wrong(visits, G, n_groups):
+        return np.zeros(n_groups)
+    msg = one_line(check("4.2", wrong, quiet=True))
+    assert "wrong values on 1 episode" in msg
+
+    def hangs(visits, G, n_groups):
+        while True:
+            pass
+    assert "no answer within 1 s" in one_line(check("4.2", hangs, quiet=True, time_limit=1))
+
+    def two_args(visits, G):
+        return G
+    assert "wrong signature" in one_line(check("4.2", two_args, quiet=True))
+    with pytest.raises(TypeError, match="path"):
+        check("4.2", 42)

@@ -66,13 +66,17 @@ def solution_path(exercise_id: str) -> Path:
     return PACKAGE / "solutions" / _exercise(exercise_id).module
 
 
-def check(exercise_id: str, path: str | Path, *, time_limit: float = TIME_LIMIT,
+def check(exercise_id: str, path, *, time_limit: float = TIME_LIMIT,
           quiet: bool = False) -> Result:
-    """Grade the function of exercise ``exercise_id`` defined in the file ``path``.
+    """Grade the function of exercise ``exercise_id``, from a file or a function object.
+
+    A file is graded in a child Python process; a function (e.g. one defined in a
+    notebook cell) in this process, the time limit enforced by a timer signal (main
+    thread, Unix).
 
     Args:
         exercise_id: e.g. ``"4.2"`` (``python -m fa_book.exercises list`` lists them).
-        path: a Python file defining the exercise's function.
+        path: a Python file defining the exercise's function, or the function itself.
         time_limit: seconds before the grading counts as hanging, in ``(0, 600]``.
         quiet: do not print the verdict (it is returned either way).
 
@@ -86,10 +90,46 @@ def check(exercise_id: str, path: str | Path, *, time_limit: float = TIME_LIMIT,
     if isinstance(time_limit, bool) or not isinstance(time_limit, int | float) or not (
             0 < time_limit <= 600):
         raise ValueError(f"time_limit: expected seconds in (0, 600], got {time_limit!r}")
-    result = _check(ex, Path(path), time_limit)
+    if callable(path):
+        result = _check_function(ex, path, time_limit)
+    elif isinstance(path, str | Path):
+        result = _check(ex, Path(path), time_limit)
+    else:
+        raise TypeError(f"path: expected a file path or a function, got {type(path).__name__}")
     if not quiet:
         print(result.message)
     return result
+
+
+def _check_function(ex: Exercise, fn, time_limit: float) -> Result:
+    import signal
+    import threading
+
+    from fa_book.exercises import _grade
+
+    head = f"exercise {ex.id} ({ex.function})"
+    timer = (hasattr(signal, "setitimer")
+             and threading.current_thread() is threading.main_thread())
+
+    def alarm(signum, frame):
+        raise _grade.TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, alarm) if timer else None
+    try:
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, time_limit)
+        try:
+            _grade.check_signature(fn, ex)
+            return Result(True, f"{head}: {_grade.grade_function(ex, fn)}")
+        except _grade.Fail as fail:
+            return Result(False, f"{head}: {fail}")
+        except _grade.TimeLimit:
+            return Result(False, f"{head}: no answer within {time_limit:g} s: the function "
+                                 "hangs (an endless loop?) or is far too slow")
+    finally:
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 def _check(ex: Exercise, path: Path, time_limit: float) -> Result:
