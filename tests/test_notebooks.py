@@ -156,7 +156,8 @@ def kernel_spec(tmp_path_factory):
     spec = jupyter / "kernels" / "fa-book-python"
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                 "--log-level=ERROR"],  # not its note on local TCP without encryption
         "display_name": "fa_book (test)", "language": "python",
         "env": {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"},
     }))

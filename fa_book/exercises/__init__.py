@@ -22,8 +22,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fa_book.exercises import ch04  # noqa: F401  (each chapter module registers its own)
 from fa_book.exercises._registry import EXERCISES, Exercise
@@ -66,8 +68,8 @@ def solution_path(exercise_id: str) -> Path:
     return PACKAGE / "solutions" / _exercise(exercise_id).module
 
 
-def check(exercise_id: str, path, *, time_limit: float = TIME_LIMIT,
-          quiet: bool = False) -> Result:
+def check(exercise_id: str, path: str | Path | Callable[..., Any], *,
+          time_limit: float = TIME_LIMIT, quiet: bool = False) -> Result:
     """Grade the function of exercise ``exercise_id``, from a file or a function object.
 
     A file is graded in a child Python process; a function (e.g. one defined in a
