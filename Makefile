@@ -5,7 +5,7 @@ PY    := $(VENV)/bin/python
 PIP   := $(PY) -m pip
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup book serve test browser figures bench lint clean
+.PHONY: setup book pdf serve test browser figures bench lint clean
 
 ## setup: a virtualenv with torch (CPU build), the package and its docs/test extras; node assets
 setup: $(VENV)/.installed node_modules/.installed
@@ -28,16 +28,25 @@ book: setup
 	@echo ""
 	@echo "The book is built: open file://$(CURDIR)/site/index.html (or run: make serve)"
 
+## pdf: the book as one PDF (site/fa_book.pdf, printed by Debian's Chromium) and the
+## offline site as a zip (site/fa_book-site.zip); the notebooks are built with the site
+pdf: setup browser
+	$(VENV)/bin/mkdocs build --strict
+	$(PY) hooks/print_book.py site
+
 ## serve: serve the built book on http://127.0.0.1:8000
 serve: book
 	$(PY) -m http.server --directory site --bind 127.0.0.1 8000
 
-## browser: Debian's Chromium for the browser test (never a browser download)
+## browser: Debian's Chromium for the browser test and the PDF (never a browser download),
+## a CJK font for the Chinese terms in the PDF, and poppler-utils (pdftotext) to read it back
+BROWSER_DEBS := chromium fonts-noto-cjk poppler-utils
 browser:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+	@if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \
+	    && fc-list :lang=zh | grep -q .; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
-	else echo "chromium is not installed: the browser test will skip (sudo apt-get install chromium)"; fi
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(BROWSER_DEBS); \
+	else echo "missing some of: $(BROWSER_DEBS); the browser and PDF tests will skip (sudo apt-get install $(BROWSER_DEBS))"; fi
 
 ## test: set up and run every test (what .ci/run calls)
 test: setup browser

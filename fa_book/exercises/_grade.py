@@ -1,0 +1,151 @@
+"""Grade one file in this (child) process; print one JSON line ``{"ok", "message"}``.
+
+Run by ``fa_book.exercises.check`` as ``python -m fa_book.exercises._grade ID PATH``;
+every failure of the reader's code becomes a message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import inspect
+import io
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+from fa_book.exercises._registry import EXERCISES, Case, Exercise
+
+
+class Fail(Exception):
+    """The verdict is a failure with this message."""
+
+
+def _where(err: BaseException, path: Path | None) -> str:
+    """`` (line N of file.py)`` for the deepest frame in the reader's file, if any."""
+    if path is None:
+        return ""
+    if isinstance(err, SyntaxError) and err.lineno:
+        return f" (line {err.lineno} of {path.name})"
+    frames = [f for f in traceback.extract_tb(err.__traceback__)
+              if Path(f.filename).resolve() == path.resolve()]
+    return f" (line {frames[-1].lineno} of {path.name})" if frames else ""
+
+
+def _show(x, limit: int = 8) -> str:
+    arr = np.asarray(x)
+    if arr.ndim == 1 and arr.size > limit:
+        return np.array2string(arr[:limit], precision=4, separator=", ")[:-1] + ", ...]"
+    return np.array2string(arr, precision=4, separator=", ")
+
+
+def load(path: Path, ex: Exercise):
+    spec = importlib.util.spec_from_file_location("reader_solution", path)
+    if spec is None or spec.loader is None:
+        raise Fail(f"{path.name}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            spec.loader.exec_module(module)
+    except SyntaxError as err:
+        raise Fail(f"{path.name} does not compile: {err.msg}{_where(err, path)}") from None
+    except BaseException as err:  # noqa: BLE001 - any failure of the reader's module
+        raise Fail(f"importing {path.name} raised {type(err).__name__}: {err}"
+                   f"{_where(err, path)}") from None
+    fn = getattr(module, ex.function, None)
+    if fn is None:
+        defined = sorted(n for n, v in vars(module).items()
+                         if inspect.isfunction(v) and v.__module__ == module.__name__)
+        raise Fail(f"{path.name} defines no function `{ex.function}` "
+                   f"(it defines: {', '.join(defined) or 'none'})")
+    if not callable(fn):
+        raise Fail(f"`{ex.function}` in {path.name} is a {type(fn).__name__}, not a function")
+    check_signature(fn, ex)
+    return fn
+
+
+def check_signature(fn, ex: Exercise) -> None:
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    params = [p for p in sig.parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    names = tuple(p.name for p in params)
+    required = tuple(p.name for p in params if p.default is p.empty)
+    if names[:len(ex.params)] != ex.params or len(required) > len(ex.params):
+        raise Fail(f"wrong signature: expected {ex.function}({', '.join(ex.params)}), "
+                   f"found {getattr(fn, '__name__', ex.function)}{sig}")
+
+
+def _call(fn, case: Case, path: Path | None, ex: Exercise):
+    kwargs = {k: (v.copy() if isinstance(v, np.ndarray) else
+                  [a.copy() for a in v] if isinstance(v, list) else v)
+              for k, v in case.kwargs.items()}
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return fn(**kwargs)
+    except TimeLimit:
+        raise
+    except NotImplementedError:
+        raise Fail("not implemented yet: the function raises NotImplementedError (fill in "
+                   "the stub)") from None
+    except BaseException as err:  # noqa: BLE001 - anything the reader's function raises
+        msg = str(err).splitlines()[0] if str(err) else ""
+        raise Fail(f"raised {type(err).__name__}{': ' + msg if msg else ''}{_where(err, path)} "
+                   f"on {case.label}") from None
+
+
+class TimeLimit(BaseException):
+    """The in-process grading of a function ran out of time."""
+
+
+def grade(ex: Exercise, path: Path) -> str:
+    return grade_function(ex, load(path, ex), path)
+
+
+def grade_function(ex: Exercise, fn, path: Path | None = None) -> str:
+    """Grade ``fn`` on every case; return the success line or raise ``Fail``."""
+    cases = ex.cases()
+    for case in cases:
+        want = np.asarray(ex.expected(**case.kwargs), dtype=float)
+        got_raw = _call(fn, case, path, ex)
+        try:
+            got = np.asarray(got_raw, dtype=float)
+        except (TypeError, ValueError):
+            raise Fail(f"returned {type(got_raw).__name__} {str(got_raw)[:60]!r}, expected an "
+                       f"array of shape {want.shape} on {case.label}") from None
+        if got.shape != want.shape:
+            raise Fail(f"returned shape {got.shape}, expected {want.shape} on {case.label}")
+        bad = ~np.isfinite(got)
+        if bad.any():
+            where = np.argwhere(bad)[0].tolist()
+            raise Fail(f"returned {got[tuple(where)]} at index {where} on {case.label}")
+        if not np.allclose(got, want, rtol=ex.rtol, atol=ex.atol):
+            hint = ""
+            for what, mistake in ex.mistakes:
+                if np.allclose(got, np.asarray(mistake(**case.kwargs), dtype=float),
+                               rtol=1e-6, atol=1e-9):
+                    hint = f"; likely mistake: {what}"
+                    break
+            raise Fail(f"wrong values on {case.label}: expected {_show(want)}, got "
+                       f"{_show(got)}{hint}")
+    return f"passed: {len(cases)} cases, exact answers"
+
+
+def main(argv: list[str]) -> int:
+    ex_id, path = argv
+    ex = EXERCISES[ex_id]
+    try:
+        reply = {"ok": True, "message": grade(ex, Path(path))}
+    except Fail as fail:
+        reply = {"ok": False, "message": str(fail)}
+    sys.stdout.write(json.dumps(reply) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

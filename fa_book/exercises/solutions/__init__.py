@@ -1,0 +1,1 @@
+"""Reference solutions of the programming exercises, one file per chapter."""

@@ -1,0 +1,12 @@
+"""A typical wrong answer to exercise 4.2: one update per group per episode."""
+
+import numpy as np
+
+
+def gradient_mc_one_over_k(visits, G, n_groups):
+    theta, k = np.zeros(n_groups), np.zeros(n_groups)
+    for groups, G_e in zip(visits, G, strict=True):
+        for g in set(groups.tolist()):
+            k[g] += 1
+            theta[g] += (G_e - theta[g]) / k[g]
+    return theta

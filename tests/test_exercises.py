@@ -1,0 +1,167 @@
+"""The self-checking exercises: the checker passes the solution, fails the stub with "not
+implemented", names the mistake of each typical wrong answer, and turns every kind of bad
+file into one line (never a traceback)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fa_book.exercises import EXERCISES, check, solution_path, stub_path
+from fa_book.exercises.ch04 import every_visit_average
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSWERS = ROOT / "tests" / "exercise_answers"
+
+# typical wrong answer -> words the message must contain
+WRONG_4_2 = {
+    "ch04_2_shared_counter.py": "one step-size counter shared by all groups",
+    "ch04_2_first_visit.py": "each group is updated once per episode (first-visit MC)",
+    "ch04_2_off_by_one.py": "alpha = 1/(k+1)",
+    "ch04_2_wrong_sign.py": "a wrong sign",
+}
+
+
+def one_line(result) -> str:
+    msg = result.message
+    assert "\n" not in msg and "Traceback" not in msg, msg
+    return msg
+
+
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_the_solution_passes_and_the_stub_is_not_implemented(exercise_id):
+    ok = check(exercise_id, solution_path(exercise_id), quiet=True)
+    assert ok, ok.message
+    stub = check(exercise_id, stub_path(exercise_id), quiet=True)
+    assert not stub and "not implemented" in one_line(stub)
+
+
+@pytest.mark.parametrize("answer", sorted(WRONG_4_2))
+def test_a_typical_wrong_answer_is_named(answer):
+    result = check("4.2", ANSWERS / answer, quiet=True)
+    assert not result
+    msg = one_line(result)
+    assert "likely mistake: " + WRONG_4_2[answer] in msg, msg
+    assert "expected [" in msg and "got [" in msg and "groups visited" in msg
+
+
+def test_the_exact_answer_is_the_every_visit_average():
+    # theta_g = mean return over the visits to g; the step-size 1/k running mean is it
+    visits, G = [np.array([0, 0, 1]), np.array([1, 1])], np.array([1.0, -1.0])
+    np.testing.assert_allclose(every_visit_average(visits, G, 3), [1.0, -1 / 3, 0.0])
+
+
+BAD = {
+    "syntax": ("def gradient_mc_one_over_k(visits, G, n_groups)\n    return 0\n",
+               "does not compile", "line 1"),
+    "import": ("import numpy as np\nimport no_such_module_xyz\n",
+               "importing bad.py raised ModuleNotFoundError", "line 2"),
+    "module_raises": ("raise RuntimeError('boom')\n", "raised RuntimeError: boom", "line 1"),
+    "missing": ("def gradient_mc(visits, G, n_groups):\n    return 0\n",
+                "defines no function `gradient_mc_one_over_k`", "gradient_mc"),
+    "not_function": ("gradient_mc_one_over_k = 3\n", "is a int, not a function", ""),
+    "signature": ("def gradient_mc_one_over_k(visits, G):\n    return 0\n",
+                  "wrong signature: expected gradient_mc_one_over_k(visits, G, n_groups)",
+                  "(visits, G)"),
+    "raises": ("def gradient_mc_one_over_k(visits, G, n_groups):\n"
+               "    return visits[0] / 0 + {}['x']\n", "raised KeyError", "line 2"),
+    "nan": ("import numpy as np\ndef gradient_mc_one_over_k(visits, G, n_groups):\n"
+            "    return np.full(n_groups, np.nan)\n", "returned nan at index [0]", "1 episode"),
+    "shape": ("import numpy as np\ndef gradient_mc_one_over_k(visits, G, n_groups):\n"
+              "    return np.zeros((n_groups, 1))\n",
+              "returned shape (2, 1), expected (2,)", "1 episode"),
+    "type": ("def gradient_mc_one_over_k(visits, G, n_groups):\n    return 'theta'\n",
+             "returned str 'theta', expected an array of shape (2,)", ""),
+    "prints": ("import numpy as np\nprint('hello')\n"
+               "def gradient_mc_one_over_k(visits, G, n_groups):\n"
+               "    print('{\"ok\": true, \"message\": \"fake\"}')\n"
+               "    return np.zeros(n_groups)\n", "wrong values", ""),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+def test_a_bad_file_gets_one_line(tmp_path, kind):
+    source, words, more = BAD[kind]
+    path = tmp_path / "bad.py"
+    path.write_text(source)
+    result = check("4.2", path, quiet=True)
+    assert not result
+    msg = one_line(result)
+    assert words in msg and more in msg, msg
+
+
+def test_a_missing_file_and_a_folder(tmp_path):
+    assert "no such file" in one_line(check("4.2", tmp_path / "nope.py", quiet=True))
+    assert "not a file" in one_line(check("4.2", tmp_path, quiet=True))
+
+
+def test_a_hanging_function_is_stopped(tmp_path):
+    path = tmp_path / "hang.py"
+    path.write_text("def gradient_mc_one_over_k(visits, G, n_groups):\n"
+                    "    while True:\n        pass\n")
+    result = check("4.2", path, quiet=True, time_limit=6)
+    assert not result and "no answer within 6 s" in one_line(result)
+
+
+def test_a_crash_of_the_process_is_one_line(tmp_path):
+    path = tmp_path / "crash.py"
+    path.write_text("import os\ndef gradient_mc_one_over_k(visits, G, n_groups):\n"
+                    "    os._exit(3)\n")
+    result = check("4.2", path, quiet=True)
+    assert not result and "died (exit code 3)" in one_line(result)
+
+
+def test_bad_arguments_to_check_name_the_argument(tmp_path):
+    with pytest.raises(ValueError, match="exercise_id"):
+        check("99.9", tmp_path / "x.py")
+    for bad in (0, -1, float("nan"), 1e9, True, "5"):
+        with pytest.raises(ValueError, match="time_limit"):
+            check("4.2", tmp_path / "x.py", time_limit=bad)
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "fa_book.exercises", *args],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+def test_the_command_line(tmp_path):
+    ok = cli("check", "4.2", str(solution_path("4.2")))
+    assert ok.returncode == 0 and ok.stdout.startswith("exercise 4.2"), ok
+    stub = tmp_path / "mine.py"
+    shown = cli("stub", "4.2")
+    assert shown.returncode == 0 and "raise NotImplementedError" in shown.stdout
+    stub.write_text(shown.stdout)
+    failed = cli("check", "4.2", "mine.py", cwd=tmp_path)
+    assert failed.returncode == 1 and "not implemented" in failed.stdout
+    assert failed.stdout.count("\n") == 1 and not failed.stderr
+    unknown = cli("check", "99.9", "mine.py")
+    assert unknown.returncode == 2 and "no exercise '99.9'" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    listed = cli("list")
+    assert listed.returncode == 0 and "4.2  gradient_mc_one_over_k" in listed.stdout
+
+
+def test_a_function_object_is_graded_in_process():
+    # as from a notebook cell: the function itself, not a file
+    from fa_book.exercises.solutions.ch04 import gradient_mc_one_over_k as right
+    assert check("4.2", right, quiet=True)
+
+    def wrong(visits, G, n_groups):
+        return np.zeros(n_groups)
+    msg = one_line(check("4.2", wrong, quiet=True))
+    assert "wrong values on 1 episode" in msg
+
+    def hangs(visits, G, n_groups):
+        while True:
+            pass
+    assert "no answer within 1 s" in one_line(check("4.2", hangs, quiet=True, time_limit=1))
+
+    def two_args(visits, G):
+        return G
+    assert "wrong signature" in one_line(check("4.2", two_args, quiet=True))
+    with pytest.raises(TypeError, match="path"):
+        check("4.2", 42)
