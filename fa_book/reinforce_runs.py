@@ -33,7 +33,7 @@ from fa_book.envs.short_corridor import GOAL, NEXT, RIGHT
 from fa_book.nets import linear_layers, numpy_forward, torch_default_init
 from fa_book.policies import CategoricalMLP
 from fa_book.prediction import returns
-from fa_book.reinforce import reinforce_loss
+from fa_book.reinforce import BASELINE_UPDATES, reinforce_loss
 from fa_book.validate import (
     DivergenceError,
     check_bool,
@@ -84,6 +84,9 @@ class CorridorConfig:
     """step size of the policy parameters, $\\alpha^\\theta$"""
     alpha_w: float | None = None
     """step size of the baseline $\\hat v(s, w) = w$; `None` means no baseline"""
+    baseline_updates: str = "in_episode"
+    """when $w$ moves: after every step as in the book's box (`"in_episode"`, biased by
+    $O(\\alpha^w)$), or once the episode's $\\theta$ updates are done (`"after_episode"`)"""
     gamma: float = 1.0
     """discount $\\gamma$ (the book uses 1)"""
     p_right0: float = 0.05
@@ -103,6 +106,7 @@ class CorridorConfig:
         check_step_size("alpha_theta", self.alpha_theta)
         if self.alpha_w is not None:
             check_step_size("alpha_w", self.alpha_w)
+        check_choice("baseline_updates", self.baseline_updates, BASELINE_UPDATES)
         check_discount("gamma", self.gamma)
         if not (isinstance(self.p_right0, (int, float, np.integer, np.floating))
                 and not isinstance(self.p_right0, bool) and 0.0 < self.p_right0 < 1.0):
@@ -122,8 +126,11 @@ FIG_13_2 = {
     "REINFORCE, $\\alpha = 2^{-13}$": CorridorConfig(alpha_theta=2.0**-13),
     "with baseline, $\\alpha^\\theta = 2^{-9}$, $\\alpha^w = 2^{-6}$":
         CorridorConfig(alpha_theta=2.0**-9, alpha_w=2.0**-6),
+    "the same, $w$ frozen within each episode":
+        CorridorConfig(alpha_theta=2.0**-9, alpha_w=2.0**-6, baseline_updates="after_episode"),
 }
-"""Figure 13.2: with and without a baseline (seed 1)."""
+"""Figure 13.2: with and without a baseline (the book's two lines, the baseline moving
+inside the episode as in its box), and the baseline frozen within each episode (seed 1)."""
 
 
 @dataclass
@@ -181,6 +188,9 @@ def corridor_reinforce(configs: CorridorConfig | list[CorridorConfig],
     $\nabla\ln\pi(a) = \mathbf x(a) - p\,\mathbf x(\text{right}) - (1-p)\,\mathbf x(\text{left})$.
     With `min_prob > 0` the acting probability is clipped to `[min_prob, 1 - min_prob]`
     and the score is taken at the clipped $p$, as the companion code of the book does.
+    The baseline $b_t$ is the $w$ of the moment, moved by the episode's earlier steps (the
+    box; `baseline_updates="in_episode"`), or the $w$ of the episode's start
+    (`"after_episode"`); $w$ makes the same moves in both.
 
     Args:
         configs: one config or a list; all must share `n_episodes` and `gamma`.
@@ -201,6 +211,7 @@ def corridor_reinforce(configs: CorridorConfig | list[CorridorConfig],
     alpha_theta = np.repeat([c.alpha_theta for c in configs], rep)
     alpha_w = np.repeat([c.alpha_w or 0.0 for c in configs], rep)
     in_place = np.repeat([c.in_place for c in configs], rep)
+    frozen_w = np.repeat([c.baseline_updates == "after_episode" for c in configs], rep)
     max_steps = min(c.max_steps for c in configs)
     floor = np.repeat([c.min_prob for c in configs], rep)
     h0 = np.log(np.array([c.p_right0 for c in configs]) / (1 - np.array(
@@ -233,13 +244,14 @@ def corridor_reinforce(configs: CorridorConfig | list[CorridorConfig],
         for t in reversed(range(T_max)):
             G[t] = M[t] * (-1.0 + gamma * G[t + 1])  # (RETURN)
         # --- the updates of the book's box, one step t at a time
-        gamma_t = 1.0
+        gamma_t, w_start = 1.0, w.copy()
         for t in range(T_max):
             p_t = np.where(in_place, pi_right(theta, floor), p)
             right = A[t] == RIGHT
             grad_log_pi = np.stack([right - p_t, (1 - right) - (1 - p_t)], axis=1)
-            delta = G[t] - w  # (BASELINE)
-            w += M[t] * alpha_w * delta  # (WUPDATE), with grad v_hat(s, w) = 1
+            b = np.where(frozen_w, w_start, w)  # the box: b = w, moved by steps 0..t-1
+            delta = G[t] - b  # (BASELINE)
+            w += M[t] * alpha_w * (G[t] - w)  # (WUPDATE), with grad v_hat(s, w) = 1
             theta += (M[t] * alpha_theta * gamma_t * delta)[:, None] * grad_log_pi  # (REINFORCE)
             gamma_t *= gamma
         check_diverged("short-corridor theta and w", np.c_[theta, w], episode,

@@ -19,6 +19,7 @@ from fa_book.policy_gradient import dropped_discount_direction, exact_gradient, 
 from fa_book.prediction import returns
 from fa_book.reinforce import (
     expected_reinforce_update,
+    learned_baseline,
     optimal_corridor_policy,
     reinforce_loss,
     reinforce_update,
@@ -109,6 +110,33 @@ def test_baseline_leaves_the_expected_update_unchanged(seed, gamma, scale):
 # --8<-- [end:baseline_unbiased]
 
 
+# --8<-- [start:learned_baseline_bias]
+@given(seeds, st.floats(0.5, 1.0))
+def test_in_episode_learned_baseline_is_biased_by_order_alpha_w(seed, gamma):
+    r"""Exact enumeration, theta held fixed: the box's baseline b_t = w_t, moved by the
+    episode's own earlier returns, shifts the expected update by a term proportional to
+    alpha_w (halving alpha_w halves the gap); frozen within the episode it gives exactly
+    grad J, whatever alpha_w and the starting w."""
+    rng, mdp, X, policy, theta = _setup(seed, gamma)
+    w0 = float(rng.uniform(-1, 1))
+    exact = exact_gradient(j_start, mdp, theta, X)
+
+    def expected(alpha_w, updates):
+        return expected_reinforce_update(
+            mdp, policy, theta, X, horizon=3,
+            baseline=lambda G: learned_baseline(G, w0, alpha_w, updates=updates)[0])
+
+    gaps = []
+    for alpha_w in (2.0**-4, 2.0**-5, 2.0**-6):
+        np.testing.assert_allclose(expected(alpha_w, "after_episode"), exact,
+                                   rtol=1e-9, atol=1e-12)
+        gaps.append(np.linalg.norm(expected(alpha_w, "in_episode") - exact))
+    assert gaps[0] > 1e-3 * np.linalg.norm(exact) + 1e-9  # visibly biased
+    for big, small in zip(gaps[:-1], gaps[1:], strict=True):
+        assert 1.7 < big / small < 2.3  # O(alpha_w): half the step, half the gap
+# --8<-- [end:learned_baseline_bias]
+
+
 # --8<-- [start:baseline_variance]
 def test_baseline_reduces_variance_on_the_short_corridor():
     r"""Same episodes, b = v_pi(s_0): both sample means are within 5 standard errors of
@@ -155,13 +183,16 @@ def test_optimal_corridor_policy_matches_the_closed_form():
 
 
 # --8<-- [start:vectorized]
-@pytest.mark.parametrize("alpha_w", [None, 2.0**-6])
-def test_vectorized_corridor_equals_the_generic_update(alpha_w):
+@pytest.mark.parametrize(("alpha_w", "updates"), [(None, "in_episode"),
+                         (2.0**-6, "in_episode"), (2.0**-6, "after_episode")])
+def test_vectorized_corridor_equals_the_generic_update(alpha_w, updates):
     """One trial of corridor_reinforce (theta held fixed within the episode) gives the
-    same policy as reinforce_update with the softmax scores of fa_book.policies."""
+    same policy as reinforce_update with the softmax scores of fa_book.policies and the
+    baselines of learned_baseline (moving inside the episode, or frozen)."""
     gamma, alpha = 0.9, 2.0**-9
     cfg = CorridorConfig(alpha_theta=alpha, alpha_w=alpha_w, gamma=gamma, n_trials=1,
-                         n_episodes=4, in_place=False, min_prob=0.0, p_right0=0.3)
+                         n_episodes=4, in_place=False, min_prob=0.0, p_right0=0.3,
+                         baseline_updates=updates)
     run = corridor_reinforce(cfg, np.random.default_rng(7))[0]
     rng, policy = np.random.default_rng(7), SoftmaxLinearPolicy(2, 2)
     X = np.array([[0.0, 1.0], [1.0, 0.0]])
@@ -179,12 +210,9 @@ def test_vectorized_corridor_equals_the_generic_update(alpha_w):
             actions.append(a)
         T = len(actions)
         assert run.returns[0, episode] == -T
-        G = returns(-np.ones(T), gamma)
         b = np.zeros(T)
-        for t in range(T):  # the box's baseline: w moves after every step
-            b[t] = w
-            if alpha_w is not None:
-                w += alpha_w * (G[t] - w)
+        if alpha_w is not None:
+            b, w = learned_baseline(returns(-np.ones(T), gamma), w, alpha_w, updates=updates)
         scores = policy.grad_log_pi(theta, np.broadcast_to(X, (T, 2, 2)), np.array(actions))
         theta = theta + reinforce_update(scores, -np.ones(T), alpha=alpha, gamma=gamma,
                                          baseline=b)
