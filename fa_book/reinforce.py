@@ -399,12 +399,15 @@ def leave_one_out_baseline(returns: np.ndarray) -> np.ndarray:
     It does not depend on episode $i$'s actions, so $\sum_t \nabla\log\pi(A_t\mid S_t)
     (G^{(i)} - b_i)$ stays unbiased (Williams 1992's condition); the batch mean
     $\bar G$, which contains $G^{(i)}$ itself, does not (Greensmith, Bartlett & Baxter 2004).
+    With one column per step, $b_{i,t} = \frac{1}{B-1}\sum_{j \ne i} G^{(j)}_t$ is a
+    baseline for each $G^{(i)}_t$ (it leaves out all of episode $i$, not only its step $t$).
 
     Args:
-        returns: the batch's returns, shape `(B,)`, finite, $B \ge 2$.
+        returns: the batch's returns, shape `(B,)`, or `(B, T)` for the returns
+            $G^{(i)}_t$ of every step (0 after an episode's end); finite, $B \ge 2$.
     """
     G = check_float_array("returns", returns)
-    if G.ndim != 1 or G.shape[0] < 2:
-        raise ValueError(f"returns must have shape (B,) with B >= 2, got {G.shape}")
-    return (G.sum() - G) / (G.shape[0] - 1)  # (LOO)
+    if G.ndim not in (1, 2) or G.shape[0] < 2:
+        raise ValueError(f"returns must have shape (B,) or (B, T) with B >= 2, got {G.shape}")
+    return (G.sum(0) - G) / (G.shape[0] - 1)  # (LOO)
 # --8<-- [end:leave_one_out]
