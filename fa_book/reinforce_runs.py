@@ -317,7 +317,7 @@ class CartPoleConfig:
     """training episodes per run"""
     eval_every: int = 10
     """check the greedy policy after every this many training episodes"""
-    eval_episodes: int = 5
+    eval_episodes: int = 20
     """greedy episodes per check, each on a fresh reset seed never used before"""
     target: float = 475.0
     """greedy mean return of a check that counts as solved"""
@@ -359,9 +359,11 @@ CARTPOLE_CURVES = {
     "raw returns (no baseline)": CartPoleConfig(baseline="none", stop_when_solved=False),
     "learned baseline $\\hat v(s, \\mathbf{w})$": CartPoleConfig(baseline="value",
                                                             stop_when_solved=False),
+    "leave-one-out baseline (unbiased)": CartPoleConfig(baseline="loo",
+                                                        stop_when_solved=False),
 }
-"""The CartPole learning curves: the benchmark's settings, without a baseline, and with the
-learned state-value baseline of the §13.4 box."""
+"""The CartPole learning curves: the benchmark's settings, without a baseline, with the
+learned state-value baseline of the §13.4 box, and with the leave-one-out baseline."""
 CARTPOLE_SEEDS = tuple(range(5))
 """The seeds (`CartPoleConfig.seed`) of the learning-curve figure and the benchmark."""
 

@@ -344,6 +344,7 @@ def test_cartpole_same_seed_same_numbers(baseline):
     np.testing.assert_array_equal(a.heldout_returns, b.heldout_returns)
 
 
+# --8<-- [start:loo_weights]
 def test_cartpole_loo_weights_are_the_returns_minus_the_other_episodes():
     """baseline="loo" with a batch of 2: episode 1's weight at step t is G_t minus the other
     episode's G_t (0 once it has ended), checked by spying on the loss's psi."""
@@ -365,6 +366,7 @@ def test_cartpole_loo_weights_are_the_returns_minus_the_other_episodes():
     G1p[:T1], G2p[:T2] = G1, G2
     want = np.r_[G1 - G2p[:T1], G2 - G1p[:T2]]
     np.testing.assert_allclose(seen[0], want, rtol=1e-6, atol=1e-4)  # psi is float32
+# --8<-- [end:loo_weights]
 
 
 def test_cartpole_env_and_policy_use_different_streams(monkeypatch):
