@@ -15,8 +15,12 @@ The companion of [`fa_book.reinforce`][fa_book.reinforce], which holds the lesso
    step) and does one backward pass per batch of episodes.  Its randomness comes in
    separate streams derived from the config's seed
    ([`cartpole_streams`][fa_book.reinforce_runs.cartpole_streams]): the network's
-   initial weights, the value network's, the environment's resets and the action draws
-   never share a seed.
+   initial weights, the value network's, the environment's resets, the action draws and
+   the checks' reset seeds never share a seed.  The learning-time checks play on fresh
+   reset seeds ([`check_seeds`][fa_book.reinforce_runs.check_seeds]), and the final
+   policy is judged on the held-out
+   [`HELDOUT_SEEDS`][fa_book.reinforce_runs.HELDOUT_SEEDS], disjoint from every other
+   seed a run or a tuning run uses.
 """
 
 from __future__ import annotations
