@@ -86,12 +86,16 @@ def table_reinforce_corridor(out_dir: Path, *, quick: bool = False) -> list[Path
     n_trials = runs[0].returns.shape[0]
     last = min(100, runs[0].returns.shape[1])
     rows = [f"| setting | mean return, last {last} episodes (± {BAND}, {n_trials} trials)"
-            f" | mean π(right) at the last episode |", "|---|---|---|"]
+            f" | mean π(right) at the last episode | trials ending at a floor "
+            f"(π(right) = min_prob or 1 - min_prob) |", "|---|---|---|---|"]
     for label, run in zip(configs, runs, strict=True):
         per_trial = run.returns[:, -last:].mean(1)
+        floor, p_end = run.config.min_prob, run.p_right[:, -1]
+        at_floor = int(np.sum(np.isclose(p_end, floor) | np.isclose(p_end, 1 - floor)))
         rows.append(f"| {label} | {per_trial.mean():.2f} ± {t_half(per_trial):.2f} | "
-                    f"{run.p_right[:, -1].mean():.3f} |")
-    rows.append(f"| exact optimum (oracle) | $v_*(s_0)$ = {v_star:.3f} | $p_*$ = {p_star:.4f} |")
+                    f"{p_end.mean():.3f} | {at_floor} of {n_trials} |")
+    rows.append(f"| exact optimum (oracle) | $v_*(s_0)$ = {v_star:.3f} | $p_*$ = {p_star:.4f} "
+                "| — |")
     return [write_table(out_dir, "reinforce_corridor", "\n".join(rows) + "\n")]
 
 
