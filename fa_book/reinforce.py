@@ -243,18 +243,18 @@ def learned_baseline(G: np.ndarray, w: float, alpha_w: float, *,
     r"""The baselines $b_t$ of one episode with the box's learned $\hat v(s, w) = w$ (one
     number for every state, as on the short corridor), and $w$ after the episode.
 
-    The box (§13.4) moves $w \leftarrow w + lpha^w (G_t - w)$ after every step, so
+    The box (§13.4) moves $w \leftarrow w + \alpha^w (G_t - w)$ after every step, so
     $b_t = w_t$ has absorbed $G_0, \dots, G_{t-1}$, which contain the rewards after
     $A_t$: $b_t$ depends on $A_t$, against the condition of
     [`reinforce_update`][fa_book.reinforce.reinforce_update], and the expected update
-    is off by $O(lpha^w)$.  With `updates="after_episode"` every $b_t$ is the $w$ of
+    is off by $O(\alpha^w)$.  With `updates="after_episode"` every $b_t$ is the $w$ of
     the episode's start (a function of earlier episodes only), and $w$ makes the same
     moves afterwards.
 
     Args:
         G: the episode's returns $G_0, \dots, G_{T-1}$, shape `(T,)`.
         w: the baseline weight at the start of the episode.
-        alpha_w: its step size $lpha^w > 0$.
+        alpha_w: its step size $\alpha^w > 0$.
         updates: `"in_episode"` (the box) or `"after_episode"` (frozen within the episode).
 
     Returns:
