@@ -108,7 +108,9 @@ def test_gamma_t_and_return_placement_by_hand():
 # --8<-- [start:baseline_unbiased]
 @given(seeds, st.floats(0.0, 1.0), st.floats(-10, 10))
 def test_baseline_leaves_the_expected_update_unchanged(seed, gamma, scale):
-    """Any b(s) (a function of the state only) gives the same expectation, exactly."""
+    """Any fixed b(s) (a function of the state only) gives the same expectation, exactly.
+    This covers a fixed baseline only; the box's learned baseline, which moves inside the
+    episode, is test_in_episode_learned_baseline_is_biased_by_order_alpha_w."""
     rng, mdp, X, policy, theta = _setup(seed, gamma)
     b = scale * rng.standard_normal(mdp.n_states)
     without = expected_reinforce_update(mdp, policy, theta, X, horizon=3)
