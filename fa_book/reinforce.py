@@ -38,6 +38,7 @@ from fa_book.policy_gradient import check_baseline, check_same_shape, policy_and
 from fa_book.prediction import returns
 from fa_book.validate import (
     check_bool,
+    check_choice,
     check_discount,
     check_float_array,
     check_generator,
@@ -48,13 +49,16 @@ from fa_book.validate import (
 )
 
 __all__ = [
+    "BASELINE_UPDATES",
     "check_corridor_sampling",
     "check_enumeration",
     "check_episode_update",
+    "check_learned_baseline",
     "check_loss_inputs",
     "corridor_policy",
     "enumerate_episodes",
     "expected_reinforce_update",
+    "learned_baseline",
     "leave_one_out_baseline",
     "optimal_corridor_policy",
     "reinforce_loss",
@@ -194,18 +198,75 @@ def expected_reinforce_update(mdp: FiniteMDP, policy: SoftmaxLinearPolicy,
         theta: $\theta$, shape `(d,)`.
         X: action features $\mathbf x(s, a)$, shape `(S, A, d)`.
         horizon: the longest possible episode.
-        baseline: $b(s)$ for every state, shape `(S,)`, or `None`.
+        baseline: $b(s)$ for every state, shape `(S,)`, or `None`; or a function
+            `baseline(G)` of the episode's returns $G_0, \dots, G_{T-1}$ (shape `(T,)`)
+            giving one $b_t$ per step, shape `(T,)`, such as the box's learned baseline
+            ([`learned_baseline`][fa_book.reinforce.learned_baseline]).  A function of the
+            returns may depend on $A_t$, and then the expectation is no longer the gradient.
         discount_weight: passed on to `reinforce_update`.
     """
     pi, _ = policy_and_scores(mdp, policy, theta, X)
     X = np.asarray(X, dtype=float)
-    b = check_baseline(baseline, mdp.n_states)  # None: b = 0
+    b = baseline if callable(baseline) else check_baseline(baseline, mdp.n_states)
     total = np.zeros(policy.n_params)
     for prob, states, actions, rewards in enumerate_episodes(mdp, pi, horizon):
         scores = policy.grad_log_pi(theta, X[states], np.array(actions))
+        b_t = b(returns(rewards, mdp.gamma)) if callable(b) else b[states]
         total += prob * reinforce_update(scores, rewards, alpha=1.0, gamma=mdp.gamma,
-                                         baseline=b[states], discount_weight=discount_weight)
+                                         baseline=b_t, discount_weight=discount_weight)
     return total
+
+
+BASELINE_UPDATES = ("in_episode", "after_episode")
+r"""When the learned baseline's $\mathbf w$ moves: after every step, inside the episode (the
+book's §13.4 box), or only once the episode's $\theta$ updates are done."""
+
+
+def check_learned_baseline(G, w, alpha_w, updates) -> np.ndarray:
+    """The inputs of [`learned_baseline`][fa_book.reinforce.learned_baseline]: finite
+    returns shape `(T,)`, a finite number `w`, a step size `alpha_w` > 0 and `updates` in
+    `BASELINE_UPDATES`; returns `G` as a float array."""
+    G = check_finite_array("G", G)
+    if G.ndim != 1:
+        raise ValueError(f"G must have shape (T,), got {G.shape}")
+    if isinstance(w, bool) or not isinstance(w, (int, float, np.integer, np.floating)) or (
+            not math.isfinite(w)):
+        raise ValueError(f"w must be a finite number, got {w!r}")
+    check_step_size("alpha_w", alpha_w)
+    check_choice("updates", updates, BASELINE_UPDATES)
+    return G
+
+
+# --8<-- [start:learned_baseline]
+def learned_baseline(G: np.ndarray, w: float, alpha_w: float, *,
+                     updates: str = "in_episode") -> tuple[np.ndarray, float]:
+    r"""The baselines $b_t$ of one episode with the box's learned $\hat v(s, w) = w$ (one
+    number for every state, as on the short corridor), and $w$ after the episode.
+
+    The box (§13.4) moves $w \leftarrow w + \alpha^w (G_t - w)$ after every step, so
+    $b_t = w_t$ has absorbed $G_0, \dots, G_{t-1}$, which contain the rewards after
+    $A_t$: $b_t$ depends on $A_t$, against the condition of
+    [`reinforce_update`][fa_book.reinforce.reinforce_update], and the expected update
+    is off by $O(\alpha^w)$.  With `updates="after_episode"` every $b_t$ is the $w$ of
+    the episode's start (a function of earlier episodes only), and $w$ makes the same
+    moves afterwards.
+
+    Args:
+        G: the episode's returns $G_0, \dots, G_{T-1}$, shape `(T,)`.
+        w: the baseline weight at the start of the episode.
+        alpha_w: its step size $\alpha^w > 0$.
+        updates: `"in_episode"` (the box) or `"after_episode"` (frozen within the episode).
+
+    Returns:
+        `(b, w)`: $b_t$ for each step, shape `(T,)`, and $w$ after the episode.
+    """
+    G = check_learned_baseline(G, w, alpha_w, updates)
+    w_start, b = float(w), np.zeros(len(G))
+    for t in range(len(G)):
+        b[t] = w if updates == "in_episode" else w_start
+        w = w + alpha_w * (G[t] - w)  # (WUPDATE), with grad v_hat(s, w) = 1
+    return b, float(w)
+# --8<-- [end:learned_baseline]
 
 
 
@@ -338,12 +399,15 @@ def leave_one_out_baseline(returns: np.ndarray) -> np.ndarray:
     It does not depend on episode $i$'s actions, so $\sum_t \nabla\log\pi(A_t\mid S_t)
     (G^{(i)} - b_i)$ stays unbiased (Williams 1992's condition); the batch mean
     $\bar G$, which contains $G^{(i)}$ itself, does not (Greensmith, Bartlett & Baxter 2004).
+    With one column per step, $b_{i,t} = \frac{1}{B-1}\sum_{j \ne i} G^{(j)}_t$ is a
+    baseline for each $G^{(i)}_t$ (it leaves out all of episode $i$, not only its step $t$).
 
     Args:
-        returns: the batch's returns, shape `(B,)`, finite, $B \ge 2$.
+        returns: the batch's returns, shape `(B,)`, or `(B, T)` for the returns
+            $G^{(i)}_t$ of every step (0 after an episode's end); finite, $B \ge 2$.
     """
     G = check_float_array("returns", returns)
-    if G.ndim != 1 or G.shape[0] < 2:
-        raise ValueError(f"returns must have shape (B,) with B >= 2, got {G.shape}")
-    return (G.sum() - G) / (G.shape[0] - 1)  # (LOO)
+    if G.ndim not in (1, 2) or G.shape[0] < 2:
+        raise ValueError(f"returns must have shape (B,) or (B, T) with B >= 2, got {G.shape}")
+    return (G.sum(0) - G) / (G.shape[0] - 1)  # (LOO)
 # --8<-- [end:leave_one_out]

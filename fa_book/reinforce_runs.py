@@ -15,8 +15,12 @@ The companion of [`fa_book.reinforce`][fa_book.reinforce], which holds the lesso
    step) and does one backward pass per batch of episodes.  Its randomness comes in
    separate streams derived from the config's seed
    ([`cartpole_streams`][fa_book.reinforce_runs.cartpole_streams]): the network's
-   initial weights, the value network's, the environment's resets and the action draws
-   never share a seed.
+   initial weights, the value network's, the environment's resets, the action draws and
+   the checks' reset seeds never share a seed.  The learning-time checks play on fresh
+   reset seeds ([`check_seeds`][fa_book.reinforce_runs.check_seeds]), and the final
+   policy is judged on the held-out
+   [`HELDOUT_SEEDS`][fa_book.reinforce_runs.HELDOUT_SEEDS], disjoint from every other
+   seed a run or a tuning run uses.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from fa_book.envs.short_corridor import GOAL, NEXT, RIGHT
 from fa_book.nets import linear_layers, numpy_forward, torch_default_init
 from fa_book.policies import CategoricalMLP
 from fa_book.prediction import returns
-from fa_book.reinforce import reinforce_loss
+from fa_book.reinforce import BASELINE_UPDATES, leave_one_out_baseline, reinforce_loss
 from fa_book.validate import (
     DivergenceError,
     check_bool,
@@ -50,6 +54,11 @@ from fa_book.validate import (
 __all__ = [
     "CARTPOLE_CURVES",
     "CARTPOLE_SEEDS",
+    "CHECK_SEEDS",
+    "HELDOUT_SEEDS",
+    "TRAIN_RESET_SEEDS",
+    "TUNING_EVAL_SEEDS",
+    "TUNING_RUN_SEEDS",
     "FIG_13_1",
     "FIG_13_2",
     "CartPoleConfig",
@@ -59,11 +68,13 @@ __all__ = [
     "CorridorRun",
     "cartpole_curves",
     "cartpole_streams",
-    "evaluation_seeds",
+    "check_seeds",
     "check_acting",
     "check_corridor_configs",
     "corridor_reinforce",
+    "check_greedy",
     "greedy_return",
+    "greedy_returns",
     "parameters_of",
     "pi_right",
     "reinforce_cartpole",
@@ -84,6 +95,9 @@ class CorridorConfig:
     """step size of the policy parameters, $\\alpha^\\theta$"""
     alpha_w: float | None = None
     """step size of the baseline $\\hat v(s, w) = w$; `None` means no baseline"""
+    baseline_updates: str = "in_episode"
+    """when $w$ moves: after every step as in the book's box (`"in_episode"`, biased by
+    $O(\\alpha^w)$), or once the episode's $\\theta$ updates are done (`"after_episode"`)"""
     gamma: float = 1.0
     """discount $\\gamma$ (the book uses 1)"""
     p_right0: float = 0.05
@@ -103,6 +117,7 @@ class CorridorConfig:
         check_step_size("alpha_theta", self.alpha_theta)
         if self.alpha_w is not None:
             check_step_size("alpha_w", self.alpha_w)
+        check_choice("baseline_updates", self.baseline_updates, BASELINE_UPDATES)
         check_discount("gamma", self.gamma)
         if not (isinstance(self.p_right0, (int, float, np.integer, np.floating))
                 and not isinstance(self.p_right0, bool) and 0.0 < self.p_right0 < 1.0):
@@ -122,8 +137,11 @@ FIG_13_2 = {
     "REINFORCE, $\\alpha = 2^{-13}$": CorridorConfig(alpha_theta=2.0**-13),
     "with baseline, $\\alpha^\\theta = 2^{-9}$, $\\alpha^w = 2^{-6}$":
         CorridorConfig(alpha_theta=2.0**-9, alpha_w=2.0**-6),
+    "the same, $w$ frozen within each episode":
+        CorridorConfig(alpha_theta=2.0**-9, alpha_w=2.0**-6, baseline_updates="after_episode"),
 }
-"""Figure 13.2: with and without a baseline (seed 1)."""
+"""Figure 13.2: with and without a baseline (the book's two lines, the baseline moving
+inside the episode as in its box), and the baseline frozen within each episode (seed 1)."""
 
 
 @dataclass
@@ -181,6 +199,9 @@ def corridor_reinforce(configs: CorridorConfig | list[CorridorConfig],
     $\nabla\ln\pi(a) = \mathbf x(a) - p\,\mathbf x(\text{right}) - (1-p)\,\mathbf x(\text{left})$.
     With `min_prob > 0` the acting probability is clipped to `[min_prob, 1 - min_prob]`
     and the score is taken at the clipped $p$, as the companion code of the book does.
+    The baseline $b_t$ is the $w$ of the moment, moved by the episode's earlier steps (the
+    box; `baseline_updates="in_episode"`), or the $w$ of the episode's start
+    (`"after_episode"`); $w$ makes the same moves in both.
 
     Args:
         configs: one config or a list; all must share `n_episodes` and `gamma`.
@@ -201,6 +222,7 @@ def corridor_reinforce(configs: CorridorConfig | list[CorridorConfig],
     alpha_theta = np.repeat([c.alpha_theta for c in configs], rep)
     alpha_w = np.repeat([c.alpha_w or 0.0 for c in configs], rep)
     in_place = np.repeat([c.in_place for c in configs], rep)
+    frozen_w = np.repeat([c.baseline_updates == "after_episode" for c in configs], rep)
     max_steps = min(c.max_steps for c in configs)
     floor = np.repeat([c.min_prob for c in configs], rep)
     h0 = np.log(np.array([c.p_right0 for c in configs]) / (1 - np.array(
@@ -233,13 +255,14 @@ def corridor_reinforce(configs: CorridorConfig | list[CorridorConfig],
         for t in reversed(range(T_max)):
             G[t] = M[t] * (-1.0 + gamma * G[t + 1])  # (RETURN)
         # --- the updates of the book's box, one step t at a time
-        gamma_t = 1.0
+        gamma_t, w_start = 1.0, w.copy()
         for t in range(T_max):
             p_t = np.where(in_place, pi_right(theta, floor), p)
             right = A[t] == RIGHT
             grad_log_pi = np.stack([right - p_t, (1 - right) - (1 - p_t)], axis=1)
-            delta = G[t] - w  # (BASELINE)
-            w += M[t] * alpha_w * delta  # (WUPDATE), with grad v_hat(s, w) = 1
+            b = np.where(frozen_w, w_start, w)  # the box: b = w, moved by steps 0..t-1
+            delta = G[t] - b  # (BASELINE)
+            w += M[t] * alpha_w * (G[t] - w)  # (WUPDATE), with grad v_hat(s, w) = 1
             theta += (M[t] * alpha_theta * gamma_t * delta)[:, None] * grad_log_pi  # (REINFORCE)
             gamma_t *= gamma
         check_diverged("short-corridor theta and w", np.c_[theta, w], episode,
@@ -256,6 +279,24 @@ def corridor_reinforce(configs: CorridorConfig | list[CorridorConfig],
 # 2. CartPole-v1 with a torch policy network
 # ----------------------------------------------------------------------------------------
 
+TRAIN_RESET_SEEDS = range(0, 2**31)
+"""Where the training environment's one reset seed is drawn (then it runs on its own
+stream)."""
+CHECK_SEEDS = range(10**12, 10**17)
+"""Where the reset seeds of the learning-time checks lie: each run takes a block from a
+random start in it and counts up, so no check reuses a seed."""
+HELDOUT_SEEDS = tuple(range(10**18, 10**18 + 100))
+"""The 100 held-out reset seeds that judge a final policy: disjoint from
+`TRAIN_RESET_SEEDS`, `CHECK_SEEDS` and `TUNING_EVAL_SEEDS`, used by no training episode,
+no check and no tuning, and for nothing but the final judgement."""
+TUNING_RUN_SEEDS = tuple(range(5, 25))
+"""The run seeds (`CartPoleConfig.seed`) on which settings were tuned; disjoint from
+`CARTPOLE_SEEDS`, the seeds that are reported."""
+TUNING_EVAL_SEEDS = tuple(range(2 * 10**18, 2 * 10**18 + 100))
+"""The reset seeds that judged the final policies of the tuning runs (not `HELDOUT_SEEDS`,
+so that no choice was made on the held-out episodes)."""
+
+
 @dataclass(frozen=True)
 class CartPoleConfig:
     """REINFORCE on CartPole-v1 with a torch policy network (settings of the benchmark)."""
@@ -269,7 +310,8 @@ class CartPoleConfig:
     batch_episodes: int = 2
     """episodes per update (one backward pass per batch)"""
     baseline: str = "normalize"
-    """`"none"`: $G_t$; `"normalize"`: $(G_t - \\bar G)/\\sigma_G$ over the batch;
+    """`"none"`: $G_t$; `"normalize"`: $(G_t - \\bar G)/\\sigma_G$ over the batch (biased);
+    `"loo"`: $G_t - b_t$, $b_t$ the mean of the batch's *other* episodes' $G_t$ (unbiased);
     `"value"`: $G_t - \\hat v(S_t, \\mathbf w)$ with a learned value network (§13.4 box)"""
     lr_w: float = 0.03
     """Adam step size of the value network (only with `baseline="value"`)"""
@@ -278,13 +320,16 @@ class CartPoleConfig:
     max_episodes: int = 300
     """training episodes per run"""
     eval_every: int = 10
-    """evaluate the greedy policy after every this many training episodes"""
-    eval_episodes: int = 5
-    """greedy evaluation episodes (their mean is compared with `target`)"""
+    """check the greedy policy after every this many training episodes"""
+    eval_episodes: int = 20
+    """greedy episodes per check, each on a fresh reset seed never used before"""
     target: float = 475.0
-    """greedy mean return that counts as solved"""
+    """greedy mean return of a check that counts as solved"""
     stop_when_solved: bool = True
-    """end the run at the first evaluation that reaches `target`"""
+    """end the run at the first check that reaches `target`"""
+    heldout_episodes: int = 100
+    """greedy episodes on the held-out reset seeds `HELDOUT_SEEDS` that judge the final
+    policy (0: skip)"""
     seed: int = 0
     """root of the run's random streams (network weights, resets, actions: `[seed, k]`)"""
 
@@ -297,7 +342,11 @@ class CartPoleConfig:
         check_step_size("lr", self.lr)
         check_discount("gamma", self.gamma)
         check_size("batch_episodes", self.batch_episodes, 10**4)
-        check_choice("baseline", self.baseline, ("none", "normalize", "value"))
+        check_choice("baseline", self.baseline, ("none", "normalize", "loo", "value"))
+        if self.baseline == "loo" and self.batch_episodes < 2:
+            raise ValueError(f"batch_episodes must be >= 2 with baseline='loo' (the "
+                             f"baseline of an episode is made from the others), got "
+                             f"{self.batch_episodes}")
         check_step_size("lr_w", self.lr_w)
         check_bool("discount_weight", self.discount_weight)
         check_size("max_episodes", self.max_episodes, 10**6)
@@ -305,6 +354,7 @@ class CartPoleConfig:
         check_size("eval_episodes", self.eval_episodes, 10**4)
         check_in_range("target", self.target, 0.0, 500.0)
         check_bool("stop_when_solved", self.stop_when_solved)
+        check_int_range("heldout_episodes", self.heldout_episodes, 0, len(HELDOUT_SEEDS))
         check_int_range("seed", self.seed, 0, 2**63 - 1)
 
 
@@ -313,17 +363,26 @@ CARTPOLE_CURVES = {
     "raw returns (no baseline)": CartPoleConfig(baseline="none", stop_when_solved=False),
     "learned baseline $\\hat v(s, \\mathbf{w})$": CartPoleConfig(baseline="value",
                                                             stop_when_solved=False),
+    "leave-one-out baseline (unbiased)": CartPoleConfig(baseline="loo",
+                                                        stop_when_solved=False),
 }
-"""The CartPole learning curves: the benchmark's settings, without a baseline, and with the
-learned state-value baseline of the §13.4 box."""
+"""The CartPole learning curves: the benchmark's settings, without a baseline, with the
+learned state-value baseline of the §13.4 box, and with the leave-one-out baseline."""
 CARTPOLE_SEEDS = tuple(range(5))
 """The seeds (`CartPoleConfig.seed`) of the learning-curve figure and the benchmark."""
 
 
-def evaluation_seeds(n: int) -> list[int]:
-    """The reset seeds $10^6, \\dots, 10^6 + n - 1$ of the greedy evaluation episodes, the
-    same for every run (the evaluation set)."""
-    return [10**6 + k for k in range(check_size("n", n, 10**4))]
+def check_seeds(seed: int, check: int, n: int) -> list[int]:
+    """The `n` fresh reset seeds of check number `check` (0, 1, ...) of the run with root
+    `seed`: `n` consecutive seeds from the run's own start in `CHECK_SEEDS`
+    ([`cartpole_streams`][fa_book.reinforce_runs.cartpole_streams]), after those of the
+    earlier checks; no two checks of a run share a seed."""
+    n = check_size("n", n, 10**4)
+    check = check_int_range("check", check, 0, 10**8)
+    first = cartpole_streams(seed).check_start + check * n
+    if first + n > CHECK_SEEDS.stop:
+        raise ValueError(f"check={check} with n={n} runs past the end of CHECK_SEEDS")
+    return list(range(first, first + n))
 
 
 @dataclass
@@ -333,15 +392,26 @@ class CartPoleRun:
     train_returns: np.ndarray
     """return of each training episode, shape `(episodes,)`"""
     eval_at: np.ndarray
-    """training episodes done at each greedy evaluation, shape `(evals,)`"""
+    """training episodes done at each check, shape `(evals,)`"""
     eval_returns: np.ndarray
-    """mean greedy return at each evaluation, shape `(evals,)`"""
+    """mean greedy return of each check (on its fresh seeds), shape `(evals,)`"""
     solved_at: int | None
-    """training episodes done when the greedy mean first reached the target"""
+    """training episodes done when a check's greedy mean first reached the target"""
+    heldout_returns: np.ndarray
+    """greedy return of the final policy on each of the first `heldout_episodes`
+    `HELDOUT_SEEDS`, shape `(heldout_episodes,)`"""
     wall_seconds: float
-    """wall time of the run (to solving, when `stop_when_solved`)"""
+    """wall time of the training and its checks (to solving, when `stop_when_solved`),
+    without the held-out judgement"""
     cpu_seconds: float
-    """CPU time of the process over the run"""
+    """CPU time of the process over the same span"""
+    policy: CategoricalMLP = field(repr=False)
+    """the final policy network"""
+
+    @property
+    def heldout_mean(self) -> float:
+        """Mean greedy return of the final policy over the held-out episodes (NaN if none)."""
+        return float(self.heldout_returns.mean()) if len(self.heldout_returns) else float("nan")
 
 
 @dataclass(frozen=True)
@@ -349,26 +419,32 @@ class CartPoleStreams:
     """The independent random streams of one CartPole run, all derived from one seed."""
 
     policy_init: int
-    """seed of the torch generator of the policy network's initial weights (`[seed, 0]`)"""
+    """seed of the torch generator of the policy network's initial weights (`[seed, 1]`)"""
     value_init: int
-    """seed of the torch generator of the value network's initial weights (`[seed, 1]`)"""
+    """seed of the torch generator of the value network's initial weights (`[seed, 2]`)"""
     env_reset: int
-    """seed of the first training `env.reset` (`[seed, 2]`)"""
+    """seed of the first training `env.reset`, in `TRAIN_RESET_SEEDS` (`[seed, 3]`)"""
     actions: np.random.Generator
-    """the generator of the action draws (`[seed, 3]`)"""
+    """the generator of the action draws (`[seed, 4]`)"""
+    check_start: int
+    """the first reset seed of the run's checks, in the lower half of `CHECK_SEEDS`
+    (`[seed, 5]`)"""
 
 
 def cartpole_streams(seed: int) -> CartPoleStreams:
     r"""Derive the run's streams from `seed` with `np.random.default_rng([seed, k])`, one
-    `k` per consumer, so that the policy generator and the environment never share a
-    seed (the correlation chapter 4 shows)."""
+    `k >= 1` per consumer, so that the policy generator and the environment never share a
+    seed (the correlation chapter 4 shows); `k = 0` is not used, since
+    `default_rng([seed, 0])` is `default_rng(seed)`."""
     check_int_range("seed", seed, 0, 2**63 - 1)
 
-    def draw(k: int, high: int) -> int:
-        return int(np.random.default_rng([seed, k]).integers(high))
+    def draw(k: int, low: int, high: int) -> int:
+        return int(np.random.default_rng([seed, k]).integers(low, high))
 
-    return CartPoleStreams(draw(0, 2**63), draw(1, 2**63), draw(2, 2**31),
-                           np.random.default_rng([seed, 3]))
+    mid = (CHECK_SEEDS.start + CHECK_SEEDS.stop) // 2
+    return CartPoleStreams(draw(1, 0, 2**63), draw(2, 0, 2**63),
+                           draw(3, TRAIN_RESET_SEEDS.start, TRAIN_RESET_SEEDS.stop),
+                           np.random.default_rng([seed, 4]), draw(5, CHECK_SEEDS.start, mid))
 
 
 def check_acting(env, layers, rng, seed) -> None:
@@ -433,17 +509,34 @@ def run_episode(env: gym.Env, layers: Sequence[tuple[np.ndarray, np.ndarray]],
     return np.array(observations), np.array(actions), np.array(rewards, dtype=float)
 
 
-def greedy_return(policy: CategoricalMLP, seeds: Sequence[int], *,
-                  target: float | None = None) -> float:
-    """Mean return of the greedy policy $\\arg\\max_a \\pi(a \\mid s)$ over CartPole
-    episodes with the given reset seeds.  With `target`, stops as soon as the mean can no
-    longer reach it (CartPole-v1 caps a return at 500) and returns the mean so far."""
+def check_greedy(policy, seeds) -> None:
+    """The inputs of [`greedy_return`][fa_book.reinforce_runs.greedy_return]: a CartPole
+    `CategoricalMLP` (4 inputs, 2 actions) and a non-empty list of reset seeds."""
     if not isinstance(policy, CategoricalMLP) or policy.obs_dim != 4 or policy.n_actions != 2:
         raise TypeError("policy must be a CategoricalMLP with 4 inputs and 2 actions")
     if not isinstance(seeds, (list, tuple)) or not seeds:
         raise ValueError(f"seeds must be a non-empty list of reset seeds, got {seeds!r}")
     for s in seeds:
         check_int_range("seeds entry", s, 0, 2**63 - 1)
+
+
+def greedy_returns(policy: CategoricalMLP, seeds: Sequence[int]) -> np.ndarray:
+    """Return of the greedy policy $\\arg\\max_a \\pi(a \\mid s)$ on one CartPole episode per
+    reset seed, shape `(len(seeds),)`."""
+    check_greedy(policy, seeds)
+    env = gym.make("CartPole-v1")
+    layers = linear_layers(policy, dtype=np.float64)
+    out = np.array([run_episode(env, layers, None, seed=s)[2].sum() for s in seeds])
+    env.close()
+    return out
+
+
+def greedy_return(policy: CategoricalMLP, seeds: Sequence[int], *,
+                  target: float | None = None) -> float:
+    """Mean return of the greedy policy $\\arg\\max_a \\pi(a \\mid s)$ over CartPole
+    episodes with the given reset seeds.  With `target`, stops as soon as the mean can no
+    longer reach it (CartPole-v1 caps a return at 500) and returns the mean so far."""
+    check_greedy(policy, seeds)
     if target is not None:
         check_in_range("target", target, 0.0, 500.0)
     env = gym.make("CartPole-v1")
@@ -491,9 +584,11 @@ def reinforce_cartpole(config: CartPoleConfig, *, progress: bool = False) -> Car
 
     Args:
         config: the settings; `config.seed` is the root of the independent streams of
-            [`cartpole_streams`][fa_book.reinforce_runs.cartpole_streams] (evaluation
-            episodes use the fixed reset seeds `10**6 + k`).
-        progress: print a line at each evaluation.
+            [`cartpole_streams`][fa_book.reinforce_runs.cartpole_streams]; check $i$
+            plays its greedy episodes on the fresh reset seeds
+            [`check_seeds`][fa_book.reinforce_runs.check_seeds]`(seed, i, eval_episodes)`,
+            and the final policy is judged on the held-out `HELDOUT_SEEDS`.
+        progress: print a line at each check.
 
     Raises:
         DivergenceError: if a network's weights leave the book's divergence bound.
@@ -512,7 +607,6 @@ def reinforce_cartpole(config: CartPoleConfig, *, progress: bool = False) -> Car
         v_hat_net = value_net(c.hidden, streams.value_init)
         v_opt = torch.optim.Adam(v_hat_net.parameters(), lr=c.lr_w)
         nets.append(v_hat_net)
-    eval_seeds = evaluation_seeds(c.eval_episodes)
     train_returns, eval_at, eval_returns = [], [], []
     solved_at, batch, episode = None, [], 0
     while episode < c.max_episodes:
@@ -528,6 +622,13 @@ def reinforce_cartpole(config: CartPoleConfig, *, progress: bool = False) -> Car
             S_b = torch.as_tensor(S_b, dtype=torch.float32)
             if c.baseline == "normalize":
                 G_b = (G_b - G_b.mean()) / (G_b.std() + 1e-8)  # baseline and scale
+            elif c.baseline == "loo":  # b_t of episode i: the others' G_t (0 once ended)
+                G_pad = np.zeros((len(batch), max(len(g) for _, _, g, _ in batch)))
+                for i, (_, _, g, _) in enumerate(batch):
+                    G_pad[i, :len(g)] = g
+                b_pad = leave_one_out_baseline(G_pad)  # (LOO)
+                G_b = G_b - np.concatenate([b_pad[i, :len(g)]
+                                            for i, (_, _, g, _) in enumerate(batch)])
             elif c.baseline == "value":
                 G_t = torch.as_tensor(G_b, dtype=torch.float32)
                 v_hat = v_hat_net(S_b)[:, 0]
@@ -548,8 +649,9 @@ def reinforce_cartpole(config: CartPoleConfig, *, progress: bool = False) -> Car
             layers = linear_layers(policy, dtype=np.float64)
             batch = []
         if episode % c.eval_every == 0:
-            # while hunting for the target, stop an evaluation once it cannot reach it
-            g = greedy_return(policy, eval_seeds,
+            # fresh seeds at every check; while hunting for the target, stop a check once
+            # it cannot reach it (its unused seeds are skipped, never reused)
+            g = greedy_return(policy, check_seeds(c.seed, len(eval_at), c.eval_episodes),
                               target=c.target if c.stop_when_solved else None)
             eval_at.append(episode)
             eval_returns.append(g)
@@ -560,8 +662,11 @@ def reinforce_cartpole(config: CartPoleConfig, *, progress: bool = False) -> Car
                 if c.stop_when_solved:
                     break
     env.close()
+    wall, cpu = time.perf_counter() - t_wall, time.process_time() - t_cpu
+    heldout = (greedy_returns(policy, list(HELDOUT_SEEDS[:c.heldout_episodes]))
+               if c.heldout_episodes else np.zeros(0))
     return CartPoleRun(np.array(train_returns), np.array(eval_at), np.array(eval_returns),
-                       solved_at, time.perf_counter() - t_wall, time.process_time() - t_cpu)
+                       solved_at, heldout, wall, cpu, policy)
 # --8<-- [end:reinforce_cartpole]
 
 

@@ -19,15 +19,23 @@ from fa_book.policy_gradient import dropped_discount_direction, exact_gradient, 
 from fa_book.prediction import returns
 from fa_book.reinforce import (
     expected_reinforce_update,
+    learned_baseline,
     optimal_corridor_policy,
     reinforce_loss,
     reinforce_update,
     sample_corridor_updates,
 )
 from fa_book.reinforce_runs import (
+    CARTPOLE_SEEDS,
+    CHECK_SEEDS,
+    HELDOUT_SEEDS,
+    TRAIN_RESET_SEEDS,
+    TUNING_EVAL_SEEDS,
+    TUNING_RUN_SEEDS,
     CartPoleConfig,
     CorridorConfig,
     cartpole_streams,
+    check_seeds,
     corridor_reinforce,
     greedy_return,
     reinforce_cartpole,
@@ -100,13 +108,42 @@ def test_gamma_t_and_return_placement_by_hand():
 # --8<-- [start:baseline_unbiased]
 @given(seeds, st.floats(0.0, 1.0), st.floats(-10, 10))
 def test_baseline_leaves_the_expected_update_unchanged(seed, gamma, scale):
-    """Any b(s) (a function of the state only) gives the same expectation, exactly."""
+    """Any fixed b(s) (a function of the state only) gives the same expectation, exactly.
+    This covers a fixed baseline only; the box's learned baseline, which moves inside the
+    episode, is test_in_episode_learned_baseline_is_biased_by_order_alpha_w."""
     rng, mdp, X, policy, theta = _setup(seed, gamma)
     b = scale * rng.standard_normal(mdp.n_states)
     without = expected_reinforce_update(mdp, policy, theta, X, horizon=3)
     with_b = expected_reinforce_update(mdp, policy, theta, X, horizon=3, baseline=b)
     np.testing.assert_allclose(with_b, without, rtol=1e-9, atol=1e-10)
 # --8<-- [end:baseline_unbiased]
+
+
+# --8<-- [start:learned_baseline_bias]
+@given(seeds, st.floats(0.5, 1.0))
+def test_in_episode_learned_baseline_is_biased_by_order_alpha_w(seed, gamma):
+    r"""Exact enumeration, theta held fixed: the box's baseline b_t = w_t, moved by the
+    episode's own earlier returns, shifts the expected update by a term proportional to
+    alpha_w (halving alpha_w halves the gap); frozen within the episode it gives exactly
+    grad J, whatever alpha_w and the starting w."""
+    rng, mdp, X, policy, theta = _setup(seed, gamma)
+    w0 = float(rng.uniform(-1, 1))
+    exact = exact_gradient(j_start, mdp, theta, X)
+
+    def expected(alpha_w, updates):
+        return expected_reinforce_update(
+            mdp, policy, theta, X, horizon=3,
+            baseline=lambda G: learned_baseline(G, w0, alpha_w, updates=updates)[0])
+
+    gaps = []
+    for alpha_w in (2.0**-4, 2.0**-5, 2.0**-6):
+        np.testing.assert_allclose(expected(alpha_w, "after_episode"), exact,
+                                   rtol=1e-9, atol=1e-12)
+        gaps.append(np.linalg.norm(expected(alpha_w, "in_episode") - exact))
+    assert gaps[0] > 1e-3 * np.linalg.norm(exact) + 1e-9  # visibly biased
+    for big, small in zip(gaps[:-1], gaps[1:], strict=True):
+        assert 1.7 < big / small < 2.3  # O(alpha_w): half the step, half the gap
+# --8<-- [end:learned_baseline_bias]
 
 
 # --8<-- [start:baseline_variance]
@@ -155,13 +192,16 @@ def test_optimal_corridor_policy_matches_the_closed_form():
 
 
 # --8<-- [start:vectorized]
-@pytest.mark.parametrize("alpha_w", [None, 2.0**-6])
-def test_vectorized_corridor_equals_the_generic_update(alpha_w):
+@pytest.mark.parametrize(("alpha_w", "updates"), [(None, "in_episode"),
+                         (2.0**-6, "in_episode"), (2.0**-6, "after_episode")])
+def test_vectorized_corridor_equals_the_generic_update(alpha_w, updates):
     """One trial of corridor_reinforce (theta held fixed within the episode) gives the
-    same policy as reinforce_update with the softmax scores of fa_book.policies."""
+    same policy as reinforce_update with the softmax scores of fa_book.policies and the
+    baselines of learned_baseline (moving inside the episode, or frozen)."""
     gamma, alpha = 0.9, 2.0**-9
     cfg = CorridorConfig(alpha_theta=alpha, alpha_w=alpha_w, gamma=gamma, n_trials=1,
-                         n_episodes=4, in_place=False, min_prob=0.0, p_right0=0.3)
+                         n_episodes=4, in_place=False, min_prob=0.0, p_right0=0.3,
+                         baseline_updates=updates)
     run = corridor_reinforce(cfg, np.random.default_rng(7))[0]
     rng, policy = np.random.default_rng(7), SoftmaxLinearPolicy(2, 2)
     X = np.array([[0.0, 1.0], [1.0, 0.0]])
@@ -179,12 +219,9 @@ def test_vectorized_corridor_equals_the_generic_update(alpha_w):
             actions.append(a)
         T = len(actions)
         assert run.returns[0, episode] == -T
-        G = returns(-np.ones(T), gamma)
         b = np.zeros(T)
-        for t in range(T):  # the box's baseline: w moves after every step
-            b[t] = w
-            if alpha_w is not None:
-                w += alpha_w * (G[t] - w)
+        if alpha_w is not None:
+            b, w = learned_baseline(returns(-np.ones(T), gamma), w, alpha_w, updates=updates)
         scores = policy.grad_log_pi(theta, np.broadcast_to(X, (T, 2, 2)), np.array(actions))
         theta = theta + reinforce_update(scores, -np.ones(T), alpha=alpha, gamma=gamma,
                                          baseline=b)
@@ -283,31 +320,63 @@ def test_reinforce_loss_gradient_is_the_reinforce_direction():
 # --8<-- [start:cartpole]
 def test_cartpole_learns_from_a_random_start():
     """Seed 0: the initial (near-uniform) policy's greedy mean is under 50; REINFORCE
-    brings it to 475 within 200 episodes, which an update with a wrong sign, a missing
-    return or a wrong action index cannot do."""
+    meets the stop rule (a check on fresh seeds reaching 475) within 200 episodes, and the
+    policy it stops with holds a greedy mean of at least 450 on the 100 held-out seeds,
+    which an update with a wrong sign, a missing return or a wrong action index cannot
+    do."""
     from fa_book.policies import CategoricalMLP
 
     cfg = CartPoleConfig(max_episodes=200, seed=0)
-    seeds = [10**6 + k for k in range(cfg.eval_episodes)]
     init = cartpole_streams(cfg.seed).policy_init  # the run's initial network
-    assert greedy_return(CategoricalMLP(4, 2, cfg.hidden, seed=init), seeds) < 50
+    initial = CategoricalMLP(4, 2, cfg.hidden, seed=init)
+    assert greedy_return(initial, check_seeds(cfg.seed, 0, cfg.eval_episodes)) < 50
     run = reinforce_cartpole(cfg)
     assert run.solved_at is not None and run.eval_returns[-1] >= cfg.target
+    assert len(run.heldout_returns) == len(HELDOUT_SEEDS) and run.heldout_mean >= 450
 # --8<-- [end:cartpole]
 
 
-def test_cartpole_same_seed_same_numbers():
-    cfg = CartPoleConfig(max_episodes=20, stop_when_solved=False, seed=3)
+@pytest.mark.parametrize("baseline", ["normalize", "loo", "value"])
+def test_cartpole_same_seed_same_numbers(baseline):
+    cfg = CartPoleConfig(max_episodes=20, stop_when_solved=False, seed=3, baseline=baseline,
+                         heldout_episodes=5)
     a, b = reinforce_cartpole(cfg), reinforce_cartpole(cfg)
     np.testing.assert_array_equal(a.train_returns, b.train_returns)
     np.testing.assert_array_equal(a.eval_returns, b.eval_returns)
+    np.testing.assert_array_equal(a.heldout_returns, b.heldout_returns)
+
+
+# --8<-- [start:loo_weights]
+def test_cartpole_loo_weights_are_the_returns_minus_the_other_episodes():
+    """baseline="loo" with a batch of 2: episode 1's weight at step t is G_t minus the other
+    episode's G_t (0 once it has ended), checked by spying on the loss's psi."""
+    import fa_book.reinforce_runs as runs
+
+    seen, loss = [], runs.reinforce_loss
+
+    def spy_loss(log_pi, psi, n_episodes):
+        seen.append(psi.numpy().astype(float))
+        return loss(log_pi, psi, n_episodes)
+
+    cfg = CartPoleConfig(baseline="loo", max_episodes=2, heldout_episodes=0, seed=2)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(runs, "reinforce_loss", spy_loss)
+        run = reinforce_cartpole(cfg)
+    T1, T2 = (int(r) for r in run.train_returns)  # reward 1 per step
+    G1, G2 = returns(np.ones(T1), cfg.gamma), returns(np.ones(T2), cfg.gamma)
+    G1p, G2p = np.zeros(max(T1, T2)), np.zeros(max(T1, T2))
+    G1p[:T1], G2p[:T2] = G1, G2
+    want = np.r_[G1 - G2p[:T1], G2 - G1p[:T2]]
+    np.testing.assert_allclose(seen[0], want, rtol=1e-6, atol=1e-4)  # psi is float32
+# --8<-- [end:loo_weights]
 
 
 def test_cartpole_env_and_policy_use_different_streams(monkeypatch):
-    """The seeding rule: the training env's reset seed, the action generator and the
-    networks' torch generators are derived from the config's seed as separate
-    `[seed, k]` streams; the env is never reset with the seed itself, and the reset
-    stream's numbers are not the action stream's."""
+    """The seeding rule: the training env's reset seed, the action generator, the check
+    seeds and the networks' torch generators are derived from the config's seed as
+    separate `[seed, k]` streams with k >= 1 (`[seed, 0]` would be the raw seed's stream);
+    the env is never reset with the seed itself, and the reset stream's numbers are not
+    the action stream's."""
     import fa_book.reinforce_runs as runs
 
     seed = 4
@@ -315,6 +384,10 @@ def test_cartpole_env_and_policy_use_different_streams(monkeypatch):
     env_seeds = {streams.env_reset}
     torch_seeds = {streams.policy_init, streams.value_init}
     assert len(torch_seeds) == 2 and not env_seeds & torch_seeds and seed not in env_seeds
+    raw = np.random.default_rng(seed)  # == default_rng([seed, 0]): no consumer may take it
+    assert raw.integers(0, 2**63) not in torch_seeds
+    for k, value in ((1, streams.policy_init), (2, streams.value_init)):
+        assert value == np.random.default_rng([seed, k]).integers(0, 2**63)
     u_env = np.random.default_rng(streams.env_reset).random(1000)
     u_act = cartpole_streams(seed).actions.random(1000)
     assert abs(np.corrcoef(u_env, u_act)[0, 1]) < 0.15  # 4.7 sigma for 1000 pairs
@@ -334,10 +407,54 @@ def test_cartpole_env_and_policy_use_different_streams(monkeypatch):
         return env
 
     monkeypatch.setattr(runs.gym, "make", spy_make)
-    cfg = CartPoleConfig(max_episodes=3, eval_every=10**6, seed=seed)
+    cfg = CartPoleConfig(max_episodes=3, eval_every=10**6, seed=seed, heldout_episodes=0)
     reinforce_cartpole(cfg)
     seeded = [s for _, s in resets if s is not None]
     assert seeded == [streams.env_reset] and len(resets) == 3
+
+
+# --8<-- [start:heldout]
+def test_heldout_seeds_are_disjoint_from_training_checks_and_tuning(monkeypatch):
+    """Every reset seed a run uses, spied on: the training env's one seed, the checks'
+    seeds (fresh at every check, none reused), and the held-out seeds, used only at the
+    end and exactly the 100 HELDOUT_SEEDS; the three sets (and the tuning evaluation
+    seeds) are disjoint, by their ranges and in the run; tuning runs never use a
+    reported seed."""
+    import fa_book.reinforce_runs as runs
+
+    assert len(set(HELDOUT_SEEDS)) == 100
+    for s in HELDOUT_SEEDS:
+        assert s not in TRAIN_RESET_SEEDS and s not in CHECK_SEEDS
+        assert s not in TUNING_EVAL_SEEDS
+    assert not set(TUNING_RUN_SEEDS) & set(CARTPOLE_SEEDS)
+    resets, make = [], gym.make
+
+    def spy_make(name, **kwargs):
+        env = make(name, **kwargs)
+        reset = env.reset
+
+        def spy_reset(*, seed=None, options=None):
+            resets.append(seed)
+            return reset(seed=seed, options=options)
+
+        env.reset = spy_reset
+        return env
+
+    monkeypatch.setattr(runs.gym, "make", spy_make)
+    for seed in (0, 1):
+        resets.clear()
+        cfg = CartPoleConfig(max_episodes=30, eval_every=5, seed=seed, stop_when_solved=False)
+        reinforce_cartpole(cfg)
+        seeded = [s for s in resets if s is not None]
+        train, rest = seeded[0], seeded[1:]
+        checks, heldout = rest[:-len(HELDOUT_SEEDS)], rest[-len(HELDOUT_SEEDS):]
+        assert train == cartpole_streams(seed).env_reset and train in TRAIN_RESET_SEEDS
+        assert heldout == list(HELDOUT_SEEDS)
+        assert len(checks) == 6 * cfg.eval_episodes == len(set(checks))  # never reused
+        assert all(s in CHECK_SEEDS for s in checks)
+        assert not ({train} | set(checks)) & set(HELDOUT_SEEDS)
+        assert checks == [s for i in range(6) for s in check_seeds(seed, i, cfg.eval_episodes)]
+# --8<-- [end:heldout]
 
 
 def test_numpy_acting_matches_the_torch_network():

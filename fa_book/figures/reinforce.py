@@ -64,14 +64,15 @@ def _corridor_figure(out_dir: Path, name: str, configs: dict, seed: int, title: 
 
 def figure_reinforce_fig13_1(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """Sutton & Barto Figure 13.1: REINFORCE on the short corridor, three step sizes,
-    100 trials x 1000 episodes, seed 0, band = 95% normal interval of the mean."""
+    100 trials x 1000 episodes, seed 0, band = 95% Student-t interval of the mean."""
     return _corridor_figure(out_dir, "reinforce_fig13_1", _quick(FIG_13_1, quick), 0,
                             "REINFORCE on the short corridor (Fig. 13.1)")
 
 
 def figure_reinforce_fig13_2(out_dir: Path, *, quick: bool = False) -> list[Path]:
-    """Sutton & Barto Figure 13.2: with and without a learned baseline, 100 trials x 1000
-    episodes, seed 1, band = 95% normal interval of the mean."""
+    """Sutton & Barto Figure 13.2: with and without a learned baseline (moving inside the
+    episode as in the book's box), and the baseline frozen within each episode; 100 trials
+    x 1000 episodes, seed 1, band = 95% Student-t interval of the mean."""
     return _corridor_figure(out_dir, "reinforce_fig13_2", _quick(FIG_13_2, quick), 1,
                             "REINFORCE with baseline on the short corridor (Fig. 13.2)")
 
@@ -85,12 +86,16 @@ def table_reinforce_corridor(out_dir: Path, *, quick: bool = False) -> list[Path
     n_trials = runs[0].returns.shape[0]
     last = min(100, runs[0].returns.shape[1])
     rows = [f"| setting | mean return, last {last} episodes (± {BAND}, {n_trials} trials)"
-            f" | mean π(right) at the last episode |", "|---|---|---|"]
+            f" | mean π(right) at the last episode | trials ending at a floor "
+            f"(π(right) = min_prob or 1 - min_prob) |", "|---|---|---|---|"]
     for label, run in zip(configs, runs, strict=True):
         per_trial = run.returns[:, -last:].mean(1)
+        floor, p_end = run.config.min_prob, run.p_right[:, -1]
+        at_floor = int(np.sum(np.isclose(p_end, floor) | np.isclose(p_end, 1 - floor)))
         rows.append(f"| {label} | {per_trial.mean():.2f} ± {t_half(per_trial):.2f} | "
-                    f"{run.p_right[:, -1].mean():.3f} |")
-    rows.append(f"| exact optimum (oracle) | $v_*(s_0)$ = {v_star:.3f} | $p_*$ = {p_star:.4f} |")
+                    f"{p_end.mean():.3f} | {at_floor} of {n_trials} |")
+    rows.append(f"| exact optimum (oracle) | $v_*(s_0)$ = {v_star:.3f} | $p_*$ = {p_star:.4f} "
+                "| — |")
     return [write_table(out_dir, "reinforce_corridor", "\n".join(rows) + "\n")]
 
 
@@ -102,8 +107,11 @@ def table_reinforce_config(out_dir: Path, *, quick: bool = False) -> list[Path]:
 
 def figure_reinforce_cartpole(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """CartPole-v1 learning curves over seeds 0-4: training return (left) and the greedy
-    policy's mean return over 5 evaluation episodes (right), band = 95% interval."""
+    policy's mean return at each check, on fresh reset seeds (right), band = 95% Student-t
+    interval; and the table `reinforce_cartpole` of the final policies on the held-out
+    reset seeds."""
     runs = cartpole_curves(quick)
+    n_eval = CartPoleConfig().eval_episodes
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
     for label, rs in runs.items():
         train = np.array([r.train_returns for r in rs])
@@ -123,6 +131,27 @@ def figure_reinforce_cartpole(out_dir: Path, *, quick: bool = False) -> list[Pat
         ax.set_xlabel("training episode")
     axes[0].set_ylabel(f"return (mean of {len(CARTPOLE_SEEDS)} seeds)")
     axes[0].set_title("training episodes (stochastic policy)")
-    axes[1].set_title("greedy policy, 5 evaluation episodes")
+    axes[1].set_title(f"greedy policy, {n_eval} fresh episodes per check")
     axes[1].legend(loc="lower right", fontsize=8)
-    return [save(fig, out_dir, "reinforce_cartpole")]
+    return [save(fig, out_dir, "reinforce_cartpole"),
+            write_table(out_dir, "reinforce_cartpole", _cartpole_table(runs))]
+
+
+def _cartpole_table(runs: dict) -> str:
+    any_run = next(iter(runs.values()))
+    n_seeds, n_held = len(any_run), len(any_run[0].heldout_returns)
+    n_episodes = len(any_run[0].train_returns)
+    target = CartPoleConfig().target
+    rows = [f"| setting | held-out greedy mean of the final policy ({n_held} episodes; mean "
+            f"± {BAND} over {n_seeds} seeds) | seeds with a held-out mean >= {target:g} | "
+            f"first check >= {target:g}: median episodes |", "|---|---|---|---|"]
+    for label, rs in runs.items():
+        held = np.array([r.heldout_mean for r in rs])
+        first = [r.solved_at if r.solved_at is not None else np.inf for r in rs]
+        med = np.median(first)
+        shown = f"{med:g}" if np.isfinite(med) else f"not in {n_episodes}"
+        rows.append(f"| {label} | {held.mean():.1f} ± {t_half(held):.1f} | "
+                    f"{int((held >= target).sum())} of {n_seeds} | {shown} |")
+    return (f"After {n_episodes} training episodes (no early stop), seeds "
+            f"{', '.join(str(s) for s in CARTPOLE_SEEDS[:n_seeds])}; the held-out reset "
+            "seeds are `HELDOUT_SEEDS`.\n\n" + "\n".join(rows) + "\n")
