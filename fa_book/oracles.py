@@ -286,6 +286,7 @@ def mu_norm_sq(err: np.ndarray, mu: np.ndarray) -> float:
     return float(mu @ err**2)
 
 
+# --8<-- [start:msve_only]
 def msve(v_hat: np.ndarray, v: np.ndarray, mu: np.ndarray) -> float:
     r"""Mean-squared value error
     $\overline{\mathrm{VE}}(\hat v) = \sum_s \mu(s)\,[v(s) - \hat v(s)]^2$.
@@ -300,6 +301,7 @@ def msve(v_hat: np.ndarray, v: np.ndarray, mu: np.ndarray) -> float:
     if v_hat.shape != v.shape:
         raise ValueError(f"v_hat must have the shape of v {v.shape}, got {v_hat.shape}")
     return mu_norm_sq(v - v_hat, mu)  # (VE)
+# --8<-- [end:msve_only]
 # --8<-- [end:msve]
 
 
