@@ -227,6 +227,7 @@ def expected_sgd(phi: np.ndarray, v: np.ndarray, mu: np.ndarray, alpha: float,
     Raises:
         DivergenceError: if the weights leave the divergence bound (step size too large).
     """
+    # --8<-- [start:expected_sgd_body]
     phi, v, mu, alpha, theta = check_sgd_problem(phi, v, mu, alpha, n_steps, 1, theta0)
     D_phi = mu[:, None] * phi  # D Phi, with D = diag(mu)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is raised below
@@ -235,6 +236,7 @@ def expected_sgd(phi: np.ndarray, v: np.ndarray, mu: np.ndarray, alpha: float,
             check_diverged("gradient descent on the mean-squared value error", theta, t,
                            alpha)
     return theta
+    # --8<-- [end:expected_sgd_body]
 # --8<-- [end:expected_sgd]
 
 
