@@ -227,6 +227,7 @@ def expected_sgd(phi: np.ndarray, v: np.ndarray, mu: np.ndarray, alpha: float,
     Raises:
         DivergenceError: if the weights leave the divergence bound (step size too large).
     """
+    # --8<-- [start:expected_sgd_body]
     phi, v, mu, alpha, theta = check_sgd_problem(phi, v, mu, alpha, n_steps, 1, theta0)
     D_phi = mu[:, None] * phi  # D Phi, with D = diag(mu)
     with np.errstate(over="ignore", invalid="ignore"):  # divergence is raised below
@@ -235,6 +236,7 @@ def expected_sgd(phi: np.ndarray, v: np.ndarray, mu: np.ndarray, alpha: float,
             check_diverged("gradient descent on the mean-squared value error", theta, t,
                            alpha)
     return theta
+    # --8<-- [end:expected_sgd_body]
 # --8<-- [end:expected_sgd]
 
 
@@ -374,6 +376,7 @@ class MLP(nn.Module):
     def n_parameters(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
+    # --8<-- [start:mlp_fit]
     def fit(self, s, G) -> MLP:
         r"""Minibatch SGD (Adam) on $\tfrac12\,\mathrm{mean}\,(G - \hat v(s,\theta))^2$,
         whose gradient is $-\mathrm{mean}\,[(G - \hat v)\nabla_\theta\hat v]$."""
@@ -389,6 +392,7 @@ class MLP(nn.Module):
             opt.step()
             check_diverged("MLP value fit (its loss)", loss.item(), step, c.lr)
         return self
+    # --8<-- [end:mlp_fit]
 
     def predict(self, s) -> np.ndarray:
         with torch.no_grad():
@@ -445,6 +449,7 @@ class KNN:
         self.n_dims = self.s.shape[1]
         return self
 
+    # --8<-- [start:knn_predict]
     def predict(self, s) -> np.ndarray:
         q = check_states(s, self.n_dims)
         k = min(self.config.k or int(np.ceil(np.sqrt(self.G.size))), self.G.size)
@@ -454,6 +459,7 @@ class KNN:
             nearest = np.argsort(dist, axis=1, kind="stable")[:, :k]  # ties: lowest index
             out[i:i + c] = self.G[nearest].mean(1)
         return out
+    # --8<-- [end:knn_predict]
 # --8<-- [end:knn]
 
 
@@ -505,6 +511,7 @@ class RegressionTree:
     def n_leaves(self) -> int:
         return sum(f < 0 for f in self.feature)
 
+    # --8<-- [start:tree_split]
     def _best_split(self, s: np.ndarray, G: np.ndarray, m: int):
         n = G.size
         best = (np.inf, -1, 0.0)
@@ -525,6 +532,7 @@ class RegressionTree:
             if sse[b] < best[0]:
                 best = (sse[b], j, 0.5 * (sj[i[b] - 1] + sj[i[b]]))
         return best
+    # --8<-- [end:tree_split]
 
     def fit(self, s, G) -> RegressionTree:
         s, G = check_samples(s, G)

@@ -193,6 +193,7 @@ def check_action_values(q, epsilon=0.0, u=None) -> tuple[np.ndarray, object, obj
 
 
 # --8<-- [start:policies]
+# --8<-- [start:policies_probs]
 def epsilon_greedy_probs(q: np.ndarray, epsilon: float) -> np.ndarray:
     r"""$\varepsilon$-greedy probabilities over actions, ties shared equally.
 
@@ -231,6 +232,7 @@ def softmax_probs(q: np.ndarray, temperature: float) -> np.ndarray:
         z = (q - q.max(axis=-1, keepdims=True)) / tau  # shift first: z <= 0, no overflow
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)  # (SOFTMAX)
+# --8<-- [end:policies_probs]
 
 
 def select_action(q: np.ndarray, epsilon: float | np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -468,6 +470,7 @@ def expected_update(mdp: FiniteMDP, pi: np.ndarray, X: np.ndarray, theta: np.nda
         $\mathbb E[\delta\,\mathbf x(S, A)]$, shape `(d,)` (multiply by $\alpha$ for the
         mean step).
     """
+    # --8<-- [start:expected_update_body]
     X, pi, mu, theta = check_sa_problem(mdp, X, pi, mu, theta)
     S, A, d = X.shape
     Phi = X.reshape(S * A, d)
@@ -476,6 +479,7 @@ def expected_update(mdp: FiniteMDP, pi: np.ndarray, X: np.ndarray, theta: np.nda
     Pi = (np.eye(S)[:, :, None] * pi[:, None, :]).reshape(S, S * A)   # s' -> (s', a')
     q = Phi @ theta
     return Phi.T @ (D * (mdp.R.reshape(-1) + mdp.gamma * P @ Pi @ q - q))  # (EXPUPD)
+    # --8<-- [end:expected_update_body]
 
 
 def sarsa_fixed_point(mdp: FiniteMDP, pi: np.ndarray, X: np.ndarray,
@@ -569,6 +573,7 @@ def approximate_policy_iteration(mdp: FiniteMDP, X: np.ndarray, *, epsilon: floa
     """
     X, epsilon, K, eval_steps, alpha, theta = check_api_args(
         mdp, X, epsilon, n_iterations, eval_steps, alpha, theta0)
+    # --8<-- [start:api_loop]
     pi = epsilon_greedy_probs(X @ theta, epsilon)
     J, policies, thetas = [mdp.d0 @ v_pi(mdp, pi)], [pi], []
     for k in range(K):
@@ -583,4 +588,5 @@ def approximate_policy_iteration(mdp: FiniteMDP, X: np.ndarray, *, epsilon: floa
         policies.append(pi)
         thetas.append(theta)
     return APIResult(np.array(J), np.array(policies), np.array(thetas))
+    # --8<-- [end:api_loop]
 # --8<-- [end:api]

@@ -233,6 +233,7 @@ def mountain_car_sarsa(config: MountainCarConfig, rng: np.random.Generator, *,
             q += g[i]
         return q
 
+    # --8<-- [start:sarsa_loop]
     what = "semi-gradient SARSA on Mountain Car"
     f = tiles(car.obs())                                              # tiles of S
     a = choose_action(values(f), config.epsilon, next(u))            # A
@@ -249,6 +250,7 @@ def mountain_car_sarsa(config: MountainCarConfig, rng: np.random.Generator, *,
         bootstrap = np.where(terminated, 0.0, q_next[all_runs, a_next])
         delta = -1.0 + config.gamma * bootstrap - q_sa                # (SARSA)
         Wf[f + a] += step_size * delta                                # (UPDATE)
+    # --8<-- [end:sarsa_loop]
         t += 1
         total += 1
         done = (terminated | (t >= T)) & (step_size > 0)

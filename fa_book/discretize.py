@@ -161,6 +161,7 @@ class Grid:
             raise ValueError("obs must not contain NaN")
         return x
 
+    # --8<-- [start:grid_map]
     def cells(self, obs: ArrayLike) -> np.ndarray:
         r"""Per-dimension cell indices
         $i_j = \#\{i \in \{1, \dots, k_j - 1\} : e_{j,i} \le s_j\}$ (the number of inner
@@ -191,6 +192,7 @@ class Grid:
             int64 array of cell indices in $[0, d)$, shape `(...)`.
         """
         return self._cells(self.check_obs(obs)) @ self.strides  # (INDEX)
+    # --8<-- [end:grid_map]
 
     def unravel(self, index: ArrayLike) -> np.ndarray:
         """Per-dimension cell indices of flat cells `index`, shape `(..., n)`."""
@@ -373,6 +375,7 @@ class MountainCarBatch:
         """Observations, float32, shape `(n, 2)`."""
         return np.stack([self.position, self.velocity], axis=1).astype(np.float32)
 
+    # --8<-- [start:mountain_car_step]
     def step(self, a: np.ndarray) -> np.ndarray:
         """Advance every copy by one step with actions `a` (shape `(n,)`, in {0, 1, 2});
         returns `terminated`, bool shape `(n,)` (the reward is always -1).
@@ -390,6 +393,7 @@ class MountainCarBatch:
         v[(x == self.min_position) & (v < 0)] = 0.0
         self.position, self.velocity = x, v
         return (x >= self.goal_position) & (v >= self.goal_velocity)
+    # --8<-- [end:mountain_car_step]
 # --8<-- [end:mountain_car]
 
 
@@ -453,6 +457,7 @@ class StateAggregation:
         return np.flatnonzero(self.groups == bucket)
 
 
+# --8<-- [start:aggregation_buckets]
 def aggregate_by_key(keys: ArrayLike) -> StateAggregation:
     """Bucket states by hand-made features: states with equal key rows share a bucket.
 
@@ -500,6 +505,7 @@ def aggregate_by_clustering(features: ArrayLike, k: int, rng: np.random.Generato
             if m.any():
                 c[j] = phi[m].mean(0)
     return StateAggregation(g)
+# --8<-- [end:aggregation_buckets]
 # --8<-- [end:aggregation]
 
 

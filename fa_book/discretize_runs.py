@@ -316,6 +316,7 @@ def cell_transition_counts(grid: Grid, pi: np.ndarray, rng: np.random.Generator,
     car = MountainCarBatch(cars)
     starts = [np.random.default_rng(s) for s in rng.integers(0, 2**31 - 1, size=cars)]
     car.reset(np.arange(cars), starts)
+    # --8<-- [start:markov_loop]
     N = np.zeros((grid.d, grid.d, 3, grid.d), dtype=np.int64)
     s = grid.index(car.obs())
     p = np.full(cars, -1)                           # -1: no predecessor in this episode
@@ -333,4 +334,5 @@ def cell_transition_counts(grid: Grid, pi: np.ndarray, rng: np.random.Generator,
             s[idx] = grid.index(car.obs()[idx])
             p[idx] = -1
     return N
+    # --8<-- [end:markov_loop]
 # --8<-- [end:markov]

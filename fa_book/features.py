@@ -114,6 +114,7 @@ class StateAggregation(discretize.StateAggregation, FeatureMap):
     `aggregate_by_key` / `aggregate_by_clustering` there; plus two constructors.
     """
 
+    # --8<-- [start:state_aggregation_uniform]
     @classmethod
     def uniform(cls, n_states: int, n_groups: int) -> StateAggregation:
         """Consecutive blocks of (nearly) equal size: state `s` is in group
@@ -124,6 +125,7 @@ class StateAggregation(discretize.StateAggregation, FeatureMap):
             raise ValueError(f"n_groups must be in [1, n_states = {n_states}], "
                              f"got {n_groups}")
         return cls(np.arange(n_states) * n_groups // n_states)
+    # --8<-- [end:state_aggregation_uniform]
 
     @classmethod
     def from_discretize(cls, agg: discretize.StateAggregation) -> StateAggregation:
@@ -271,12 +273,14 @@ class Haar(FeatureMap):
         self.k = np.arange(self.j.size) - (2**self.j - 1)  # its shift, 0 .. 2^j - 1
         self.d = 2**level
 
+    # --8<-- [start:haar_call]
     def __call__(self, s: ArrayLike) -> np.ndarray:
         u = np.minimum(self.box.scale(s)[..., 0], 1 - 2.0**-53)  # (...); u = 1: last cell
         t = 2.0**self.j * u[..., None] - self.k  # 2^j u - k, shape (..., d - 1)
         psi = ((0 <= t) & (t < 0.5)).astype(float) - ((0.5 <= t) & (t < 1)).astype(float)
         father = np.ones(u.shape + (1,))
         return np.concatenate([father, 2.0 ** (self.j / 2) * psi], axis=-1)  # (haar)
+    # --8<-- [end:haar_call]
 # --8<-- [end:haar]
 
 
@@ -319,10 +323,12 @@ class RBF(FeatureMap):
         sigma = sigma if sigma is not None else 1.0 / max(n_per_dim - 1, 1)
         return cls(centers, sigma, low, high)
 
+    # --8<-- [start:rbf_call]
     def __call__(self, s: ArrayLike) -> np.ndarray:
         u = self.box.scale(s)  # (..., k)
         sq = ((u[..., None, :] - self.centers) ** 2).sum(-1)
         return np.exp(-sq / (2 * self.sigma**2))  # (rbf)
+    # --8<-- [end:rbf_call]
 # --8<-- [end:rbf]
 
 

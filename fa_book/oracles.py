@@ -286,6 +286,7 @@ def mu_norm_sq(err: np.ndarray, mu: np.ndarray) -> float:
     return float(mu @ err**2)
 
 
+# --8<-- [start:msve_only]
 def msve(v_hat: np.ndarray, v: np.ndarray, mu: np.ndarray) -> float:
     r"""Mean-squared value error
     $\overline{\mathrm{VE}}(\hat v) = \sum_s \mu(s)\,[v(s) - \hat v(s)]^2$.
@@ -300,6 +301,7 @@ def msve(v_hat: np.ndarray, v: np.ndarray, mu: np.ndarray) -> float:
     if v_hat.shape != v.shape:
         raise ValueError(f"v_hat must have the shape of v {v.shape}, got {v_hat.shape}")
     return mu_norm_sq(v - v_hat, mu)  # (VE)
+# --8<-- [end:msve_only]
 # --8<-- [end:msve]
 
 
@@ -327,6 +329,7 @@ def projection_weights(phi: np.ndarray, v: np.ndarray, mu: np.ndarray) -> np.nda
     Returns:
         $\theta^\star$, shape `(d,)`.
     """
+    # --8<-- [start:projection_body]
     phi = check_features("phi", phi)
     v = check_finite("v", np.asarray(v, dtype=float))
     if v.shape != (phi.shape[0],):
@@ -335,6 +338,7 @@ def projection_weights(phi: np.ndarray, v: np.ndarray, mu: np.ndarray) -> np.nda
     # weighted least squares: minimize || sqrt(D) (Phi theta - v) ||^2
     theta, *_ = np.linalg.lstsq(sw[:, None] * phi, sw * v, rcond=None)  # (proj)
     return theta
+    # --8<-- [end:projection_body]
 # --8<-- [end:projection]
 
 
@@ -366,6 +370,7 @@ def td_matrices(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
     Returns:
         `(A, b)` of shapes `(d, d)` and `(d,)`.
     """
+    # --8<-- [start:td_matrices_body]
     P_pi, r_pi = policy_matrices(mdp, pi)
     phi = check_features("phi", phi, mdp.n_states)
     mu = on_policy_distribution(mdp, pi) if mu is None else check_weighting("mu", mu, mdp.n_states)
@@ -373,6 +378,7 @@ def td_matrices(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
     A = D_phi.T @ (phi - mdp.gamma * P_pi @ phi)  # (A)
     b = D_phi.T @ r_pi  # (b)
     return A, b
+    # --8<-- [end:td_matrices_body]
 
 
 def td_fixed_point(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
@@ -393,8 +399,10 @@ def td_fixed_point(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
         ValueError: if $A$ is singular (e.g. linearly dependent features, or a state
             weighting that puts no mass where the features differ).
     """
+    # --8<-- [start:td_fixed_point_body]
     A, b = td_matrices(mdp, pi, phi, mu)
     return checked_solve(A, b, "A = Phi^T D (I - gamma P_pi) Phi is singular: make the "
                           "columns of phi linearly independent on the states where "
                           "mu > 0")  # (TDfp)
+    # --8<-- [end:td_fixed_point_body]
 # --8<-- [end:td_fixed_point]

@@ -230,10 +230,12 @@ class SoftmaxLinearPolicy:
         return theta, x
 
     # --8<-- [start:softmax_score]
+    # --8<-- [start:softmax_pref]
     def preferences(self, theta, x) -> np.ndarray:
         r"""$h(s, b, \theta) = \theta^\top \mathbf x(s, b)$ for every action, shape `(..., A)`."""
         theta, x = self._check(theta, x)
         return x @ theta  # (PREF)
+    # --8<-- [end:softmax_pref]
 
     def log_pi_all(self, theta, x) -> np.ndarray:
         r"""$\log \pi_\theta(b \mid s)$ for every action $b$, shape `(..., A)`."""
@@ -249,6 +251,7 @@ class SoftmaxLinearPolicy:
         a = check_actions(a, log_pi.shape[:-1], self.n_actions)
         return np.take_along_axis(log_pi, a[..., None], axis=-1)[..., 0]
 
+    # --8<-- [start:softmax_score_all]
     def grad_log_pi_all(self, theta, x) -> np.ndarray:
         r"""The score of every action: $\mathbf x(s, a) - \sum_b \pi_\theta(b \mid s)\,
         \mathbf x(s, b)$, shape `(..., A, d)`."""
@@ -256,6 +259,7 @@ class SoftmaxLinearPolicy:
         pi = np.exp(log_softmax(x @ theta))
         x_bar = np.einsum("...b,...bd->...d", pi, x)  # expected feature under pi
         return x - x_bar[..., None, :]  # (SCORE)
+    # --8<-- [end:softmax_score_all]
 
     def grad_log_pi(self, theta, x, a) -> np.ndarray:
         r"""$\nabla_\theta \log \pi_\theta(a \mid s)$, shape `(..., d)`."""

@@ -305,6 +305,7 @@ class AscentConfig:
         check_choice("gradient", self.gradient, ("exact", "lr", "lr_baseline"))
 
 
+# --8<-- [start:one_step_ascent]
 def one_step_ascent(mdp: OneStepMDP, policy: SoftmaxLinearPolicy, X, config: AscentConfig,
                     rng: np.random.Generator, theta0: np.ndarray | None = None) -> np.ndarray:
     r"""Run $\theta \leftarrow \theta + \alpha\,\hat g$ and return $J(\theta_k)$ for
@@ -327,6 +328,7 @@ def one_step_ascent(mdp: OneStepMDP, policy: SoftmaxLinearPolicy, X, config: Asc
         check_diverged("one-step policy-gradient ascent", theta, k, config.alpha)
     J[config.steps] = one_step_j(mdp, policy, theta, X)
     return J
+# --8<-- [end:one_step_ascent]
 # --8<-- [end:ascent]
 
 
@@ -489,6 +491,7 @@ def check_gradient_inputs(objective, mdp: FiniteMDP, theta, X
 
 
 # --8<-- [start:objectives]
+# --8<-- [start:objectives_j]
 def j_start(mdp: FiniteMDP, theta: torch.Tensor, X: torch.Tensor) -> torch.Tensor:
     r"""Start-state objective $J_1(\theta) = \sum_s d_0(s) V^{\pi_\theta}(s)$ with
     $V^\pi = (I - \gamma P_\pi)^{-1} r_\pi$; differentiable in `theta`."""
@@ -526,6 +529,7 @@ def j_average_value(mdp: FiniteMDP, theta: torch.Tensor, X: torch.Tensor) -> tor
     eye = torch.eye(mdp.n_states, dtype=torch.float64)
     V = torch.linalg.solve(eye - mdp.gamma * P_pi, r_pi)
     return stationary_distribution_torch(P_pi) @ V  # (JAVV)
+# --8<-- [end:objectives_j]
 
 
 def exact_gradient(objective, mdp: FiniteMDP, theta, X) -> np.ndarray:
@@ -609,11 +613,13 @@ def pg_average_value_discounted_q(mdp: FiniteMDP, policy: SoftmaxLinearPolicy, t
     This is the gradient of $\sum_s d(s) V^{\pi_\theta}(s)$ with $d$ *held fixed*; it
     misses $\sum_s \nabla d^{\pi_\theta}(s)\, V^\pi(s)$, so it is not $\nabla J_{avV}$
     in general."""
+    # --8<-- [start:avvq_body]
     check_continuing(mdp, discounted=True)
     pi, score = policy_and_scores(mdp, policy, theta, X)
     d = on_policy_distribution(mdp, pi)
     Q = q_pi(mdp, pi)
     return np.einsum("s,sa,sak,sa->k", d, pi, score, Q) / (1 - mdp.gamma)  # (AVVQ)
+    # --8<-- [end:avvq_body]
 
 
 def dropped_discount_direction(mdp: FiniteMDP, policy: SoftmaxLinearPolicy, theta,
@@ -624,6 +630,7 @@ def dropped_discount_direction(mdp: FiniteMDP, policy: SoftmaxLinearPolicy, thet
 
     For $\gamma < 1$ it is not $\nabla J_1$ and, in general, not the gradient of any
     function (Nota & Thomas 2020)."""
+    # --8<-- [start:nogamma_body]
     pi, score = policy_and_scores(mdp, policy, theta, X)
     P_pi = np.einsum("sa,sat->st", pi, mdp.P)
     M = np.eye(mdp.n_states) - P_pi
@@ -633,4 +640,5 @@ def dropped_discount_direction(mdp: FiniteMDP, policy: SoftmaxLinearPolicy, thet
     eta1 = np.linalg.solve(M.T, mdp.d0)
     Q = q_pi(mdp, pi)
     return np.einsum("s,sa,sak,sa->k", eta1, pi, score, Q)  # (NOGAMMA)
+    # --8<-- [end:nogamma_body]
 # --8<-- [end:pitfalls]

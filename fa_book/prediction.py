@@ -139,6 +139,7 @@ def gradient_mc_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray,
         DivergenceError: if the weights stop being finite or leave
             [`DIVERGENCE_LIMIT`][fa_book.validate.DIVERGENCE_LIMIT].
     """
+    # --8<-- [start:mc_episode_body]
     theta, x, rewards = check_episode_run(theta, x, rewards, alpha, gamma, step,
                                           n_rows_extra=0)
     G = returns(rewards, gamma)
@@ -146,6 +147,7 @@ def gradient_mc_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray,
         theta = gradient_mc_update(theta, x[t], G[t], alpha)
         check_diverged("gradient Monte Carlo", theta, step + t, alpha)
     return theta
+    # --8<-- [end:mc_episode_body]
 # --8<-- [end:mc_episode]
 
 
@@ -173,6 +175,7 @@ def gradient_mc_env(env: gym.Env, x: Callable[[Any], np.ndarray], theta: np.ndar
             environment's own stream.
     """
     theta = check_env_run(env, x, theta, n_episodes, alpha, gamma, rng, seed)
+    # --8<-- [start:mc_env_loop]
     step = 0
     for episode in range(n_episodes):
         s, _ = env.reset(seed=seed if episode == 0 else None)
@@ -189,6 +192,7 @@ def gradient_mc_env(env: gym.Env, x: Callable[[Any], np.ndarray], theta: np.ndar
                                     gamma, step)
         step += len(rewards)
     return theta
+    # --8<-- [end:mc_env_loop]
 # --8<-- [end:mc_env]
 
 
@@ -223,10 +227,12 @@ def semi_gradient_td_update(theta: np.ndarray, x: np.ndarray, r: float | np.ndar
     Returns:
         The new weights, shape `(..., d)`.
     """
+    # --8<-- [start:td_update_body]
     theta, x, r, x_next = check_td_step(theta, x, r, x_next, terminated, gamma, alpha)
     v_next = np.where(terminated, 0.0, v_hat(theta, x_next))  # v_hat(terminal) = 0
     delta = r + gamma * v_next - v_hat(theta, x)  # (TDERR)
     return theta + alpha * delta[..., None] * grad_v_hat(theta, x)  # (TD0)
+    # --8<-- [end:td_update_body]
 # --8<-- [end:td_update]
 
 
@@ -247,6 +253,7 @@ def semi_gradient_td_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarr
         gamma: discount $\gamma \in [0, 1]$.
         step: index of the first update (for the divergence message).
     """
+    # --8<-- [start:td_episode_body]
     theta, x, rewards = check_episode_run(theta, x, rewards, alpha, gamma, step,
                                           n_rows_extra=1, terminated=terminated)
     T = rewards.shape[0]
@@ -256,6 +263,7 @@ def semi_gradient_td_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarr
                                         alpha)
         check_diverged("semi-gradient TD(0)", theta, step + t, alpha)
     return theta
+    # --8<-- [end:td_episode_body]
 # --8<-- [end:td_episode]
 
 
@@ -331,6 +339,7 @@ def n_step_td_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray,
         gamma: discount $\gamma \in [0, 1]$.
         step: index of the first update (for the divergence message).
     """
+    # --8<-- [start:n_step_episode_body]
     theta, x, rewards = check_n_step_episode(theta, x, rewards, terminated, n, alpha,
                                              gamma, step)
     T = rewards.shape[0]
@@ -341,6 +350,7 @@ def n_step_td_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray,
         theta = theta + alpha * (G - v_hat(theta, x[tau])) * x[tau]  # (NSTEPTD)
         check_diverged(f"{n}-step semi-gradient TD", theta, step + tau, alpha)
     return theta
+    # --8<-- [end:n_step_episode_body]
 # --8<-- [end:n_step_episode]
 
 
@@ -376,12 +386,14 @@ def lstd(x: np.ndarray, r: np.ndarray, x_next: np.ndarray, terminated: np.ndarra
         ValueError: on wrong shapes, or if $\hat A$ is singular (too few or too similar
             samples).
     """
+    # --8<-- [start:lstd_body]
     x, r, x_next, terminated, w = check_transitions(x, r, x_next, terminated, gamma,
                                                     epsilon, weights)
     x_next = np.where(terminated[:, None], 0.0, x_next)
     A = (w[:, None] * x).T @ (x - gamma * x_next) + epsilon * np.eye(x.shape[1])  # (LSTDA)
     b = (w[:, None] * x).T @ r  # (LSTDB)
     return np.linalg.solve(check_lstd_matrix(A), b)  # (LSTD)
+    # --8<-- [end:lstd_body]
 # --8<-- [end:lstd]
 
 

@@ -119,6 +119,7 @@ def sample_episodes(rng: np.random.Generator, n_episodes: int, n_states: int = 1
     final = np.zeros(E)
     alive = np.arange(E)
     record = []  # (who is alive, where they are) at t = 0, 1, ...
+    # --8<-- [start:sample_episodes_loop]
     while alive.size:
         record.append((alive, s))
         # a jump of +-1 .. +-max_jump for every walker still alive
@@ -127,6 +128,7 @@ def sample_episodes(rng: np.random.Generator, n_episodes: int, n_states: int = 1
         lengths[alive[out]] = len(record)
         final[alive[out]] = np.where(s[out] < 0, -1.0, 1.0)
         alive, s = alive[~out], s[~out]
+    # --8<-- [end:sample_episodes_loop]
     starts = np.cumsum(lengths) - lengths
     dtype = np.int16 if n_states < 2**15 else np.int64
     states = np.empty(int(lengths.sum()), dtype=dtype)
@@ -161,6 +163,7 @@ def gradient_mc_aggregation(theta: np.ndarray, groups: np.ndarray, episodes: Epi
         step: index of the first episode (for the divergence message).
     """
     theta, groups = check_aggregation_run(theta, groups, episodes, alpha, step)
+    # --8<-- [start:mc_aggregation_body]
     n_groups = theta.shape[0]
     E = episodes.lengths.shape[0]
     e_idx = np.repeat(np.arange(E), episodes.lengths)
@@ -173,6 +176,7 @@ def gradient_mc_aggregation(theta: np.ndarray, groups: np.ndarray, episodes: Epi
         theta = G + decay[e] * (theta - G)  # (MCAGG)
     check_diverged("gradient Monte Carlo", theta, step + E, alpha)
     return theta
+    # --8<-- [end:mc_aggregation_body]
 # --8<-- [end:mc_aggregation]
 
 
@@ -202,6 +206,7 @@ def semi_gradient_td0_onehot(theta: np.ndarray, g: np.ndarray, r: np.ndarray,
         DivergenceError: checked every 100 000 updates, naming the transition index.
     """
     theta, g, r, g_next = check_onehot_transitions(theta, g, r, g_next, gamma, alpha)
+    # --8<-- [start:td0_onehot_body]
     n_groups = theta.shape[0]
     # the transitions that change theta (for all others delta = 0)
     step = np.nonzero((g != g_next) | (r != 0) | (gamma != 1.0))[0]
@@ -214,6 +219,7 @@ def semi_gradient_td0_onehot(theta: np.ndarray, g: np.ndarray, r: np.ndarray,
         if chunk.size:
             check_diverged("semi-gradient TD(0)", w, int(chunk[-1]), alpha)
     return np.array(w[:n_groups])
+    # --8<-- [end:td0_onehot_body]
 # --8<-- [end:td0_onehot]
 
 
@@ -334,6 +340,7 @@ def run_lanes(X: np.ndarray, schedule: LaneSchedule, theta: np.ndarray,
     end_lanes = np.nonzero(schedule.ends)[1]
     at_ends = np.empty((end_lanes.size, X.shape[1]))
     p = 0
+    # --8<-- [start:run_lanes_loop]
     rows_theta = theta[:, None, :]  # (L, 1, d) view: a batched row-vector times column
     for k in range(schedule.rows.shape[0]):
         x = X[schedule.rows[k]]  # (L, d): x(S_tau) of every lane
@@ -351,6 +358,7 @@ def run_lanes(X: np.ndarray, schedule: LaneSchedule, theta: np.ndarray,
             check_lanes(theta, step + k, alpha)
     check_lanes(theta, step + schedule.rows.shape[0], alpha)
     return theta, at_ends
+    # --8<-- [end:run_lanes_loop]
 # --8<-- [end:run_lanes]
 
 

@@ -149,6 +149,7 @@ def batch_values(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor
 
 
 # --8<-- [start:losses]
+# --8<-- [start:loss_semi]
 def semi_gradient_td_loss(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor,
                           r: torch.Tensor, x_next: torch.Tensor, terminated: torch.Tensor,
                           gamma: float, weight: torch.Tensor | None = None) -> torch.Tensor:
@@ -178,6 +179,7 @@ def semi_gradient_td_loss(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torc
     target = r + gamma * torch.where(terminated, 0.0, v_next)  # (TARGET)
     delta = target - batch_values(v_hat, x)  # (DELTA)
     return reduce_loss(0.5 * delta**2, weight)
+# --8<-- [end:loss_semi]
 
 
 def residual_td_loss(v_hat: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor,
@@ -395,6 +397,7 @@ def expected_matrices(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: M
     Returns:
         `(A_m, b_m)`, shapes `(d, d)` and `(d,)`.
     """
+    # --8<-- [start:expected_body]
     pi, phi, mu, _ = check_linear_problem(mdp, pi, phi, mu, method)
     gamma = mdp.gamma
     if method == "semi-gradient":
@@ -412,6 +415,7 @@ def expected_matrices(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: M
     r_to = np.einsum("s,sa,sa,sat->t", mu, pi, mdp.R, mdp.P)  # E[R 1{S'=t}]
     b = phi.T @ (mu * r_pi) - gamma * phi.T @ r_to
     return A, b
+    # --8<-- [end:expected_body]
 # --8<-- [end:expected]
 
 
@@ -439,12 +443,14 @@ def bellman_error_minimizer(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
     Returns:
         $\mathbf w_{BE}$, shape `(d,)`.
     """
+    # --8<-- [start:be_body]
     pi, phi, mu, _ = check_linear_problem(mdp, pi, phi, mu)
     sw = np.sqrt(mu)
     P_pi, r_pi = policy_matrices(mdp, pi)
     M = phi - mdp.gamma * P_pi @ phi  # (I - gamma P_pi) Phi
     w, *_ = np.linalg.lstsq(sw[:, None] * M, sw * r_pi, rcond=None)  # (BEMIN)
     return w
+    # --8<-- [end:be_body]
 
 
 def td_error_minimizer(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
@@ -461,6 +467,7 @@ def td_error_minimizer(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
     Returns:
         $\mathbf w_{TDE}$, shape `(d,)`.
     """
+    # --8<-- [start:tde_body]
     pi, phi, mu, _ = check_linear_problem(mdp, pi, phi, mu)
     d = phi.shape[1]
     p_end = 1.0 - mdp.P.sum(-1)  # probability that (s, a) terminates
@@ -474,6 +481,7 @@ def td_error_minimizer(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
     w, *_ = np.linalg.lstsq(sw[:, None] * rows.reshape(-1, d), sw * target.reshape(-1),
                             rcond=None)  # (TDEMIN)
     return w
+    # --8<-- [end:tde_body]
 # --8<-- [end:minimizers]
 
 
@@ -601,6 +609,7 @@ def observed_transitions(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
         `{(x, r, x_next): probability}` with `x`, `x_next` tuples of floats, over the
         transitions of positive probability.
     """
+    # --8<-- [start:observed_body]
     pi, phi, mu, _ = check_linear_problem(mdp, pi, phi, mu)
     p_end = np.clip(1.0 - mdp.P.sum(-1), 0.0, None)  # probability that (s, a) ends
     seen: dict[tuple, float] = {}
@@ -611,4 +620,5 @@ def observed_transitions(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray,
                 key = (tuple(phi[s].tolist()), float(mdp.R[s, a]), x_next)
                 seen[key] = seen.get(key, 0.0) + float(mu[s] * pi[s, a] * p)
     return seen
+    # --8<-- [end:observed_body]
 # --8<-- [end:observed]

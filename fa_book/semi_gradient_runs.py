@@ -174,6 +174,7 @@ def expected_run(A: np.ndarray, b: np.ndarray, w0: np.ndarray, alpha: float, n_s
     """
     A, b, w, alpha, n_steps = check_expected_run(A, b, w0, alpha, n_steps, max_norm,
                                                  on_divergence)
+    # --8<-- [start:expected_run_loop]
     ws = [w.copy()]
     for k in range(1, n_steps + 1):
         w = w + alpha * (b - A @ w)  # (EXPITER)
@@ -183,6 +184,7 @@ def expected_run(A: np.ndarray, b: np.ndarray, w0: np.ndarray, alpha: float, n_s
             return ExpectedRun(np.array(ws), k)
         ws.append(w.copy())
     return ExpectedRun(np.array(ws), None)
+    # --8<-- [end:expected_run_loop]
 # --8<-- [end:expected_run]
 
 
@@ -286,6 +288,7 @@ def sampled_linear_td(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: M
     cdf_mu = cumulative_probs(np.tile(mu, (n_runs, 1)))
     s = draw_from_cdf(cdf_mu if sampling == "iid" else cdf_d0, rng)
     steps, ws, total = [0], [w.copy()], np.zeros_like(w)
+    # --8<-- [start:sampled_loop]
     for t in range(1, n_steps + 1):
         a = draw_from_cdf(cdf_pi[s], rng)
         s_next = draw_from_cdf(cdf_P[s, a], rng)
@@ -309,6 +312,7 @@ def sampled_linear_td(mdp: FiniteMDP, pi: np.ndarray, phi: np.ndarray, method: M
         else:  # continue the episode, or start a new one from d0
             s = np.where(s_next == S, draw_from_cdf(cdf_d0, rng), s_next)
     return SampledRun(np.array(steps), np.array(ws), total / (n_steps - average_from))
+    # --8<-- [end:sampled_loop]
 # --8<-- [end:sampled]
 
 
@@ -365,6 +369,7 @@ def baird_off_policy_td(alpha: float = 0.01, n_steps: int = 1000, *, seed: int =
     rng, env_seed = baird_streams(seed)
     env = gym.make("fa_book/Baird-v0") if env is None else env
     gamma, x_of = BairdCounterexample.gamma, BAIRD_FEATURES
+    # --8<-- [start:baird_td_loop]
     ws = [w.copy()]
     s, _ = env.reset(seed=env_seed)
     for t in range(1, n_steps + 1):
@@ -381,4 +386,5 @@ def baird_off_policy_td(alpha: float = 0.01, n_steps: int = 1000, *, seed: int =
         ws.append(w.copy())
         s = env.reset()[0] if terminated or truncated else s_next
     return ExpectedRun(np.array(ws), None)
+    # --8<-- [end:baird_td_loop]
 # --8<-- [end:baird_td]

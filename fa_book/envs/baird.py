@@ -11,6 +11,7 @@ from fa_book.oracles import FiniteMDP
 from fa_book.validate import check_discount
 
 # --8<-- [start:baird]
+# --8<-- [start:baird_constants]
 DASHED, SOLID = 0, 1
 """Baird's two actions: dashed (to a random upper state) and solid (to the lower one)."""
 
@@ -31,6 +32,7 @@ the next state is then uniform over the seven states."""
 
 BAIRD_TARGET = np.tile([0.0, 1.0], (7, 1))
 r"""Target policy $\pi$: always solid (to the lower state), shape `(7, 2)`."""
+# --8<-- [end:baird_constants]
 
 
 class BairdCounterexample(EpisodeMixin, gym.Env[np.int64, np.int64]):

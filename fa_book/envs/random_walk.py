@@ -76,6 +76,7 @@ class RandomWalk(EpisodeMixin, gym.Env[np.int64, np.int64]):
         self._setup(n_states, 2, max_episode_steps)
         self._s = self.start
 
+    # --8<-- [start:random_walk_step]
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         if seed is not None:
             check_nonneg_int("seed", seed)
@@ -94,6 +95,7 @@ class RandomWalk(EpisodeMixin, gym.Env[np.int64, np.int64]):
         self._s = s
         terminated, truncated = self._end(False)
         return np.int64(s), 0.0, terminated, truncated, {}
+    # --8<-- [end:random_walk_step]
 # --8<-- [end:random_walk]
 
 
