@@ -83,8 +83,9 @@ def held_out_row(name: str, seed: int, history, q_net, steps: int, wall: float,
            "held_out_min": float(G.min()), "wall": wall, "cpu": cpu,
            "load": os.getloadavg()[0]}
     stay = "never" if row["stay"] is None else f"{row['stay']:.0f}"
-    print(f"{name} seed {seed}: stays >= 475 from {stay}, held-out mean {row['held_out']:.1f} "
-          f"(min {row['held_out_min']:.0f}), wall {wall:.1f} s, CPU {cpu:.1f} s, load "
+    print(f"{name} seed {seed}: {steps} steps, stays >= 475 from {stay}, last evaluation "
+          f"{row['last_eval']:.1f}, held-out mean {row['held_out']:.1f} (min "
+          f"{row['held_out_min']:.0f}), wall {wall:.1f} s, CPU {cpu:.1f} s, load "
           f"{row['load']:.2f}", flush=True)
     return row
 
@@ -146,8 +147,12 @@ def median_stay(rows: list[dict]) -> float:
 
 
 def pair_ratios(ours: list[dict], sb3: list[dict]) -> list[dict]:
-    pairs = []
-    for a, b in zip(ours, sb3, strict=True):
+    """fa_book / SB3 for each seed both have run."""
+    by_seed, pairs = {b["seed"]: b for b in sb3}, []
+    for a in ours:
+        if a["seed"] not in by_seed:
+            continue
+        b = by_seed[a["seed"]]
         stay = (a["stay"] / b["stay"] if a["stay"] is not None and b["stay"] is not None
                 else None)
         pairs.append({"seed": a["seed"], "wall": a["wall"] / b["wall"],
@@ -156,7 +161,7 @@ def pair_ratios(ours: list[dict], sb3: list[dict]) -> list[dict]:
 
 
 def table(runs: list[dict], sb3_version: str | None, config: DQNConfig,
-          sb3_steps: int = SB3_STEPS) -> str:
+          sb3_steps: int = SB3_STEPS, planned: int | None = None) -> str:
     ours = [r for r in runs if r["name"] == "fa_book"]
     sb3 = [r for r in runs if r["name"] == "SB3"]
     lines = ["| run | implementation | seed | env steps | stays >= 475 from step "
@@ -208,6 +213,9 @@ def table(runs: list[dict], sb3_version: str | None, config: DQNConfig,
                 f"alternating with fa_book seed by seed" if sb3_version else
                 "stable-baselines3 is not installed: fa_book ran alone and no ratio is given")
     held = HELD_OUT_SEEDS
+    if planned is not None and len(runs) < planned:
+        lines += ["", f"**Partial: {len(runs)} of {planned} runs done** (the table is "
+                  "rewritten after every run)."]
     lines += ["", f"fa_book: `DQNConfig()` defaults, {config.total_steps} steps. {sb3_text}. "
               f"Both: greedy evaluation of {config.eval_episodes} episodes every "
               f"{config.eval_every} steps with the same reset seeds (included in wall and CPU "
@@ -240,14 +248,16 @@ def main(argv=None) -> None:
     if version is None and not args.no_sb3:
         print("stable-baselines3 is not installed (pip install 'fa_book[bench]'): "
               "running fa_book alone, no ratios", flush=True)
-    runs = []
+    runs, planned = [], len(args.seeds) * (1 if version is None else 2)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     for seed in args.seeds:
         runs.append(run_fa_book(seed, config))
+        args.out.write_text(table(runs, version, config, sb3_steps, planned))
         if version is not None:
             runs.append(run_sb3(seed, config, sb3_steps))
-    text = table(runs, version, config, sb3_steps)
+            args.out.write_text(table(runs, version, config, sb3_steps, planned))
+    text = table(runs, version, config, sb3_steps, planned)
     print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(f"wrote {args.out}")
 

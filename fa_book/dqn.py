@@ -339,15 +339,17 @@ class NStepAccumulator:
 
     The transition stored for time $t$ is
     $(s_t, a_t, R_t^{(m)}, s_{t+m}, \text{terminated}, m)$ with
-    $R_t^{(m)} = \sum_{k=0}^{m-1} \gamma^k r_{t+k}$, so its target is
-    $y = R_t^{(m)} + \gamma^m \max_{a'} Q(s_{t+m}, a'; \theta^-)$ (Sutton & Barto 2018,
-    eq. 7.1, with a max; Hessel et al. 2018, "multi-step learning"). Normally $m = n$; at
-    the end of an episode the pending steps are flushed with $m$ = the steps left:
+    $R_t^{(m)} = \sum_{k=0}^{m-1} \gamma^k R_{t+k+1}$, where $R_{t+1}$ is the reward that
+    follows $a_t$ (Sutton & Barto's indexing, as on every page of the book), so its target
+    is $y = R_t^{(m)} + \gamma^m \max_{a'} Q(s_{t+m}, a'; \theta^-)$, Sutton & Barto's
+    $G_{t:t+m}$ (2018, eq. 7.1) with a max (Hessel et al. 2018, "multi-step learning").
+    Normally $m = n$; at the end of an episode the pending steps are flushed with $m$ =
+    the steps left:
 
     - `terminated`: the return stops at the terminal state, no bootstrap;
     - `truncated` (time limit): $s_{t+m}$ is the state reached, and it bootstraps.
 
-    The rewards $r_{t+1}, \dots$ came from the behaviour ($\varepsilon$-greedy) policy,
+    The rewards $R_{t+2}, \dots$ came from the behaviour ($\varepsilon$-greedy) policy,
     not the greedy one, and no correction is made: for $n > 1$ the target is biased toward
     the behaviour policy's return, as in Rainbow. With $n = 1$ each step is stored as is.
 
