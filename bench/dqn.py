@@ -29,6 +29,7 @@ import argparse
 import dataclasses
 import os
 import platform
+import re
 import statistics
 import time
 from pathlib import Path
@@ -137,6 +138,34 @@ def run_sb3(seed: int, config: DQNConfig, total_steps: int = SB3_STEPS) -> dict:
                         cpu)
 
 
+LOG_LINE = re.compile(
+    r"^(?P<name>fa_book|SB3) seed (?P<seed>\d+): (?:(?P<steps>\d+) steps, )?stays >= 475 "
+    r"from (?P<stay>\d+|never), (?:last evaluation (?P<last_eval>[\d.]+), )?held-out mean "
+    r"(?P<held_out>[\d.]+) \(min (?P<held_out_min>[\d.]+)\), wall (?P<wall>[\d.]+) s, "
+    r"CPU (?P<cpu>[\d.]+) s, load (?P<load>[\d.]+)$")
+"""One line that `held_out_row` prints per run (older logs lack steps and last evaluation)."""
+
+
+def runs_from_log(text: str) -> list[dict]:
+    """The runs an (interrupted) invocation printed, in order: for `--from-log`."""
+    runs = []
+    for line in text.splitlines():
+        m = LOG_LINE.match(line.strip())
+        if m:
+            g = m.groupdict()
+            runs.append({"name": g["name"], "seed": int(g["seed"]),
+                         "steps": None if g["steps"] is None else int(g["steps"]),
+                         "stay": None if g["stay"] == "never" else float(g["stay"]),
+                         "last_eval": None if g["last_eval"] is None else float(g["last_eval"]),
+                         **{k: float(g[k]) for k in ("held_out", "held_out_min", "wall",
+                                                     "cpu", "load")}})
+    return runs
+
+
+def _num(x: float | None, fmt: str) -> str:
+    return "—" if x is None else format(x, fmt)
+
+
 def _stay(x: float | None) -> str:
     return "never" if x is None or np.isinf(x) else f"{x:.0f}"
 
@@ -169,8 +198,9 @@ def table(runs: list[dict], sb3_version: str | None, config: DQNConfig,
              "| held-out min | wall (s) | CPU (s) | load (1 min) |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for k, r in enumerate(runs, 1):
-        lines.append(f"| {k} | {r['name']} | {r['seed']} | {r['steps']} | {_stay(r['stay'])} "
-                     f"| {r['last_eval']:.1f} | {r['held_out']:.1f} | {r['held_out_min']:.0f} "
+        lines.append(f"| {k} | {r['name']} | {r['seed']} | {_num(r['steps'], 'd')} "
+                     f"| {_stay(r['stay'])} | {_num(r['last_eval'], '.1f')} "
+                     f"| {r['held_out']:.1f} | {r['held_out_min']:.0f} "
                      f"| {r['wall']:.1f} | {r['cpu']:.1f} | {r['load']:.2f} |")
     lines += ["", "| implementation | median step it stays >= 475 "
               "| seeds with held-out mean >= 475 | median held-out mean | median wall (s) "
@@ -208,14 +238,16 @@ def table(runs: list[dict], sb3_version: str | None, config: DQNConfig,
         met = "yes" if wall_ratio <= TARGETS["wall_ratio"] else "no"
         lines.append(f"| wall at most 1/3 of SB3's in the same run (median pair ratio) | "
                      f"{wall_ratio:.3f} | {met} |")
+        lines.append(f"| (not a target) CPU time, median pair ratio: wall time shifts with "
+                     f"the load, CPU time much less | "
+                     f"{statistics.median(p['cpu'] for p in pairs):.3f} | — |")
     loads = [r["load"] for r in runs]
     sb3_text = (f"stable-baselines3 {sb3_version}, RL-Zoo settings, {sb3_steps} steps, "
                 f"alternating with fa_book seed by seed" if sb3_version else
                 "stable-baselines3 is not installed: fa_book ran alone and no ratio is given")
     held = HELD_OUT_SEEDS
     if planned is not None and len(runs) < planned:
-        lines += ["", f"**Partial: {len(runs)} of {planned} runs done** (the table is "
-                  "rewritten after every run)."]
+        lines += ["", f"**Partial: {len(runs)} of {planned} runs done.**"]
     lines += ["", f"fa_book: `DQNConfig()` defaults, {config.total_steps} steps. {sb3_text}. "
               f"Both: greedy evaluation of {config.eval_episodes} episodes every "
               f"{config.eval_every} steps with the same reset seeds (included in wall and CPU "
@@ -234,6 +266,9 @@ def main(argv=None) -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--no-sb3", action="store_true", help="run fa_book alone")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "results" / "bench_dqn.md")
+    parser.add_argument("--from-log", type=Path, default=None,
+                        help="rebuild the table from the per-run lines an interrupted "
+                        "invocation printed (its log), without running anything")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny budgets, to check the script (not a benchmark)")
     args = parser.parse_args(argv)
@@ -241,6 +276,17 @@ def main(argv=None) -> None:
         parser.error(f"--seeds must lie in [0, {SEED_DRAW_BOUND})")
     torch.set_num_threads(1)
     config, sb3_steps = DQNConfig(), SB3_STEPS
+    if args.from_log is not None:
+        runs = runs_from_log(args.from_log.read_text())
+        if not runs:
+            parser.error(f"--from-log: no run lines in {args.from_log}")
+        version = sb3_available() if any(r["name"] == "SB3" for r in runs) else None
+        text = table(runs, version, config, sb3_steps, 2 * len(args.seeds))
+        text += (f"\nRebuilt with `--from-log` from the lines the invocation printed; it was "
+                 f"stopped after {len(runs)} runs (— : not printed by that version).\n")
+        print(text)
+        args.out.write_text(text)
+        return
     if args.smoke:
         config = DQNConfig(total_steps=2_000, eval_every=1_000, eval_episodes=2)
         sb3_steps = 2_000
