@@ -22,6 +22,7 @@ $\theta$ refreshed every $C$ updates. The pieces:
 | $\theta^- \leftarrow \theta$ (or Polyak) | [`sync_target`][fa_book.dqn.sync_target] |
 | $\varepsilon$ schedule | [`epsilon_schedule`][fa_book.dqn.epsilon_schedule] |
 | greedy evaluation | [`evaluate`][fa_book.dqn.evaluate] |
+| the final policy on held-out reset seeds | [`evaluate_held_out`][fa_book.dqn.evaluate_held_out] |
 | the loop | [`train`][fa_book.dqn.train] |
 | its random streams | [`run_streams`][fa_book.dqn.run_streams] |
 
