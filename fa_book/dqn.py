@@ -22,6 +22,7 @@ $\theta$ refreshed every $C$ updates. The pieces:
 | $\theta^- \leftarrow \theta$ (or Polyak) | [`sync_target`][fa_book.dqn.sync_target] |
 | $\varepsilon$ schedule | [`epsilon_schedule`][fa_book.dqn.epsilon_schedule] |
 | greedy evaluation | [`evaluate`][fa_book.dqn.evaluate] |
+| the final policy on held-out reset seeds | [`evaluate_held_out`][fa_book.dqn.evaluate_held_out] |
 | the loop | [`train`][fa_book.dqn.train] |
 | its random streams | [`run_streams`][fa_book.dqn.run_streams] |
 
@@ -69,9 +70,10 @@ from fa_book.validate import (
     check_size,
 )
 
-__all__ = ["MAX_EVAL_EPISODES", "Batch", "DQNConfig", "NStepAccumulator", "NatureQNetwork",
-           "NumpyQ", "QNetwork", "ReplayBuffer", "TrainResult", "dqn_loss", "dqn_target",
-           "epsilon_schedule", "evaluate", "greedy_actions", "gradient_step", "run_streams",
+__all__ = ["HELD_OUT_SEEDS", "MAX_EVAL_EPISODES", "RESET_SEED_LIMIT", "SEED_DRAW_BOUND",
+           "Batch", "DQNConfig", "NStepAccumulator", "NatureQNetwork", "NumpyQ", "QNetwork",
+           "ReplayBuffer", "TrainResult", "dqn_loss", "dqn_target", "epsilon_schedule",
+           "evaluate", "evaluate_held_out", "greedy_actions", "gradient_step", "run_streams",
            "sync_target", "train"]
 
 
@@ -338,15 +340,17 @@ class NStepAccumulator:
 
     The transition stored for time $t$ is
     $(s_t, a_t, R_t^{(m)}, s_{t+m}, \text{terminated}, m)$ with
-    $R_t^{(m)} = \sum_{k=0}^{m-1} \gamma^k r_{t+k}$, so its target is
-    $y = R_t^{(m)} + \gamma^m \max_{a'} Q(s_{t+m}, a'; \theta^-)$ (Sutton & Barto 2018,
-    eq. 7.1, with a max; Hessel et al. 2018, "multi-step learning"). Normally $m = n$; at
-    the end of an episode the pending steps are flushed with $m$ = the steps left:
+    $R_t^{(m)} = \sum_{k=0}^{m-1} \gamma^k R_{t+k+1}$, where $R_{t+1}$ is the reward that
+    follows $a_t$ (Sutton & Barto's indexing, as on every page of the book), so its target
+    is $y = R_t^{(m)} + \gamma^m \max_{a'} Q(s_{t+m}, a'; \theta^-)$, Sutton & Barto's
+    $G_{t:t+m}$ (2018, eq. 7.1) with a max (Hessel et al. 2018, "multi-step learning").
+    Normally $m = n$; at the end of an episode the pending steps are flushed with $m$ =
+    the steps left:
 
     - `terminated`: the return stops at the terminal state, no bootstrap;
     - `truncated` (time limit): $s_{t+m}$ is the state reached, and it bootstraps.
 
-    The rewards $r_{t+1}, \dots$ came from the behaviour ($\varepsilon$-greedy) policy,
+    The rewards $R_{t+2}, \dots$ came from the behaviour ($\varepsilon$-greedy) policy,
     not the greedy one, and no correction is made: for $n > 1$ the target is biased toward
     the behaviour policy's return, as in Rainbow. With $n = 1$ each step is stored as is.
 
@@ -493,8 +497,9 @@ def evaluate(q_net: nn.Module, env_id: str, n_episodes: int, seed: int) -> np.nd
     r"""Returns of `n_episodes` episodes of the greedy policy $\arg\max_a Q(s, a; \theta)$.
 
     The episodes run side by side in a gymnasium vector env (CartPole's own numpy-vectorised
-    implementation when the env has one), reset with seeds `seed, seed + 1, ...`; each
-    env's first episode is counted, including the time-limit cut at `max_episode_steps`.
+    implementation when the env has one, whose one generator is seeded with `seed`; other
+    envs are reset with seeds `seed, seed + 1, ...`); each env's first episode is counted,
+    including the time-limit cut at `max_episode_steps`.
 
     Returns:
         undiscounted episode returns, shape `(n_episodes,)`.
@@ -504,10 +509,16 @@ def evaluate(q_net: nn.Module, env_id: str, n_episodes: int, seed: int) -> np.nd
     spec = gym.spec(check_env_id("env_id", env_id))
     mode = "vector_entry_point" if spec.vector_entry_point is not None else "sync"
     envs = gym.make_vec(env_id, num_envs=n_episodes, vectorization_mode=mode)
-    act = greedy_actions(q_net)
+    return first_episodes(envs, greedy_actions(q_net), seed)
+
+
+def first_episodes(envs: gym.vector.VectorEnv, act: Callable[[np.ndarray], np.ndarray],
+                   seed: int | list[int]) -> np.ndarray:
+    """Reset `envs` with `seed`, run `act` until every env's first episode ended, close
+    `envs`; return the undiscounted return of each env's first episode."""
     s, _ = envs.reset(seed=seed)
-    G = np.zeros(n_episodes)
-    running = np.ones(n_episodes, dtype=bool)
+    G = np.zeros(envs.num_envs)
+    running = np.ones(envs.num_envs, dtype=bool)
     while running.any():
         s, r, terminated, truncated, _ = envs.step(act(s))
         G += r * running
@@ -515,6 +526,58 @@ def evaluate(q_net: nn.Module, env_id: str, n_episodes: int, seed: int) -> np.nd
     envs.close()
     return G
 # --8<-- [end:evaluate]
+
+
+# --8<-- [start:held_out]
+SEED_DRAW_BOUND = 2**31
+"""Every reset seed that [`run_streams`][fa_book.dqn.run_streams] and the evaluations of
+[`train`][fa_book.dqn.train] draw lies in `[0, SEED_DRAW_BOUND)`."""
+
+RESET_SEED_LIMIT = SEED_DRAW_BOUND + MAX_EVAL_EPISODES
+"""No reset seed used in training or in its evaluations reaches this: an evaluation that
+starts at a drawn seed `s` uses at most `s, ..., s + MAX_EVAL_EPISODES - 1`."""
+
+HELD_OUT_SEEDS = range(2**32, 2**32 + 100)
+"""The 100 held-out reset seeds $2^{32}, \\dots, 2^{32} + 99$: above `RESET_SEED_LIMIT`,
+so no training run, no evaluation during training and no choice of settings (tuning runs
+are training runs too) ever reset an environment with one of them."""
+
+
+def evaluate_held_out(q_net: nn.Module, env_id: str = "CartPole-v1",
+                      seeds: Sequence[int] = HELD_OUT_SEEDS) -> np.ndarray:
+    r"""Returns of the greedy policy on held-out episodes: episode $k$ is
+    `gym.make(env_id).reset(seed=seeds[k])` and then $\arg\max_a Q(s, a; \theta)$ until
+    the episode ends (time-limit cut included).
+
+    Use it to judge a *final* policy: learning-time criteria select on the evaluations
+    seen during training, these episodes were never seen.
+
+    Args:
+        q_net: the network $Q(\cdot\,; \theta)$ (any torch module from states to Q-values).
+        env_id: a registered gymnasium id.
+        seeds: distinct integer reset seeds, each >= `RESET_SEED_LIMIT`, at most
+            `MAX_EVAL_EPISODES` of them.
+
+    Returns:
+        undiscounted episode returns, shape `(len(seeds),)`, in the order of `seeds`.
+    """
+    if (isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence)
+            or not 1 <= len(seeds) <= MAX_EVAL_EPISODES
+            or any(isinstance(k, bool) or not isinstance(k, (int, np.integer))
+                   for k in seeds)):
+        raise ValueError(f"seeds must be a sequence of 1 to {MAX_EVAL_EPISODES} integer "
+                         f"reset seeds, got {seeds!r:.200}")
+    seeds = [int(k) for k in seeds]
+    if min(seeds) < RESET_SEED_LIMIT or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct and >= RESET_SEED_LIMIT = "
+                         f"{RESET_SEED_LIMIT} (held out from training and its "
+                         f"evaluations), got min {min(seeds)}, {len(set(seeds))} distinct "
+                         f"of {len(seeds)}")
+    check_env_id("env_id", env_id)
+    act = greedy_actions(q_net)
+    envs = gym.make_vec(env_id, num_envs=len(seeds), vectorization_mode="sync")
+    return first_episodes(envs, act, seeds)
+# --8<-- [end:held_out]
 
 
 # --- Training loop -------------------------------------------------------------------
@@ -600,7 +663,7 @@ def run_streams(seed: int) -> tuple[np.random.Generator, int, torch.Generator,
     """
     check_nonneg_int("seed", seed)
     rng = np.random.default_rng([seed, 1])
-    env_seed = int(np.random.default_rng([seed, 2]).integers(2**31))
+    env_seed = int(np.random.default_rng([seed, 2]).integers(SEED_DRAW_BOUND))
     generator = torch.Generator().manual_seed(
         int(np.random.default_rng([seed, 3]).integers(2**63)))
     return rng, env_seed, generator, np.random.default_rng([seed, 4])
@@ -686,7 +749,7 @@ def train(config: DQNConfig, *, progress: bool = False,
                 check_diverged("DQN weights", nn.utils.parameters_to_vector(
                     q_net.parameters()).detach().numpy(), updates, cfg.learning_rate)
                 G_eval = evaluate(q_net, cfg.env_id, cfg.eval_episodes,
-                                  seed=int(eval_rng.integers(2**31)))
+                                  seed=int(eval_rng.integers(SEED_DRAW_BOUND)))
                 row = {"step": t, "eval_mean": float(G_eval.mean()),
                        "eval_std": float(G_eval.std()), "epsilon": epsilon,
                        "loss": float(np.mean(losses)) if losses else float("nan"),

@@ -14,6 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fa_book.dqn import (
+    HELD_OUT_SEEDS,
+    MAX_EVAL_EPISODES,
+    RESET_SEED_LIMIT,
+    SEED_DRAW_BOUND,
     Batch,
     DQNConfig,
     NatureQNetwork,
@@ -25,6 +29,7 @@ from fa_book.dqn import (
     dqn_target,
     epsilon_schedule,
     evaluate,
+    evaluate_held_out,
     gradient_step,
     run_streams,
     sync_target,
@@ -294,9 +299,10 @@ def test_short_training_run_beats_a_random_policy_by_far():
 # --8<-- [start:nstep_by_hand]
 @pytest.mark.parametrize("end", ["terminated", "truncated"])
 def test_n_step_transitions_and_targets_by_hand(end):
-    """n = 3, gamma = 1/2, rewards 1, 2, 4, 8, 16 on states s_0..s_5 (s_k = [k, -k]):
-    R_0 = 1 + 2/2 + 4/4 = 3, R_1 = 6, R_2 = 12, then the episode ends after r_4 and the
-    last two are flushed with m = 2 and m = 1 rewards: R_3 = 8 + 16/2 = 16, R_4 = 16.
+    """n = 3, gamma = 1/2, states s_0..s_5 (s_k = [k, -k]) and rewards R_1, ..., R_5 =
+    1, 2, 4, 8, 16 (R_{k+1} follows the action in s_k): R_0^(3) = 1 + 2/2 + 4/4 = 3,
+    R_1^(3) = 6, R_2^(3) = 12, then the episode ends with R_5 and the last two are
+    flushed with m = 2 and m = 1 rewards: R_3^(2) = 8 + 16/2 = 16, R_4^(1) = 16.
     The last three reach s_5: terminated, no bootstrap; truncated, they bootstrap from
     s_5 with gamma^3, gamma^2, gamma."""
     acc, buffer = NStepAccumulator(3, 0.5), ReplayBuffer(10, (2,))
@@ -336,7 +342,7 @@ def test_n_step_transitions_and_targets_by_hand(end):
 def test_n_step_transitions_on_real_cartpole_episodes(n):
     """Episodes of CartPole-v1, one ending by the pole falling (terminated) and one cut by
     a 12-step time limit (truncated): every stored transition is (s_t, a_t,
-    sum_k gamma^k r_{t+k}, s_{t+m}, terminated, m) of the recorded trajectory, with
+    sum_k gamma^k R_{t+k+1}, s_{t+m}, terminated, m) of the recorded trajectory, with
     m = min(n, T - t); only the last min(n, T) of a terminated episode are terminal."""
     gamma = 0.9
     for max_steps, action in [(500, lambda t: 0), (12, lambda t: t % 2)]:
@@ -457,3 +463,53 @@ def test_numpy_q_equals_the_torch_forward_pass(seed, batch, hidden):
     got = np.stack([q_np(row) for row in s])
     assert np.allclose(got, expected, rtol=1e-5, atol=1e-6)
     assert np.array_equal(q_np(s), expected)  # a batch goes through torch itself
+
+
+# --8<-- [start:held_out]
+def test_held_out_seeds_are_disjoint_from_every_seed_training_can_draw(monkeypatch):
+    """Every reset seed a run uses (its env's first reset, each evaluation's seeds
+    s, ..., s + n - 1) lies below RESET_SEED_LIMIT, and HELD_OUT_SEEDS lie above it: by
+    the bounds the code draws with, and by spying on a real run's resets."""
+    assert len(HELD_OUT_SEEDS) == 100 and len(set(HELD_OUT_SEEDS)) == 100
+    assert RESET_SEED_LIMIT == SEED_DRAW_BOUND + MAX_EVAL_EPISODES <= min(HELD_OUT_SEEDS)
+    for seed in range(200):  # the env's first reset seed: integers(SEED_DRAW_BOUND)
+        assert run_streams(seed)[1] < SEED_DRAW_BOUND
+    import fa_book.dqn as dqn
+
+    used, real_evaluate, real_reset = [], dqn.evaluate, gym.wrappers.TimeLimit.reset
+
+    def spy_evaluate(q_net, env_id, n_episodes, seed):
+        used.extend(range(seed, seed + n_episodes))
+        return real_evaluate(q_net, env_id, n_episodes, seed)
+
+    def spy_reset(self, *, seed=None, options=None):
+        if seed is not None:
+            used.append(seed)
+        return real_reset(self, seed=seed, options=options)
+    monkeypatch.setattr(dqn, "evaluate", spy_evaluate)
+    monkeypatch.setattr(gym.wrappers.TimeLimit, "reset", spy_reset)
+    dqn.train(TINY)
+    assert len(used) == 1 + TINY.eval_episodes * len(range(TINY.eval_every,
+                                                           TINY.total_steps + 1,
+                                                           TINY.eval_every))
+    assert max(used) < RESET_SEED_LIMIT and not set(used) & set(HELD_OUT_SEEDS)
+
+
+def test_held_out_episodes_are_single_env_episodes_from_their_seeds():
+    """Episode k of evaluate_held_out is gym.make(env).reset(seed=seeds[k]) followed by
+    the greedy action of Q, step by step (a wrong seed, a reused generator or a lost
+    reward changes the returns)."""
+    q_net = _net(4, hidden=(8,), n_actions=2)
+    seeds = [HELD_OUT_SEEDS[0], HELD_OUT_SEEDS[7], HELD_OUT_SEEDS[3]]
+    q_np, expected = NumpyQ(q_net), []
+    for k in seeds:
+        env = gym.make("CartPole-v1")
+        s, _ = env.reset(seed=k)
+        G, done = 0.0, False
+        while not done:
+            s, r, terminated, truncated, _ = env.step(int(q_np(s).argmax()))
+            G, done = G + r, terminated or truncated
+        expected.append(G)
+    assert evaluate_held_out(q_net, "CartPole-v1", seeds).tolist() == expected
+    assert len(set(evaluate_held_out(q_net).tolist())) > 1  # 100 distinct episodes
+# --8<-- [end:held_out]

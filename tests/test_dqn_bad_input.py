@@ -18,6 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fa_book.dqn import (
+    HELD_OUT_SEEDS,
+    MAX_EVAL_EPISODES,
+    RESET_SEED_LIMIT,
     Batch,
     DQNConfig,
     NatureQNetwork,
@@ -29,6 +32,7 @@ from fa_book.dqn import (
     dqn_target,
     epsilon_schedule,
     evaluate,
+    evaluate_held_out,
     gradient_step,
     run_streams,
     sync_target,
@@ -205,6 +209,18 @@ case("evaluate", "seed", {"negative": NEGATIVE_INT, "fraction": FRACTION,
      lambda v: evaluate(NET, "CartPole-v1", 2, v))
 case("evaluate", "q_net", {"not a module": st.sampled_from([None, "net"])},
      lambda v: evaluate(v, "CartPole-v1", 2, 0))
+H0 = HELD_OUT_SEEDS[0]
+case("evaluate_held_out", "seeds",
+     {"a training seed": st.integers(0, RESET_SEED_LIMIT - 1).map(lambda k: [H0, k]),
+      "duplicates": st.just([H0, H0 + 1, H0]), "empty": st.just([]),
+      "not integers": st.sampled_from([[H0 + 0.5], [True], [str(H0)], [None]]),
+      "not a sequence": st.sampled_from([None, H0, "4294967296", {H0}]),
+      "too many": st.just(range(H0, H0 + MAX_EVAL_EPISODES + 1))},
+     lambda v: evaluate_held_out(NET, "CartPole-v1", v))
+case("evaluate_held_out", "env_id", {"unknown": st.just("CartPol-v1"), "wrong type": st.just(3)},
+     lambda v: evaluate_held_out(NET, v))
+case("evaluate_held_out", "q_net", {"not a module": st.sampled_from([None, "net"])},
+     lambda v: evaluate_held_out(v, "CartPole-v1", HELD_OUT_SEEDS[:2]))
 case("gradient_step", "config", {"not a DQNConfig": st.sampled_from([None, {"gamma": 0.9}])},
      lambda v: gradient_step(NET, NET, torch.optim.SGD(NET.parameters(), lr=0.0), _batch(),
                              v, 1))

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book._doc import config_table
-from fa_book.dqn import DQNConfig, train
+from fa_book.dqn import HELD_OUT_SEEDS, DQNConfig, evaluate_held_out, train
 from fa_book.dqn_io import steps_to_stay
 from fa_book.figures._style import mean_band, results_dir
 
@@ -85,9 +85,17 @@ WHY = {
 
 
 # --8<-- [start:runs]
-def run_seeds(overrides: dict, seeds, **config) -> list[list[dict[str, float]]]:
-    """The evaluation histories of one configuration over several seeds."""
-    return [train(DQNConfig(**{**config, **overrides, "seed": s})).history for s in seeds]
+def run_seeds(overrides: dict, seeds, held_out=HELD_OUT_SEEDS, **config
+              ) -> tuple[list[list[dict[str, float]]], list[float]]:
+    """The evaluation histories of one configuration over several seeds, and each final
+    policy's greedy mean return on the held-out reset seeds `held_out`."""
+    histories, finals = [], []
+    for s in seeds:
+        result = train(DQNConfig(**{**config, **overrides, "seed": s}))
+        histories.append(result.history)
+        finals.append(float(evaluate_held_out(result.q_net, result.config.env_id,
+                                              held_out).mean()))
+    return histories, finals
 
 
 def mean_and_ci(curves: np.ndarray):
@@ -107,6 +115,10 @@ def _settings(quick: bool) -> tuple[tuple[int, ...], dict]:
     return SEEDS, {}
 
 
+def _held_out(quick: bool) -> range:
+    return HELD_OUT_SEEDS[:5] if quick else HELD_OUT_SEEDS
+
+
 def table_dqn_config(out_dir: Path, *, quick: bool = False) -> list[Path]:
     """The paper's settings / ours / why, rendered from `DQNConfig`'s defaults."""
     path = results_dir(out_dir) / "dqn_config.md"
@@ -121,10 +133,12 @@ def figure_dqn_ablations(out_dir: Path, *, quick: bool = False) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     fig, (ax, ax_q) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=120)
-    rows = ["| variant | final greedy return (mean over seeds) | seeds ending >= 475 "
-            "| median step it stays >= 475 |", "|---|---|---|---|"]
+    held_out = _held_out(quick)
+    rows = ["| variant | last evaluation in training (mean over seeds) "
+            "| median step it stays >= 475 | held-out greedy mean (mean over seeds) "
+            "| seeds with held-out mean >= 475 |", "|---|---|---|---|---|"]
     for k, (name, overrides) in enumerate(VARIANTS.items()):
-        histories = run_seeds(overrides, seeds, **config)
+        histories, finals = run_seeds(overrides, seeds, held_out, **config)
         steps = np.array([h["step"] for h in histories[0]])
         curves = np.array([[h["eval_mean"] for h in hist] for hist in histories])
         mean, lo, hi = mean_and_ci(curves)
@@ -138,8 +152,9 @@ def figure_dqn_ablations(out_dir: Path, *, quick: bool = False) -> list[Path]:
         stay = np.array([steps_to_stay(h) or np.inf for h in histories], dtype=float)
         median = np.median(stay)  # a seed that never stays counts as infinitely late
         median = "never" if np.isinf(median) else f"{median:.0f}"
-        rows.append(f"| {name} | {curves[:, -1].mean():.1f} | "
-                    f"{int((curves[:, -1] >= 475).sum())} of {len(seeds)} | {median} |")
+        rows.append(f"| {name} | {curves[:, -1].mean():.1f} | {median} | "
+                    f"{np.mean(finals):.1f} | {sum(f >= 475 for f in finals)} of "
+                    f"{len(seeds)} |")
     ax.axhline(475, color="grey", linestyle=":", linewidth=1)
     ax.set_xlabel("environment steps")
     ax.set_ylabel(f"greedy return ({config.get('eval_episodes', 20)} episodes)")
@@ -162,7 +177,10 @@ def figure_dqn_ablations(out_dir: Path, *, quick: bool = False) -> list[Path]:
     table = results_dir(out_dir) / "dqn_ablations.md"
     table.write_text("\n".join(rows) + "\n\n"
                      f"Seeds {', '.join(map(str, seeds))}; settings: `DQNConfig()` defaults "
-                     f"with the variant's switches{' (quick run)' if quick else ''}.\n")
+                     f"with the variant's switches{' (quick run)' if quick else ''}; "
+                     f"held-out: the final policy's greedy mean over the {len(held_out)} "
+                     f"reset seeds `HELD_OUT_SEEDS[:{len(held_out)}]`, never used in "
+                     f"training, its evaluations or tuning.\n")
     return [png, table]
 
 
@@ -173,21 +191,22 @@ def table_dqn_tuning(out_dir: Path, *, quick: bool = False) -> list[Path]:
     seeds, config = _settings(quick)
     default_seeds = seeds if quick else TUNING_SEEDS
     one_step_seeds = seeds if quick else ONE_STEP_SEEDS
-    rows = ["| n_step | seed | step it stays >= 475 | final greedy return |",
-            "|---|---|---|---|"]
+    held_out = _held_out(quick)
+    rows = ["| n_step | seed | step it stays >= 475 | last evaluation in training "
+            f"| held-out greedy mean ({len(held_out)} episodes) |", "|---|---|---|---|---|"]
     ended, never = {}, {}
     for n_step, run in ((DQNConfig().n_step, default_seeds), (1, one_step_seeds)):
-        histories = run_seeds({"n_step": n_step}, run, **config)
+        histories, finals = run_seeds({"n_step": n_step}, run, held_out, **config)
         ends = [h[-1]["eval_mean"] for h in histories]
         stays = [steps_to_stay(h) for h in histories]
-        for seed, stay, end in zip(run, stays, ends, strict=True):
+        for seed, stay, end, final in zip(run, stays, ends, finals, strict=True):
             rows.append(f"| {n_step} | {seed} | {'never' if stay is None else stay} | "
-                        f"{end:.1f} |")
-        ended[n_step] = (sum(e >= 475 for e in ends), len(run))
+                        f"{end:.1f} | {final:.1f} |")
+        ended[n_step] = (sum(f >= 475 for f in finals), len(run))
         never[n_step] = (sum(st is None for st in stays), len(run))
     n5 = DQNConfig().n_step
     sentence = (f"With the defaults (`n_step = {n5}`), {ended[n5][0]} of the "
-                f"{ended[n5][1]} tuning seeds end with a greedy return >= 475; with "
+                f"{ended[n5][1]} tuning seeds end with a held-out greedy mean >= 475; with "
                 f"`n_step = 1` and everything else the same, {never[1][0]} of "
                 f"{never[1][1]} tuning seeds never stay >= 475 within "
                 f"{config.get('total_steps', DQNConfig().total_steps)} steps"
