@@ -10,7 +10,7 @@ import numpy as np
 from fa_book._doc import config_table
 from fa_book.dqn import HELD_OUT_SEEDS, DQNConfig, evaluate_held_out, train
 from fa_book.dqn_io import steps_to_stay
-from fa_book.figures._style import mean_band, results_dir
+from fa_book.figures._style import mean_band, results_dir, save
 
 SEEDS = (0, 1, 2)
 """Seeds of the full-size figures (the settings were tuned on seeds 100-109)."""
@@ -162,18 +162,16 @@ def figure_dqn_ablations(out_dir: Path, *, quick: bool = False) -> list[Path]:
     ax.legend(loc="upper left", fontsize=8)
     gamma = DQNConfig().gamma
     ax_q.axhline(1 / (1 - gamma), color="grey", linestyle=":", linewidth=1)
-    ax_q.annotate(f"1/(1-gamma) = {1 / (1 - gamma):.0f}: no return is larger",
+    ax_q.annotate(f"$1/(1-\\gamma)$ = {1 / (1 - gamma):.0f}: no return is larger",
                   (0.02, 1 / (1 - gamma)), xycoords=("axes fraction", "data"),
                   textcoords="offset points", xytext=(0, 4), fontsize=8, color="grey")
     ax_q.set_xlabel("environment steps")
-    ax_q.set_ylabel("mean of max_a Q(s, a) over the last 1000 states")
+    ax_q.set_ylabel(r"mean of $\max_a Q(s, a)$ over the last 1000 states")
     ax_q.set_yscale("symlog", linthresh=10)
     ax_q.set_ylim(bottom=0)
     ax_q.set_title("Q-values (the true ones are below the dotted line)")
     fig.tight_layout()
-    png = out_dir / "dqn_ablations.png"
-    fig.savefig(png)
-    plt.close(fig)
+    png = save(fig, out_dir, "dqn_ablations")
     table = results_dir(out_dir) / "dqn_ablations.md"
     table.write_text("\n".join(rows) + "\n\n"
                      f"Seeds {', '.join(map(str, seeds))}; settings: `DQNConfig()` defaults "
