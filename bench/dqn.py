@@ -43,10 +43,9 @@ from fa_book.dqn import (
     DQNConfig,
     evaluate,
     evaluate_held_out,
-    run_streams,
-    train,
 )
 from fa_book.dqn_io import steps_to_stay
+from fa_book.dqn_runs import run_streams, train
 
 ROOT = Path(__file__).resolve().parents[1]
 SB3_ZOO = dict(learning_rate=2.3e-3, batch_size=64, buffer_size=100_000, learning_starts=1000,

@@ -31,9 +31,10 @@ import gymnasium as gym
 import torch
 
 from fa_book._doc import field_docs
-from fa_book.dqn import DQNConfig, train
+from fa_book.dqn import DQNConfig
 from fa_book.dqn_checks import check_env_id
 from fa_book.dqn_io import RunLog, check_out_dir, save_checkpoint, steps_to_stay
+from fa_book.dqn_runs import train
 from fa_book.validate import DivergenceError, check_nonneg_int
 
 __all__ = ["atari_env", "config_from_args", "config_parser", "main", "parse_args"]

@@ -27,7 +27,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from fa_book.dqn import DQNConfig, NatureQNetwork, QNetwork, TrainResult
+from fa_book.dqn import DQNConfig, NatureQNetwork, QNetwork
+from fa_book.dqn_runs import TrainResult
 from fa_book.validate import check_in_range
 
 __all__ = ["CHECKPOINT_FORMAT", "RUN_FILES", "RunLog", "build_q_network", "check_out_dir",
@@ -190,7 +191,7 @@ def check_out_dir(out: str | Path, overwrite: bool = False) -> Path:
 
 class RunLog:
     """`progress.csv` written as the run goes (one flushed line per evaluation), then
-    `summary.json`; use as the `callback` of [`train`][fa_book.dqn.train].
+    `summary.json`; use as the `callback` of [`train`][fa_book.dqn_runs.train].
 
     Args:
         out_dir: a folder checked by [`check_out_dir`][fa_book.dqn_io.check_out_dir].
@@ -240,7 +241,7 @@ def steps_to_stay(history: Sequence[Mapping[str, float]], threshold: float = 475
 
     Args:
         history: rows with keys `step` and `eval_mean`, in order
-            (as in [`TrainResult.history`][fa_book.dqn.TrainResult]).
+            (as in [`TrainResult.history`][fa_book.dqn_runs.TrainResult]).
         threshold: a finite return.
     """
     check_in_range("threshold", threshold, -math.inf, math.inf)

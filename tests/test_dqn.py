@@ -31,10 +31,9 @@ from fa_book.dqn import (
     evaluate,
     evaluate_held_out,
     gradient_step,
-    run_streams,
     sync_target,
-    train,
 )
+from fa_book.dqn_runs import run_streams, train
 from fa_book.validate import DivergenceError
 
 
@@ -435,7 +434,7 @@ def test_a_diverging_run_raises_divergence_error_not_nan():
 
 
 def test_ctrl_c_returns_what_was_learned_marked_interrupted(monkeypatch):
-    import fa_book.dqn as dqn
+    import fa_book.dqn_runs as dqn
 
     calls = []
     real = dqn.evaluate
@@ -474,7 +473,7 @@ def test_held_out_seeds_are_disjoint_from_every_seed_training_can_draw(monkeypat
     assert RESET_SEED_LIMIT == SEED_DRAW_BOUND + MAX_EVAL_EPISODES <= min(HELD_OUT_SEEDS)
     for seed in range(200):  # the env's first reset seed: integers(SEED_DRAW_BOUND)
         assert run_streams(seed)[1] < SEED_DRAW_BOUND
-    import fa_book.dqn as dqn
+    import fa_book.dqn_runs as dqn
 
     used, real_evaluate, real_reset = [], dqn.evaluate, gym.wrappers.TimeLimit.reset
 

@@ -34,13 +34,12 @@ from fa_book.dqn import (
     evaluate,
     evaluate_held_out,
     gradient_step,
-    run_streams,
     sync_target,
-    train,
 )
 from fa_book.dqn_checks import check_env_id, check_hidden, make_vector_env
 from fa_book.dqn_cli import atari_env, config_parser
 from fa_book.dqn_io import build_q_network, check_out_dir, save_checkpoint, steps_to_stay
+from fa_book.dqn_runs import run_streams, train
 from fa_book.validate import DivergenceError
 
 NEGATIVE_INT = st.integers(-10**6, -1)

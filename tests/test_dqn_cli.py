@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 import torch
 
-import fa_book.dqn as dqn
+import fa_book.dqn_cli as dqn_cli
+import fa_book.dqn_runs as dqn_runs
 from fa_book.dqn import DQNConfig, NatureQNetwork
 from fa_book.dqn_cli import atari_env, config_from_args, config_parser, main, parse_args
 from fa_book.dqn_io import RUN_FILES, RunLog, check_out_dir, load_checkpoint
@@ -121,7 +122,7 @@ def test_out_folder_is_checked_before_training(tmp_path, monkeypatch, capsys):
         check_out_dir(tmp_path / "ro")
     monkeypatch.undo()
     calls = []
-    monkeypatch.setattr(dqn, "train", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(dqn_cli, "train", lambda *a, **k: calls.append(1))
     with pytest.raises(SystemExit):
         main([*TINY, "--out", str(a_file)])
     assert calls == [] and "is a file" in capsys.readouterr().err
@@ -156,14 +157,14 @@ def test_ctrl_c_saves_the_checkpoint_and_the_log_marked_interrupted(tmp_path, mo
     out = tmp_path / "run"
     out.mkdir()
     (out / "model.pt").write_bytes(b"an older run")
-    calls, real = [], dqn.evaluate
+    calls, real = [], dqn_runs.evaluate
 
     def interrupt_second(*args, **kwargs):
         calls.append(1)
         if len(calls) == 2:
             raise KeyboardInterrupt
         return real(*args, **kwargs)
-    monkeypatch.setattr(dqn, "evaluate", interrupt_second)
+    monkeypatch.setattr(dqn_runs, "evaluate", interrupt_second)
     code = main([*TINY, "--total-steps", "900", "--out", str(out), "--overwrite"])
     assert code == 130
     rows = list(csv.DictReader((out / "progress.csv").open()))

@@ -8,8 +8,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book._doc import config_table
-from fa_book.dqn import HELD_OUT_SEEDS, DQNConfig, evaluate_held_out, train
+from fa_book.dqn import HELD_OUT_SEEDS, DQNConfig, evaluate_held_out
 from fa_book.dqn_io import steps_to_stay
+from fa_book.dqn_runs import train
 from fa_book.figures._style import mean_band, results_dir, save
 
 SEEDS = (0, 1, 2)
