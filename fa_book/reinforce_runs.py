@@ -652,6 +652,7 @@ def reinforce_cartpole(config: CartPoleConfig, *, progress: bool = False) -> Car
             layers = linear_layers(policy, dtype=np.float64)
             batch = []
         # --8<-- [end:cartpole_update]
+        # --8<-- [start:cartpole_check]
         if episode % c.eval_every == 0:
             # fresh seeds at every check; while hunting for the target, stop a check once
             # it cannot reach it (its unused seeds are skipped, never reused)
@@ -665,6 +666,7 @@ def reinforce_cartpole(config: CartPoleConfig, *, progress: bool = False) -> Car
                 solved_at = episode
                 if c.stop_when_solved:
                     break
+        # --8<-- [end:cartpole_check]
     env.close()
     wall, cpu = time.perf_counter() - t_wall, time.process_time() - t_cpu
     heldout = (greedy_returns(policy, list(HELDOUT_SEEDS[:c.heldout_episodes]))
