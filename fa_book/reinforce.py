@@ -121,6 +121,7 @@ def reinforce_update(grad_log_pi: np.ndarray, rewards: np.ndarray, *, alpha: flo
     Returns:
         $\Delta\theta$, shape `(d,)`.
     """
+    # --8<-- [start:reinforce_update_body]
     grad_log_pi, rewards, b = check_episode_update(grad_log_pi, rewards, alpha, gamma,
                                                    baseline, discount_weight)
     G = returns(rewards, gamma)  # (RETURN), chapter 4's returns
@@ -130,6 +131,7 @@ def reinforce_update(grad_log_pi: np.ndarray, rewards: np.ndarray, *, alpha: flo
         weight = gamma**t if discount_weight else 1.0
         delta_theta += alpha * weight * delta * grad_log_pi[t]  # (REINFORCE)
     return delta_theta
+    # --8<-- [end:reinforce_update_body]
 # --8<-- [end:reinforce_update]
 
 
@@ -159,6 +161,7 @@ def enumerate_episodes(mdp: FiniteMDP, pi: np.ndarray, horizon: int):
     Raises:
         ValueError: if some episode can last longer than `horizon` steps.
     """
+    # --8<-- [start:enumerate_body]
     pi = check_enumeration(mdp, pi, horizon)
 
     def extend(prob, states, actions):
@@ -181,6 +184,7 @@ def enumerate_episodes(mdp: FiniteMDP, pi: np.ndarray, horizon: int):
             yield from extend(mdp.d0[s0], [s0], [])
 
     return every_episode()
+    # --8<-- [end:enumerate_body]
 # --8<-- [end:enumerate]
 
 
@@ -260,12 +264,14 @@ def learned_baseline(G: np.ndarray, w: float, alpha_w: float, *,
     Returns:
         `(b, w)`: $b_t$ for each step, shape `(T,)`, and $w$ after the episode.
     """
+    # --8<-- [start:learned_baseline_body]
     G = check_learned_baseline(G, w, alpha_w, updates)
     w_start, b = float(w), np.zeros(len(G))
     for t in range(len(G)):
         b[t] = w if updates == "in_episode" else w_start
         w = w + alpha_w * (G[t] - w)  # (WUPDATE), with grad v_hat(s, w) = 1
     return b, float(w)
+    # --8<-- [end:learned_baseline_body]
 # --8<-- [end:learned_baseline]
 
 
@@ -334,6 +340,7 @@ def sample_corridor_updates(p_right: float, n_episodes: int, rng: np.random.Gene
     X = np.array([[0.0, 1.0], [1.0, 0.0]])  # x(s, left) = (0, 1), x(s, right) = (1, 0)
     h = math.log(p_right / (1 - p_right))
     theta = np.array([h / 2, -h / 2])
+    # --8<-- [start:sample_updates_body]
     updates = np.zeros((n_episodes, 2))
     env.reset(seed=0)  # the dynamics are deterministic; rng drives the actions
     for i in range(n_episodes):
@@ -355,6 +362,7 @@ def sample_corridor_updates(p_right: float, n_episodes: int, rng: np.random.Gene
         updates[i] = reinforce_update(scores, rewards, alpha=1.0, gamma=1.0, baseline=b)
     env.close()
     return updates, theta
+    # --8<-- [end:sample_updates_body]
 # --8<-- [end:sample_updates]
 
 
@@ -385,8 +393,10 @@ def reinforce_loss(log_pi: torch.Tensor, psi: torch.Tensor, n_episodes: int) -> 
         psi: $\Psi_t$ for the same steps, shape `(n,)`.
         n_episodes: $N$, the number of episodes in the batch.
     """
+    # --8<-- [start:reinforce_loss_body]
     check_loss_inputs(log_pi, psi, n_episodes)
     return -(psi.detach() * log_pi).sum() / n_episodes  # (LOSS)
+    # --8<-- [end:reinforce_loss_body]
 # --8<-- [end:reinforce_loss]
 
 
@@ -409,5 +419,7 @@ def leave_one_out_baseline(returns: np.ndarray) -> np.ndarray:
     G = check_float_array("returns", returns)
     if G.ndim not in (1, 2) or G.shape[0] < 2:
         raise ValueError(f"returns must have shape (B,) or (B, T) with B >= 2, got {G.shape}")
+    # --8<-- [start:leave_one_out_body]
     return (G.sum(0) - G) / (G.shape[0] - 1)  # (LOO)
+    # --8<-- [end:leave_one_out_body]
 # --8<-- [end:leave_one_out]

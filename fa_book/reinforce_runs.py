@@ -233,6 +233,7 @@ def corridor_reinforce(configs: CorridorConfig | list[CorridorConfig],
     B = sum(rep)
     returns = np.zeros((B, n_episodes))
     p_log = np.zeros((B, n_episodes))
+    # --8<-- [start:corridor_episodes]
     for episode in range(n_episodes):
         p = pi_right(theta, floor)  # pi(right), fixed while acting
         p_log[:, episode] = p
@@ -267,6 +268,7 @@ def corridor_reinforce(configs: CorridorConfig | list[CorridorConfig],
             gamma_t *= gamma
         check_diverged("short-corridor theta and w", np.c_[theta, w], episode,
                        float(alpha_theta.max()))
+    # --8<-- [end:corridor_episodes]
     out, i = [], 0
     for c, n in zip(configs, rep, strict=True):
         out.append(CorridorRun(returns[i:i + n], p_log[i:i + n], c))
@@ -614,6 +616,7 @@ def reinforce_cartpole(config: CartPoleConfig, *, progress: bool = False) -> Car
                               else None)
         episode += 1
         train_returns.append(R.sum())
+        # --8<-- [start:cartpole_update]
         G = returns(R, c.gamma)  # (RETURN)
         weight = c.gamma ** np.arange(len(R)) if c.discount_weight else np.ones(len(R))
         batch.append((S, A, G, weight))
@@ -648,6 +651,8 @@ def reinforce_cartpole(config: CartPoleConfig, *, progress: bool = False) -> Car
             check_diverged("CartPole network weights", parameters_of(*nets), episode, c.lr)
             layers = linear_layers(policy, dtype=np.float64)
             batch = []
+        # --8<-- [end:cartpole_update]
+        # --8<-- [start:cartpole_check]
         if episode % c.eval_every == 0:
             # fresh seeds at every check; while hunting for the target, stop a check once
             # it cannot reach it (its unused seeds are skipped, never reused)
@@ -661,6 +666,7 @@ def reinforce_cartpole(config: CartPoleConfig, *, progress: bool = False) -> Car
                 solved_at = episode
                 if c.stop_when_solved:
                     break
+        # --8<-- [end:cartpole_check]
     env.close()
     wall, cpu = time.perf_counter() - t_wall, time.process_time() - t_cpu
     heldout = (greedy_returns(policy, list(HELDOUT_SEEDS[:c.heldout_episodes]))
