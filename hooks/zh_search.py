@@ -51,8 +51,9 @@ log = logging.getLogger("mkdocs.hooks.zh_search")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*(?:\{[^}]*\})?\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
-# Single characters that join a term to the rest of a heading, not part of the term.
-EDGE_FUNCTION_CHARS = "与的和及对"
+# Single characters that join a term to the rest of a heading, not part of the term
+# (not 对: it starts 对数似然).
+EDGE_FUNCTION_CHARS = "与的和及"
 # Pages whose tables list terms (every Han run in them is a term).
 TERM_TABLE_PAGES = ("notation.md", "glossary.md")
 HIDDEN_FIELDS = {"title_zh": "title", "text_zh": "text"}
