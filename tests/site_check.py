@@ -8,11 +8,15 @@ font or an API fails the test instead of quietly working online.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -120,3 +124,102 @@ def search(context, url: str, term: str, site_root: Path, origin: str | None = N
     if outside:
         raise AssertionError(f"search made outside requests: {outside}")
     return titles
+
+
+def _route_local(page, site_root: Path, origin: str | None, outside: list[str]) -> None:
+    def route_request(route):
+        if is_local(route.request.url, site_root, origin):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route_request)
+
+
+def search_many(context, url: str, terms: list[str], site_root: Path,
+                origin: str | None = None) -> dict[str, list[str]]:
+    """Type each of `terms` into one page's search box, as a reader would.
+
+    Returns ``{term: [result link, ...]}`` with every result of each query (the result list
+    is scrolled until all of them are shown), each link relative to the site root
+    (``dqn.html#replay-memory-d``, without the ``?h=`` highlight query).
+    """
+    page = context.new_page()
+    outside: list[str] = []
+    _route_local(page, site_root, origin, outside)
+    page.goto(url, wait_until="load")
+    box = page.locator("input.md-search__input")
+    box.click()
+    meta = page.locator(".md-search-result__meta")
+    # The worker may still be loading the index: wait until a query is answered.
+    for _ in range(40):
+        box.fill("gradient")
+        box.press("End")
+        page.wait_for_timeout(250)
+        if "matching" in meta.inner_text():
+            break
+    else:
+        raise AssertionError(f"search never answered on {url}")
+    base = url.rsplit("/", 1)[0] + "/"
+    out: dict[str, list[str]] = {}
+    state = """() => document.querySelector('.md-search-result__meta').innerText + '|' +
+                     document.querySelector('.md-search-result__list').innerHTML"""
+    for term in terms:
+        before = page.evaluate(state)
+        box.fill(term)
+        box.press("End")  # Material answers on key events, not on a bare fill
+        try:  # wait for the answer to this query (unless it is the same as the last one)
+            page.wait_for_function(f"() => ({state})() !== {json.dumps(before)}",
+                                   timeout=1500)
+        except Exception:  # noqa: BLE001 - an unchanged answer
+            pass
+        # Material renders results in batches as the list is scrolled: scroll to the end.
+        items = page.locator(".md-search-result__item")
+        n = items.count()
+        while n >= 10:
+            items.last.scroll_into_view_if_needed()
+            page.wait_for_timeout(150)
+            if items.count() == n:
+                break
+            n = items.count()
+        hrefs = page.locator(".md-search-result__link").evaluate_all(
+            "links => links.map(a => a.href)")
+        out[term] = [h.split("?")[0].split("#")[0].removeprefix(base)
+                     + ("#" + h.split("#", 1)[1] if "#" in h else "") for h in hrefs]
+    page.close()
+    if outside:
+        raise AssertionError(f"search made outside requests: {outside}")
+    return out
+
+
+def cjk_heading_fonts(context, url: str, site_root: Path) -> list[dict]:
+    """For each heading of the page's article that holds Chinese: how many of its Han
+    characters there are, and how many glyphs each font the browser used drew
+    (Chrome DevTools Protocol ``CSS.getPlatformFontsForNode``), after fonts loaded."""
+    page = context.new_page()
+    outside: list[str] = []
+    _route_local(page, site_root, None, outside)
+    page.goto(url, wait_until="load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    ids = cdp.send("DOM.querySelectorAll", {
+        "nodeId": root, "selector": "article h1, article h2, article h3"})["nodeIds"]
+    out = []
+    for nid in ids:
+        html = cdp.send("DOM.getOuterHTML", {"nodeId": nid})["outerHTML"]
+        text = re.sub(r"<a [^>]*headerlink[^>]*>.*?</a>", "", html)
+        text = re.sub(r"<[^>]+>", "", text)
+        han = len(HAN.findall(text))
+        if not han:
+            continue
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": nid})["fonts"]
+        out.append({"text": text.strip(), "han": han, "fonts": fonts})
+    checked = page.evaluate("""() => document.fonts.check('1em "Noto Sans SC"', '梯度')""")
+    page.close()
+    if outside:
+        raise AssertionError(f"{url} made outside requests: {outside}")
+    return [dict(o, fonts_check=checked) for o in out]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_check import CHROMIUM_ARGS, check_page, find_chromium, search
+from hooks.zh_search import site_terms
+from tests.site_check import (
+    CHROMIUM_ARGS,
+    check_page,
+    cjk_heading_fonts,
+    find_chromium,
+    search,
+    search_many,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -141,3 +151,82 @@ def test_bad_tex_fails_the_build(tmp_path):
                           env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     assert proc.returncode != 0
     assert "KaTeX could not render" in proc.stderr
+
+
+def _page_of(link: str) -> str:
+    return link.split("#")[0]
+
+
+def test_every_chinese_term_is_found_typed_whole(built_site, browser):
+    """Issue 11, item 1: every Chinese term of the site's headings, of the notation page and
+    of the glossary, typed whole into the search box from `file://`, finds the page that
+    defines it; and 梯度 finds every page whose text holds it (策略梯度, 半梯度, ...)."""
+    terms = site_terms(ROOT / "docs")
+    assert {"notation.md", "glossary.md"} <= terms.keys(), sorted(terms)
+    queries = sorted({t for ts in terms.values() for t in ts} | {"梯度"})
+    assert len(queries) >= 100, len(queries)
+    context = browser.new_context()
+    found = search_many(context, (built_site / "index.html").as_uri(), queries, built_site)
+    context.close()
+    missed = [f"{term!r} (defined in {page})" for page, ts in terms.items() for term in ts
+              if page.replace(".md", ".html") not in map(_page_of, found[term])]
+    assert not missed, f"{len(missed)} terms miss the page that defines them: {missed}"
+    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    gradient_pages = {_page_of(d["location"]) for d in index["docs"]
+                      if "梯度" in (d["title"] + d["text"]).replace("\u200b", "")}
+    assert len(gradient_pages) >= 8, gradient_pages
+    assert gradient_pages <= set(map(_page_of, found["梯度"])), (
+        gradient_pages - set(map(_page_of, found["梯度"])))
+
+
+def test_search_checker_can_fail(built_site, browser):
+    """The check above can fail: a term on no page finds nothing."""
+    context = browser.new_context()
+    found = search_many(context, (built_site / "index.html").as_uri(), ["鲸鱼座"], built_site)
+    context.close()
+    assert found == {"鲸鱼座": []}
+
+
+def test_search_previews_hold_no_raw_tex(built_site):
+    """Issue 11, item 11: the search index (the previews) holds formulas as plain text
+    (v̂, γ, Σ), not TeX; only code blocks may hold a `$` or a backslash."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    bad = []
+    for doc in index["docs"]:
+        for key in ("title", "text"):
+            prose = re.sub(r"<pre>.*?</pre>|<code>.*?</code>", "", doc[key], flags=re.S)
+            m = RAW_TEX.search(prose)
+            if m:
+                bad.append((doc["location"], key, prose[max(0, m.start() - 30):m.end() + 30]))
+    assert not bad, f"{len(bad)} index entries hold raw TeX, e.g. {bad[:5]}"
+
+
+RAW_TEX = re.compile(r"\\[()\[\]]|\$|\\[A-Za-z]{2,}")
+
+CJK_PAGES = ["index.html", "glossary.html", "notation.html", "dqn.html",
+             "linear-prediction.html", "api/index.html"]
+
+
+@pytest.mark.parametrize("rel", CJK_PAGES)
+def test_chinese_headings_render_in_the_shipped_font(built_site, browser, rel):
+    """Issue 11, item 2: every Han character of every Chinese heading is drawn by the web
+    font the site ships (Noto Sans SC, from assets/fonts), not by a system font and not as
+    an empty box; no request leaves the site (the route in `cjk_heading_fonts` records any)."""
+    context = browser.new_context()
+    headings = cjk_heading_fonts(context, (built_site / rel).as_uri(), built_site)
+    context.close()
+    assert headings, f"{rel} has no Chinese heading"
+    assert all(h["fonts_check"] for h in headings), "document.fonts.check failed"
+    for h in headings:
+        web = sum(f["glyphCount"] for f in h["fonts"]
+                  if f["isCustomFont"] and f["familyName"].startswith("Noto Sans SC"))
+        assert web >= h["han"], (rel, h["text"], h["fonts"])
+
+
+def test_the_font_ships_with_its_licence(built_site):
+    font = built_site / "assets" / "fonts" / "noto-sans-sc"
+    css = (font / "noto-sans-sc.css").read_text(encoding="utf-8")
+    files = re.findall(r"url\(\./([^)]+)\)", css)
+    assert files and all((font / f).is_file() for f in files), files
+    assert "http" not in css
+    assert "SIL OPEN FONT LICENSE" in (font / "LICENSE.txt").read_text(encoding="utf-8").upper()
