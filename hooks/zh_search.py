@@ -98,16 +98,19 @@ def table_rows(markdown: str) -> list[str]:
 
 def terms_of_page(src_path: str, markdown: str) -> list[str]:
     """The Chinese terms a page defines: the Han runs of its headings (and of its tables,
-    for the notation page and the glossary), without joining characters at their ends."""
+    for the notation page and the glossary), each also without the joining characters at
+    its ends (笔记的出入 for 与笔记的出入)."""
     texts = heading_texts(markdown)
     if Path(src_path).name in TERM_TABLE_PAGES:
         texts += table_rows(markdown)
     terms = []
     for text in texts:
         for run in HAN.findall(text):
-            run = _strip_function_chars(run)
-            if len(run) >= 2 and run not in terms:
-                terms.append(run)
+            # the term without its joining characters first, then the run as printed
+            # (jieba keeps the last word added whole, and a reader may type either)
+            for term in (_strip_function_chars(run), run):
+                if len(term) >= 2 and term not in terms:
+                    terms.append(term)
     return terms
 
 

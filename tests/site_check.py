@@ -174,12 +174,14 @@ def search_many(context, url: str, terms: list[str], site_root: Path,
                                    timeout=1500)
         except Exception:  # noqa: BLE001 - an unchanged answer
             pass
-        # Material renders results in batches as the list is scrolled: scroll to the end.
+        # Material renders results in batches of 10 as its list is scrolled to the end.
         items = page.locator(".md-search-result__item")
         n = items.count()
         while n >= 10:
-            items.last.scroll_into_view_if_needed()
-            page.wait_for_timeout(150)
+            page.evaluate("""() => { const w = document.querySelector('.md-search__scrollwrap');
+                                     w.scrollTop = w.scrollHeight;
+                                     w.dispatchEvent(new Event('scroll')); }""")
+            page.wait_for_timeout(200)
             if items.count() == n:
                 break
             n = items.count()
