@@ -18,6 +18,8 @@ from urllib.parse import urlparse
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
+STRAY_TEX = re.compile(r"\$|\\[A-Za-z]{2,}|\\[()\[\]]")
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -41,6 +43,7 @@ class PageReport:
     js_errors: list[str] = field(default_factory=list)
     raw_math: int = 0
     unstyled_math: int = 0
+    stray_tex: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> list[str]:
@@ -51,6 +54,7 @@ class PageReport:
             out.append(f"{self.raw_math} formula(s) left as raw TeX (.arithmatex)")
         if self.unstyled_math:
             out.append(f"{self.unstyled_math} formula(s) without KaTeX's stylesheet/fonts")
+        out += [f"stray TeX in the text: {t!r}" for t in self.stray_tex]
         return out
 
 
@@ -89,6 +93,17 @@ def check_page(context, url: str, site_root: Path, origin: str | None = None) ->
     report.unstyled_math = page.evaluate(
         """() => [...document.querySelectorAll('.fa-math .katex')]
                  .filter(e => !getComputedStyle(e).fontFamily.includes('KaTeX')).length""")
+    # Text outside code and rendered formulas holds no `$` and no TeX command: a `$x$`
+    # that arithmatex did not take as math (a docstring's broken line, an unclosed `$`).
+    text = page.evaluate(
+        """() => { const a = document.querySelector('article');
+                   if (!a) return '';
+                   const c = a.cloneNode(true);
+                   c.querySelectorAll('pre, code, .katex, .fa-math, .headerlink')
+                    .forEach(e => e.remove());
+                   return c.innerText; }""")
+    report.stray_tex = [text[max(0, m.start() - 40):m.end() + 20].replace("\n", " ")
+                        for m in STRAY_TEX.finditer(text)]
     page.close()
     return report
 

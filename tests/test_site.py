@@ -230,3 +230,64 @@ def test_the_font_ships_with_its_licence(built_site):
     assert files and all((font / f).is_file() for f in files), files
     assert "http" not in css
     assert "SIL OPEN FONT LICENSE" in (font / "LICENSE.txt").read_text(encoding="utf-8").upper()
+
+
+def _links(page: Path) -> list[str]:
+    return re.findall(r'<a [^>]*href="([^"]+)"', page.read_text(encoding="utf-8"))
+
+
+def _ids(page: Path) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', page.read_text(encoding="utf-8")))
+
+
+def test_glossary_and_api_links_resolve(built_site):
+    """Issues 11, items 8 and 9: each link of the glossary and of the API pages (the
+    "Taught in" boxes, the module ↔ chapter table) reaches a page and an anchor that
+    exist in the built site."""
+    pages = [built_site / "glossary.html", *sorted((built_site / "api").glob("*.html"))]
+    broken = []
+    for page in pages:
+        for href in _links(page):
+            if re.match(r"[a-z]+:", href):
+                continue
+            path, _, anchor = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            if path.endswith("/") or not target.is_file():
+                broken.append((page.name, href, "no such page"))
+            elif anchor and anchor not in _ids(target):
+                broken.append((page.name, href, "no such anchor"))
+    assert not broken, broken
+
+
+def test_every_api_page_links_to_the_sections_that_teach_it(built_site):
+    """Issue 11, item 8: under its heading each API page has a "Taught in" box; every
+    module that a chapter shows (lesson and runner modules) links to a chapter page."""
+    api = built_site / "api"
+    without = []
+    for page in sorted(api.glob("*.html")):
+        if page.name == "index.html":
+            continue
+        html = page.read_text(encoding="utf-8")
+        box = re.search(r'<div class="admonition info fa-taught">(.*?)</div>', html, re.S)
+        assert box, f"{page.name} has no 'Taught in' box"
+        if not re.search(r'href="\.\./[\w-]+\.html', box.group(1)):
+            without.append(page.stem)
+    # Only a module no page shows or names may lack a chapter link.
+    assert set(without) <= {"discretize_studies"}, without
+    index = (api / "index.html").read_text(encoding="utf-8")
+    for module in ("tabular", "prediction", "control", "dqn", "reinforce", "validate"):
+        assert f'href="{module}.html"' in index, module
+
+
+def test_checker_catches_stray_tex(built_site, browser, tmp_path):
+    """The page check reports a `$...$` left in the text (as the API pages had)."""
+    bad = tmp_path / "stray-tex-site"
+    shutil.copytree(built_site, bad)
+    page = bad / "api" / "control.html"
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace("</article>", r"<p>for $k = 0, \dots,$</p></article>", 1),
+                    encoding="utf-8")
+    context = browser.new_context()
+    report = check_page(context, page.as_uri(), bad)
+    context.close()
+    assert len(report.stray_tex) >= 2, report
