@@ -291,3 +291,24 @@ def test_checker_catches_stray_tex(built_site, browser, tmp_path):
     report = check_page(context, page.as_uri(), bad)
     context.close()
     assert len(report.stray_tex) >= 2, report
+
+
+def test_home_page_commands_name_real_files():
+    """Issue 11, item 10: each chapter's test command on the home page names test files
+    and pages that exist (a glob matches at least one file), and every chapter has one."""
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    commands = re.findall(r"`pytest ([^`]+)`", home)
+    assert len(commands) >= 10, commands
+    for command in commands:
+        for arg in command.split():
+            assert sorted(ROOT.glob(arg)), f"{arg!r} in `pytest {command}` matches no file"
+    nav_chapters = re.findall(r"^\s+- \d+a?\. [^:]+: (\S+\.md)$",
+                              (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    assert nav_chapters
+    for page in nav_chapters:
+        assert any(f"docs/{page}" in c for c in commands), f"no test command for {page}"
+    # the repository is a plain link, the same on the home page and in every footer
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert not re.search(r"^repo_url:", config, re.M)
+    link = re.search(r"link: (https://\S+)", config).group(1)
+    assert link in home
