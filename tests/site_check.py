@@ -8,6 +8,7 @@ font or an API fails the test instead of quietly working online.
 
 from __future__ import annotations
 
+import html as html_module
 import json
 import os
 import re
@@ -152,6 +153,11 @@ def _route_local(page, site_root: Path, origin: str | None, outside: list[str]) 
     page.route("**/*", route_request)
 
 
+SCROLL_RESULTS = """top => {
+    const w = document.querySelector('.md-search__scrollwrap');
+    w.scrollTop = top ? 0 : w.scrollHeight; w.dispatchEvent(new Event('scroll')); }"""
+
+
 def search_many(context, url: str, terms: list[str], site_root: Path,
                 origin: str | None = None) -> dict[str, list[str]]:
     """Type each of `terms` into one page's search box, as a reader would.
@@ -189,17 +195,19 @@ def search_many(context, url: str, terms: list[str], site_root: Path,
                                    timeout=1500)
         except Exception:  # noqa: BLE001 - an unchanged answer
             pass
-        # Material renders results in batches of 10 as its list is scrolled to the end.
+        # Material renders the first 10 results, then a few more each time its list is
+        # scrolled to the end: scroll away and back until all of them are there.
+        meta_text = meta.inner_text()
+        total = int(meta_text.split()[0]) if meta_text.split()[0].isdigit() else 0
         items = page.locator(".md-search-result__item")
-        n = items.count()
-        while n >= 10:
-            page.evaluate("""() => { const w = document.querySelector('.md-search__scrollwrap');
-                                     w.scrollTop = w.scrollHeight;
-                                     w.dispatchEvent(new Event('scroll')); }""")
-            page.wait_for_timeout(200)
-            if items.count() == n:
-                break
+        stuck = 0
+        while items.count() < total and stuck < 5:
             n = items.count()
+            page.evaluate(SCROLL_RESULTS, True)  # leave the end of the list ...
+            page.wait_for_timeout(50)
+            page.evaluate(SCROLL_RESULTS, False)  # ... and reach it again
+            page.wait_for_timeout(150)
+            stuck = stuck + 1 if items.count() == n else 0
         hrefs = page.locator(".md-search-result__link").evaluate_all(
             "links => links.map(a => a.href)")
         out[term] = [h.split("?")[0].split("#")[0].removeprefix(base)
@@ -213,7 +221,8 @@ def search_many(context, url: str, terms: list[str], site_root: Path,
 def cjk_heading_fonts(context, url: str, site_root: Path) -> list[dict]:
     """For each heading of the page's article that holds Chinese: how many of its Han
     characters there are, and how many glyphs each font the browser used drew
-    (Chrome DevTools Protocol ``CSS.getPlatformFontsForNode``), after fonts loaded."""
+    (Chrome DevTools Protocol ``CSS.getPlatformFontsForNode``), after fonts loaded, and
+    whether ``document.fonts.check('1em "Noto Sans SC"', text)`` holds for its text."""
     page = context.new_page()
     outside: list[str] = []
     _route_local(page, site_root, None, outside)
@@ -234,9 +243,11 @@ def cjk_heading_fonts(context, url: str, site_root: Path) -> list[dict]:
         if not han:
             continue
         fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": nid})["fonts"]
-        out.append({"text": text.strip(), "han": han, "fonts": fonts})
-    checked = page.evaluate("""() => document.fonts.check('1em "Noto Sans SC"', '梯度')""")
+        text = html_module.unescape(text).strip()
+        checked = page.evaluate(
+            """t => document.fonts.check('1em "Noto Sans SC"', t)""", text)
+        out.append({"text": text, "han": han, "fonts": fonts, "fonts_check": checked})
     page.close()
     if outside:
         raise AssertionError(f"{url} made outside requests: {outside}")
-    return [dict(o, fonts_check=checked) for o in out]
+    return out
