@@ -24,9 +24,12 @@ This hook makes the two sides agree:
    inlines it): each entry gains two fields that are indexed but never shown,
    ``title_zh`` and ``text_zh``, holding, for every Chinese word of its title and text, the
    dictionary words inside it (梯度 and 策略 for 策略梯度) and the prefixes of at least two
-   characters of those words and of the word itself.  With the prefixes in the index the
-   browser's greedy cut of a typed term ends one character short of the whole term, and
-   its trailing ``*`` completes it: 时序差分误差 is looked up as ``时序差分误*``.
+   characters of those words and of the word itself.  ``title_zh`` also holds the
+   glossary's terms for the section its row links to first (the notes' term and the common
+   alternatives), so that 经验回放 finds the section on 经验池, not only the glossary.
+   With the prefixes in the index the browser's greedy cut of a typed term ends one
+   character short of the whole term, and its trailing ``*`` completes it: 时序差分误差
+   is looked up as ``时序差分误*``.
 3. The same step replaces the raw TeX of every formula in the index (``\\(\\hat q\\)``) by a
    plain-text reading (``q̂``), so search previews show no TeX (the pages themselves are
    rendered by KaTeX in ``hooks/offline_math.py``).
@@ -60,6 +63,30 @@ HIDDEN_FIELDS = {"title_zh": "title", "text_zh": "text"}
 
 #: The terms added to jieba by the last build (read by the tests through ``site_terms``).
 SITE_TERMS: dict[str, list[str]] = {}
+#: ``{index location: [Chinese terms]}``: each glossary row's terms (the notes' and the
+#: alternatives) for the section its first link points to, so that 经验回放 finds the
+#: section on replay memory (经验池), not only the glossary.
+SYNONYMS: dict[str, list[str]] = {}
+GLOSSARY_LINK = re.compile(r"\]\((?P<page>[^)#\s]+\.md)(?:#(?P<anchor>[^)\s]+))?\)")
+
+
+def glossary_synonyms(markdown: str) -> dict[str, list[str]]:
+    """``{"dqn.html#replay-memory-d": ["经验池", "经验回放", ...]}`` from the glossary's
+    term table (columns: English, the notes' term, also written, symbol, defined in)."""
+    out: dict[str, list[str]] = {}
+    for row in table_rows(markdown):
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        if len(cells) != 5:
+            continue
+        m = GLOSSARY_LINK.search(cells[4])
+        if not m:
+            continue
+        location = m.group("page")[:-3] + ".html" + (f"#{m.group('anchor')}"
+                                                     if m.group("anchor") else "")
+        terms = [t for t in HAN.findall(cells[1] + " " + cells[2]) if len(t) >= 2]
+        out.setdefault(location, [])
+        out[location] += [t for t in terms if t not in out[location]]
+    return out
 
 
 def _strip_function_chars(run: str) -> str:
@@ -145,6 +172,9 @@ def on_files(files, config):
         terms = terms_of_page(file.src_uri, file.content_string)
         if terms:
             SITE_TERMS[file.src_uri] = terms
+        if file.src_uri == "glossary.md":
+            SYNONYMS.clear()
+            SYNONYMS.update(glossary_synonyms(file.content_string))
     added = 0
     for terms in SITE_TERMS.values():
         for term in terms:
@@ -374,8 +404,11 @@ def on_post_build(config) -> None:
         for key in ("title", "text"):
             doc[key] = untex(doc[key])
         for hidden, shown in HIDDEN_FIELDS.items():
-            parts = hidden_field(doc[shown], separator, is_word)
-            if parts:
-                doc[hidden] = parts
+            # the glossary's terms for this section count as words of its title
+            synonyms = SYNONYMS.get(doc["location"], []) if hidden == "title_zh" else []
+            parts = hidden_field(" ".join([doc[shown], *synonyms]), separator, is_word)
+            words = list(dict.fromkeys([*synonyms, *parts.split()]))
+            if words:
+                doc[hidden] = " ".join(words)
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")),
                     encoding="utf-8")
