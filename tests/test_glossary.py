@@ -50,11 +50,13 @@ def heading_terms() -> dict[str, str]:
 
 
 def glossary_rows() -> list[list[str]]:
-    """The cells of each row of the glossary's term table (the first table)."""
+    """The cells of each row of the glossary's term tables (section "Terms", one table
+    per group of letters), without their header and separator rows."""
     text = GLOSSARY.read_text(encoding="utf-8")
-    table = text.split("## Terms", 1)[1].split("\n## ", 1)[0]
-    rows = [ln for ln in table.splitlines() if ln.startswith("|")][2:]
-    return [[c.strip() for c in row.strip().strip("|").split("|")] for row in rows]
+    section = text.split("## Terms", 1)[1].split("\n## ", 1)[0]
+    rows = [[c.strip() for c in ln.strip().strip("|").split("|")]
+            for ln in section.splitlines() if ln.startswith("|")]
+    return [r for r in rows if r[0] != "English" and not set(r[0]) <= set("-: ")]
 
 
 def test_every_heading_term_is_in_the_glossary():
