@@ -453,9 +453,13 @@ def expected_update(mdp: FiniteMDP, pi: np.ndarray, X: np.ndarray, theta: np.nda
     With $(S, A) \sim \mu(s)\pi(a \mid s)$, $S' \sim P(\cdot \mid S, A)$,
     $A' \sim \pi(\cdot \mid S')$, and $\Phi$ the $(|\mathcal S||\mathcal A|) \times d$
     matrix of rows $\mathbf x(s, a)^\top$,
-    $$\mathbb E[\delta\,\mathbf x(S, A)] = \Phi^\top D\,(\mathbf r + \gamma P \Pi \Phi
-    \boldsymbol\theta - \Phi\boldsymbol\theta),$$
-    $D = \operatorname{diag}(\mu(s)\pi(a \mid s))$, $P$ the $(s,a) \to s'$ transition
+
+    $$
+    \mathbb E[\delta\,\mathbf x(S, A)] = \Phi^\top D\,(\mathbf r + \gamma P \Pi \Phi
+    \boldsymbol\theta - \Phi\boldsymbol\theta),
+    $$
+
+    with $D = \operatorname{diag}(\mu(s)\pi(a \mid s))$, $P$ the $(s,a) \to s'$ transition
     matrix and $\Pi$ the $s' \to (s', a')$ policy matrix.  A missing row mass of $P$ is
     termination, where the bootstrap is zero.  Expected SARSA has the same expected update.
 

@@ -309,7 +309,7 @@ class AscentConfig:
 def one_step_ascent(mdp: OneStepMDP, policy: SoftmaxLinearPolicy, X, config: AscentConfig,
                     rng: np.random.Generator, theta0: np.ndarray | None = None) -> np.ndarray:
     r"""Run $\theta \leftarrow \theta + \alpha\,\hat g$ and return $J(\theta_k)$ for
-    $k = 0, \dots, $ `steps`, shape `(steps + 1,)`.
+    $k = 0, 1, \dots, K$, where $K$ is `config.steps`: shape `(K + 1,)`.
 
     The baseline $b(s) = V^{\pi_\theta}(s) = \sum_a \pi_\theta(a|s) r_{sa}$ is computed
     exactly here (a learned baseline is the subject of chapter 10).
@@ -368,6 +368,7 @@ def weighted_nll(log_pi: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     r"""The loss $-\frac1n\sum_i w_i \log\pi_\theta(a_i \mid s_i)$.
 
     Its autograd gradient is $-\frac1n\sum_i w_i\nabla\log\pi_\theta(a_i\mid s_i)$.
+
     * $w_i = 1$, labels $a_i$ from a fixed data set: the cross-entropy (negative
       log-likelihood) of supervised classification.
     * $w_i = r_i$, actions $a_i \sim \pi_\theta$: minus the likelihood-ratio estimate of

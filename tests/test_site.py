@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_check import CHROMIUM_ARGS, check_page, find_chromium, search
+from hooks.zh_search import glossary_synonyms, site_terms
+from tests.site_check import (
+    CHROMIUM_ARGS,
+    check_page,
+    cjk_heading_fonts,
+    find_chromium,
+    search,
+    search_many,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -141,3 +151,169 @@ def test_bad_tex_fails_the_build(tmp_path):
                           env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     assert proc.returncode != 0
     assert "KaTeX could not render" in proc.stderr
+
+
+def _page_of(link: str) -> str:
+    return link.split("#")[0]
+
+
+def test_every_chinese_term_is_found_typed_whole(built_site, browser):
+    """Issue 11, item 1: every Chinese term of the site's headings, of the notation page and
+    of the glossary, typed whole into the search box from `file://`, finds the page that
+    defines it (for a glossary term, also the page its row links to); and 梯度 finds every
+    page whose text holds it (策略梯度, 半梯度, ...)."""
+    terms = site_terms(ROOT / "docs")
+    assert {"notation.md", "glossary.md"} <= terms.keys(), sorted(terms)
+    # a glossary row's Chinese terms, the notes' and the alternatives (经验回放 for 经验池),
+    # also find the section the row links to first
+    synonyms = glossary_synonyms((ROOT / "docs" / "glossary.md").read_text("utf-8"))
+    expected = [(page.replace(".md", ".html"), t) for page, ts in terms.items() for t in ts]
+    expected += [(_page_of(loc), t) for loc, ts in synonyms.items() for t in ts]
+    queries = sorted({t for _, t in expected} | {"梯度"})
+    assert len(queries) >= 100, len(queries)
+    context = browser.new_context()
+    found = search_many(context, (built_site / "index.html").as_uri(), queries, built_site)
+    context.close()
+    missed = [f"{term!r} (defined in {page})" for page, term in expected
+              if page not in map(_page_of, found[term])]
+    assert not missed, f"{len(missed)} terms miss the page that defines them: {missed}"
+    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    gradient_pages = {_page_of(d["location"]) for d in index["docs"]
+                      if "梯度" in (d["title"] + d["text"]).replace("\u200b", "")}
+    assert len(gradient_pages) >= 8, gradient_pages
+    assert gradient_pages <= set(map(_page_of, found["梯度"])), (
+        gradient_pages - set(map(_page_of, found["梯度"])))
+
+
+def test_search_checker_can_fail(built_site, browser):
+    """The check above can fail: a term on no page finds nothing."""
+    context = browser.new_context()
+    found = search_many(context, (built_site / "index.html").as_uri(), ["鲸鱼座"], built_site)
+    context.close()
+    assert found == {"鲸鱼座": []}
+
+
+def test_search_previews_hold_no_raw_tex(built_site):
+    """Issue 11, item 11: the search index (the previews) holds formulas as plain text
+    (v̂, γ, Σ), not TeX; only code blocks may hold a `$` or a backslash."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    bad = []
+    for doc in index["docs"]:
+        for key in ("title", "text"):
+            prose = re.sub(r"<pre>.*?</pre>|<code>.*?</code>", "", doc[key], flags=re.S)
+            m = RAW_TEX.search(prose)
+            if m:
+                bad.append((doc["location"], key, prose[max(0, m.start() - 30):m.end() + 30]))
+    assert not bad, f"{len(bad)} index entries hold raw TeX, e.g. {bad[:5]}"
+
+
+RAW_TEX = re.compile(r"\\[()\[\]]|\$|\\[A-Za-z]{2,}")
+
+CJK_PAGES = ["index.html", "glossary.html", "notation.html", "dqn.html"]
+
+
+@pytest.mark.parametrize("rel", CJK_PAGES)
+def test_chinese_headings_render_in_the_shipped_font(built_site, browser, rel):
+    """Issue 11, item 2: every Han character of every Chinese heading is drawn by the web
+    font the site ships (Noto Sans SC, from assets/fonts), not by a system font and not as
+    an empty box; no request leaves the site (the route in `cjk_heading_fonts` records any)."""
+    context = browser.new_context()
+    headings = cjk_heading_fonts(context, (built_site / rel).as_uri(), built_site)
+    context.close()
+    assert headings, f"{rel} has no Chinese heading"
+    assert all(h["fonts_check"] for h in headings), "document.fonts.check failed"
+    for h in headings:
+        web = sum(f["glyphCount"] for f in h["fonts"]
+                  if f["isCustomFont"] and f["familyName"].startswith("Noto Sans SC"))
+        assert web >= h["han"], (rel, h["text"], h["fonts"])
+
+
+def test_the_font_ships_with_its_licence(built_site):
+    font = built_site / "assets" / "fonts" / "noto-sans-sc"
+    css = (font / "noto-sans-sc.css").read_text(encoding="utf-8")
+    files = re.findall(r"url\(\./([^)]+)\)", css)
+    assert files and all((font / f).is_file() for f in files), files
+    assert "http" not in css
+    assert "SIL OPEN FONT LICENSE" in (font / "LICENSE.txt").read_text(encoding="utf-8").upper()
+
+
+def _links(page: Path) -> list[str]:
+    return re.findall(r'<a [^>]*href="([^"]+)"', page.read_text(encoding="utf-8"))
+
+
+def _ids(page: Path) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', page.read_text(encoding="utf-8")))
+
+
+def test_glossary_and_api_links_resolve(built_site):
+    """Issues 11, items 8 and 9: each link of the glossary and of the API pages (the
+    "Taught in" boxes, the module ↔ chapter table) reaches a page and an anchor that
+    exist in the built site."""
+    pages = [built_site / "glossary.html", *sorted((built_site / "api").glob("*.html"))]
+    broken = []
+    for page in pages:
+        for href in _links(page):
+            if re.match(r"[a-z]+:", href):
+                continue
+            path, _, anchor = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            if path.endswith("/") or not target.is_file():
+                broken.append((page.name, href, "no such page"))
+            elif anchor and anchor not in _ids(target):
+                broken.append((page.name, href, "no such anchor"))
+    assert not broken, broken
+
+
+def test_every_api_page_links_to_the_sections_that_teach_it(built_site):
+    """Issue 11, item 8: under its heading each API page has a "Taught in" box; every
+    module that a chapter shows (lesson and runner modules) links to a chapter page."""
+    api = built_site / "api"
+    without = []
+    for page in sorted(api.glob("*.html")):
+        if page.name == "index.html":
+            continue
+        html = page.read_text(encoding="utf-8")
+        box = re.search(r'<div class="admonition info fa-taught">(.*?)</div>', html, re.S)
+        assert box, f"{page.name} has no 'Taught in' box"
+        if not re.search(r'href="\.\./[\w-]+\.html', box.group(1)):
+            without.append(page.stem)
+    # Only a module no page shows or names may lack a chapter link.
+    assert set(without) <= {"discretize_studies"}, without
+    index = (api / "index.html").read_text(encoding="utf-8")
+    for module in ("tabular", "prediction", "control", "dqn", "reinforce", "validate"):
+        assert f'href="{module}.html"' in index, module
+
+
+def test_checker_catches_stray_tex(built_site, browser, tmp_path):
+    """The page check reports a `$...$` left in the text (as the API pages had)."""
+    bad = tmp_path / "stray-tex-site"
+    shutil.copytree(built_site, bad)
+    page = bad / "api" / "control.html"
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace("</article>", r"<p>for $k = 0, \dots,$</p></article>", 1),
+                    encoding="utf-8")
+    context = browser.new_context()
+    report = check_page(context, page.as_uri(), bad)
+    context.close()
+    assert len(report.stray_tex) >= 2, report
+
+
+def test_home_page_commands_name_real_files():
+    """Issue 11, item 10: each chapter's test command on the home page names test files
+    and pages that exist (a glob matches at least one file), and every chapter has one."""
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    commands = re.findall(r"`pytest ([^`]+)`", home)
+    assert len(commands) >= 10, commands
+    for command in commands:
+        for arg in command.split():
+            assert sorted(ROOT.glob(arg)), f"{arg!r} in `pytest {command}` matches no file"
+    nav_chapters = re.findall(r"^\s+- \d+a?\. [^:]+: (\S+\.md)$",
+                              (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    assert nav_chapters
+    for page in nav_chapters:
+        assert any(f"docs/{page}" in c for c in commands), f"no test command for {page}"
+    # the repository is a plain link, the same on the home page and in every footer
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert not re.search(r"^repo_url:", config, re.M)
+    link = re.search(r"link: (https://\S+)", config).group(1)
+    assert link in home
