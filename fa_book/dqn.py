@@ -156,12 +156,14 @@ class QNetwork(nn.Module):
         super().__init__()
         sizes = [check_size("obs_dim", obs_dim, 100_000), *check_hidden("hidden", hidden),
                  check_size("n_actions", n_actions, 100_000)]
+        # --8<-- [start:qnetwork_layers]
         layers: list[nn.Module] = []
         for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
             layers.append(nn.Linear(d_in, d_out))
             if i < len(sizes) - 2:
                 layers.append(nn.ReLU())
         self.net = nn.Sequential(*layers)
+        # --8<-- [end:qnetwork_layers]
         self.arch = {"kind": "mlp", "obs_dim": sizes[0], "n_actions": sizes[-1],
                      "hidden": sizes[1:-1]}
         if generator is not None:
@@ -191,6 +193,7 @@ class NatureQNetwork(nn.Module):
     def __init__(self, n_actions: int, generator: torch.Generator | None = None):
         super().__init__()
         check_size("n_actions", n_actions, 100_000)
+        # --8<-- [start:nature_layers]
         self.net = nn.Sequential(
             nn.Conv2d(4, 32, kernel_size=8, stride=4), nn.ReLU(),
             nn.Conv2d(32, 64, kernel_size=4, stride=2), nn.ReLU(),
@@ -199,6 +202,7 @@ class NatureQNetwork(nn.Module):
             nn.Linear(64 * 7 * 7, 512), nn.ReLU(),
             nn.Linear(512, n_actions),
         )
+        # --8<-- [end:nature_layers]
         self.arch = {"kind": "nature", "obs_shape": [4, 84, 84], "n_actions": int(n_actions)}
         if generator is not None:
             torch_default_init(self, generator)
@@ -294,6 +298,7 @@ class ReplayBuffer:
     def __len__(self) -> int:
         return self.size
 
+    # --8<-- [start:replay_ring]
     def add(self, s: np.ndarray, a: int, r: float, s_next: np.ndarray,
             terminated: bool, steps: int = 1) -> None:
         """Store one transition, overwriting the oldest when full.
@@ -313,6 +318,7 @@ class ReplayBuffer:
         if self.size == 0:
             raise ValueError("cannot sample from an empty replay buffer")
         return rng.integers(0, self.size, size=batch_size)
+    # --8<-- [end:replay_ring]
 
     def recent_indices(self, batch_size: int) -> np.ndarray:
         """The `batch_size` most recent transitions (the 'no replay' ablation)."""
@@ -361,6 +367,7 @@ class NStepAccumulator:
         self.gamma = check_discount("gamma", gamma)
         self.pending: list[tuple[np.ndarray, int, float]] = []
 
+    # --8<-- [start:nstep_push]
     def emit(self, s_next: np.ndarray, terminated: bool
              ) -> tuple[np.ndarray, int, float, np.ndarray, bool, int]:
         """Pop the oldest pending step as an n-step transition ending in `s_next`."""
@@ -386,6 +393,7 @@ class NStepAccumulator:
         elif len(self.pending) == self.n:
             out.append(self.emit(s_next, False))
         return out
+    # --8<-- [end:nstep_push]
 # --8<-- [end:nstep]
 
 
@@ -408,6 +416,7 @@ def dqn_target(target_net: nn.Module, batch: Batch, gamma: float,
     """
     check_batch(batch)
     check_discount("gamma", gamma)
+    # --8<-- [start:target_body]
     with torch.no_grad():
         q_next_all = target_net(batch.s_next)
         if q_net is None:
@@ -417,6 +426,7 @@ def dqn_target(target_net: nn.Module, batch: Batch, gamma: float,
             q_next = q_next_all.gather(1, a_star).squeeze(1)  # (DOUBLE)
         discount = gamma if batch.steps is None else gamma ** batch.steps
         return batch.r + discount * (1.0 - batch.terminated) * q_next  # (TARGET)
+    # --8<-- [end:target_body]
 
 
 def dqn_loss(q_net: nn.Module, target_net: nn.Module, batch: Batch, gamma: float,
@@ -439,11 +449,13 @@ def dqn_loss(q_net: nn.Module, target_net: nn.Module, batch: Batch, gamma: float
     """
     check_choice("loss", loss, ("mse", "huber"))
     check_batch(batch, getattr(q_net, "arch", {}).get("n_actions"))
+    # --8<-- [start:loss_body]
     y = dqn_target(target_net, batch, gamma, q_net if double else None)
     q = q_net(batch.s).gather(1, batch.a.unsqueeze(1)).squeeze(1)  # Q(s, a; theta_i)
     if loss == "mse":
         return ((y - q) ** 2).mean()  # (LOSS)
     return F.smooth_l1_loss(q, y, beta=1.0)  # (HUBER)
+    # --8<-- [end:loss_body]
 # --8<-- [end:loss]
 
 
@@ -452,12 +464,14 @@ def sync_target(target_net: nn.Module, q_net: nn.Module, tau: float = 1.0) -> No
     r"""$\theta^- \leftarrow \tau\,\theta + (1 - \tau)\,\theta^-$; tau=1: hard copy."""
     check_in_range("tau", tau, 1e-12, 1.0)
     check_same_shapes(target_net, q_net)
+    # --8<-- [start:sync_body]
     with torch.no_grad():
         for p_minus, p in zip(target_net.parameters(), q_net.parameters(), strict=True):
             if tau == 1.0:
                 p_minus.copy_(p)  # (SYNC)
             else:
                 p_minus.lerp_(p, tau)  # (POLYAK)
+    # --8<-- [end:sync_body]
 # --8<-- [end:sync]
 
 
@@ -468,8 +482,10 @@ def epsilon_schedule(step: int, eps_start: float, eps_end: float, duration: int)
     check_probability("eps_start", eps_start)
     check_probability("eps_end", eps_end)
     check_size("duration", duration)
+    # --8<-- [start:epsilon_body]
     frac = min(step / duration, 1.0)
     return eps_start + frac * (eps_end - eps_start)  # (EPS)
+    # --8<-- [end:epsilon_body]
 # --8<-- [end:epsilon]
 
 
@@ -603,6 +619,7 @@ def gradient_step(q_net: nn.Module, target_net: nn.Module, optimizer: torch.opti
     if not isinstance(config, DQNConfig):
         raise ValueError(f"config must be a DQNConfig, got {type(config).__name__}")
     check_size("update", update)
+    # --8<-- [start:gradient_step_body]
     loss = dqn_loss(q_net, target_net, batch, config.gamma, config.loss, config.double)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
@@ -613,6 +630,7 @@ def gradient_step(q_net: nn.Module, target_net: nn.Module, optimizer: torch.opti
     check_diverged("DQN loss", value, update, optimizer.param_groups[0]["lr"])
     if target_net is not q_net and update % config.target_update == 0:
         sync_target(target_net, q_net, config.tau)
+    # --8<-- [end:gradient_step_body]
     return value
 # --8<-- [end:gradient_step]
 

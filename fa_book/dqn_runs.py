@@ -78,11 +78,13 @@ def run_streams(seed: int) -> tuple[np.random.Generator, int, torch.Generator,
         weights (`[seed, 3]`); the generator of the evaluations' reset seeds (`[seed, 4]`).
     """
     check_nonneg_int("seed", seed)
+    # --8<-- [start:streams_body]
     rng = np.random.default_rng([seed, 1])
     env_seed = int(np.random.default_rng([seed, 2]).integers(SEED_DRAW_BOUND))
     generator = torch.Generator().manual_seed(
         int(np.random.default_rng([seed, 3]).integers(2**63)))
     return rng, env_seed, generator, np.random.default_rng([seed, 4])
+    # --8<-- [end:streams_body]
 # --8<-- [end:streams]
 
 
@@ -128,6 +130,7 @@ def train(config: DQNConfig, *, progress: bool = False,
         bar = tqdm(total=cfg.total_steps, desc=f"DQN {cfg.env_id} seed {cfg.seed}",
                    unit="step", mininterval=0.5)
     try:
+        # --8<-- [start:train_loop]
         for t in range(1, cfg.total_steps + 1):
             # act epsilon-greedily with respect to Q(s, .; theta)
             epsilon = epsilon_schedule(t, cfg.eps_start, cfg.eps_end, cfg.eps_duration)
@@ -157,6 +160,7 @@ def train(config: DQNConfig, *, progress: bool = False,
                     updates += 1
                     losses.append(gradient_step(q_net, target_net, optimizer,
                                                 buffer.batch(idx), cfg, updates))
+        # --8<-- [end:train_loop]
 
             if t % cfg.eval_every == 0 or t == cfg.total_steps:
                 seen = buffer.s[buffer.recent_indices(1000)] if len(buffer) else s[None]
