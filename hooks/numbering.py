@@ -12,7 +12,9 @@ Chapters are the nav pages whose title starts with a number ("4. Linear predicti
   and so does a written link with empty text, ``[](#eq-NAME)`` or
   ``[](other-page.md#eq-NAME)``;
 * every figure ``![alt](figures/name.png)`` becomes "Figure 4.2", written in bold at the
-  start of its caption, with the anchor ``#fig-name``; ``[](#fig-name)`` (or
+  start of the paragraph after it (its caption, typed or included from a generated file),
+  with the anchor ``#fig-name`` (both added to the HTML, so the page's markdown, which
+  the notebooks are made from, is unchanged); ``[](#fig-name)`` (or
   ``[](page.md#fig-name)``) is written out as "Figure 4.2".
 
 A bare ``(NAME)`` links to this page's equation, or to another page's when NAME is at
@@ -155,25 +157,8 @@ def on_page_markdown(markdown: str, page, config, files):
         if chapter is not None:
             line = TAG.sub(lambda m: f"\\tag{{{chapter.equations[m.group(1)]} {m.group(1)}}}",
                            line)
-            fm = FIGURE.match(line)
-            if fm:
-                line = (f"{fm.group('indent')}![{fm.group('alt')}]({fm.group('src')})"
-                        f"{{ #fig-{fm.group('name')} }}")
-                _caption(lines, keep, i, f"Figure {chapter.figures[fm.group('name')]}.")
         lines[i] = line
     return "\n".join(lines) + ("\n" if markdown.endswith("\n") else "")
-
-
-def _caption(lines: list[str], keep: dict[int, str], i: int, label: str) -> None:
-    """Put the bold figure label at the start of the caption that follows line i."""
-    for j in range(i + 1, min(i + 4, len(lines))):
-        if j in keep and keep[j].strip():
-            stripped = keep[j].lstrip()
-            indent = keep[j][:len(keep[j]) - len(stripped)]
-            keep[j] = f"{indent}**{label}** {stripped}"
-            lines[j] = keep[j]
-            return
-    raise PluginError(f"figure on line {i + 1} has no caption paragraph after it")
 
 
 # ---------------------------------------------------------------- HTML: anchors and refs
@@ -230,10 +215,38 @@ def _refs(text: str, chapter: Chapter | None, url_here: str) -> str:
     return re.sub(r"\((?P<n>[A-Za-z][A-Za-z0-9.\-]*)\)", bare, text)
 
 
+_IMG = re.compile(r'<img (?P<attrs>[^>]*?)src="figures/(?P<name>[\w\-]+)\.png"(?P<rest>[^>]*)>')
+_NEXT_P = re.compile(r"<p>")
+
+
+def _label_figures(output: str, chapter: Chapter, src: str) -> str:
+    """Give each figure its anchor and put "Figure 4.2." in bold at the start of the
+    paragraph that follows it (its caption, typed or included from a generated file)."""
+    out, pos = [], 0
+    for m in _IMG.finditer(output):
+        name = m.group("name")
+        if name not in chapter.figures:
+            continue
+        out.append(output[pos:m.start()])
+        out.append(f'<img {m.group("attrs")}id="fig-{name}" src="figures/{name}.png"'
+                   f'{m.group("rest")}>')
+        pos = m.end()
+        close = output.find("</p>", pos)
+        nxt = _NEXT_P.search(output, close if close >= 0 else pos)
+        if close < 0 or nxt is None:
+            raise PluginError(f"{src}: figure {name}.png has no caption paragraph after it")
+        out.append(output[pos:nxt.end()])
+        out.append(f"<strong>Figure {chapter.figures[name]}.</strong> ")
+        pos = nxt.end()
+    out.append(output[pos:])
+    return "".join(out)
+
+
 def on_page_content(output: str, page, config, files):
     src = page.file.src_uri
     chapter = _NUMBERING.chapters.get(src)
     if chapter is not None:
+        output = _label_figures(output, chapter, src)
         output = _EQ_DIV.sub(
             lambda m: (f'<div class="eq" id="eq-{m.group("name")}">'
                        f'<div class="arithmatex">{m.group("body")}</div></div>'), output)

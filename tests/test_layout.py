@@ -16,6 +16,14 @@ CODE_SCROLLS = """() => [...document.querySelectorAll('.md-content pre > code')]
     .filter(e => e.scrollWidth > e.clientWidth + 1)
     .map(e => e.innerText.split('\\n').reduce((a, b) => a.length >= b.length ? a : b))"""
 
+TAG_OVERLAPS = """() => [...document.querySelectorAll('.katex-display .katex-tag')]
+    .filter(t => { const r = t.getBoundingClientRect();
+        return [...t.parentElement.querySelectorAll(':scope > .katex-base')].some(b => {
+            const q = b.getBoundingClientRect();
+            return r.left < q.right - 1 && q.left < r.right - 1
+                && r.top < q.bottom - 1 && q.top < r.bottom - 1; }); })
+    .map(t => t.innerText)"""
+
 PHONE = """() => ({
     page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
     boxes: [...document.querySelectorAll('.md-typeset__scrollwrap, .fa-math-display')]
@@ -45,6 +53,13 @@ def test_no_code_block_scrolls_sideways_at_1280_px(built_site, browser):  # noqa
 def test_a_phone_never_scrolls_the_page_sideways(built_site, browser):  # noqa: F811
     bad = _each_page(built_site, browser, 390, PHONE, lambda r: r["page"] > 0 or r["boxes"])
     assert not bad, f"at 390 px, wide content must scroll inside its own box: {bad}"
+
+
+def test_no_equation_number_is_drawn_over_its_formula(built_site, browser):  # noqa: F811
+    """KaTeX puts the number at the right edge; on a phone a wide formula ran under it."""
+    for width in (390, 1280):
+        over = _each_page(built_site, browser, width, TAG_OVERLAPS, bool)
+        assert not over, f"at {width} px, equation numbers over their formulas: {over}"
 
 
 def test_every_equation_and_figure_reference_lands_on_its_anchor(built_site):  # noqa: F811

@@ -79,9 +79,13 @@ def test_tags_show_number_and_name_and_figures_get_a_labelled_caption(two_chapte
     md = numbering.on_page_markdown(PAGE, _page("a.md", "a.html"), {}, None)
     assert "\\tag{4.1 VLIN}" in md and "\\tag{4.2 RET}" in md
     assert "\\tag{NOT}" in md  # inside a fence: untouched
-    assert "![A curve](figures/curve.png){ #fig-curve }" in md
-    assert "**Figure 4.1.** *The curve, seed 0.*" in md
+    assert "![A curve](figures/curve.png)\n" in md  # the markdown keeps the figure as is
     assert "[Figure 4.1](#fig-curve)" in md
+    html = numbering.on_page_content(
+        '<p><img alt="A curve" src="figures/curve.png" /></p>\n<p><em>The curve.</em></p>',
+        _page("a.md", "a.html"), {}, None)
+    assert 'id="fig-curve" src="figures/curve.png"' in html
+    assert "<p><strong>Figure 4.1.</strong> <em>The curve.</em></p>" in html
 
 
 def test_references_become_links_to_the_right_page(two_chapters):
@@ -120,9 +124,9 @@ def test_a_link_to_an_unknown_equation_or_figure_fails_the_build(two_chapters):
 
 
 def test_a_figure_without_a_caption_fails_the_build(two_chapters):
-    page = "# 4. A chapter\n\n![A curve](figures/curve.png)\n"
+    page = '<p><img alt="A curve" src="figures/curve.png" /></p>'
     with pytest.raises(PluginError, match="no caption"):
-        numbering.on_page_markdown(page, _page("a.md", "a.html"), {}, None)
+        numbering.on_page_content(page, _page("a.md", "a.html"), {}, None)
 
 
 def test_every_chapter_page_numbers_each_tag_once():
