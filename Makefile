@@ -22,9 +22,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-## book: set up and build the website into site/ (open site/index.html, or `make serve`)
-book: setup
+## book: set up and build the website into site/ with its PDF and zips (open site/index.html, or `make serve`)
+book: setup browser
 	$(VENV)/bin/mkdocs build --strict
+	@# the PDF and the zips the home page links (Debian's Chromium prints the print page)
+	@if command -v chromium >/dev/null 2>&1; then $(PY) hooks/print_book.py site; \
+	else echo "chromium is missing: no PDF (sudo apt-get install chromium)"; fi
 	@echo ""
 	@echo "The book is built: open file://$(CURDIR)/site/index.html (or run: make serve)"
 
