@@ -69,8 +69,8 @@ WHY = {
     "learning_starts": "CartPole episodes are short; 1000 steps is ~45 random episodes",
     "train_freq": "one update per environment step (the paper: one per 4), in rounds of 2",
     "gradient_steps": "see train_freq",
-    "target_update": "each sync can lengthen Q's horizon by one step (exercise 2): "
-                     "C = 10,000 would allow only 2-3 syncs in 30k steps",
+    "target_update": "each sync can lengthen Q's horizon by up to n = 5 steps (the n-step "
+                     "target): C = 10,000 would allow only 2-3 syncs in 30k steps",
     "eps_end": "CartPole punishes random pushes near the 500-step limit",
     "eps_duration": "scaled to the run length",
     "lr_final_fraction": "a deviation: the step size falls linearly to 0, so the policy "
