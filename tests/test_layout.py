@@ -37,6 +37,8 @@ def _each_page(site, browser, width: int, script: str, keep) -> dict:  # noqa: F
     page = browser.new_page(viewport={"width": width, "height": 800})
     found = {}
     for path in html_pages(site):
+        if path.name == "print.html":
+            continue  # the paper layout that `make pdf` prints, not a page to read on screen
         page.goto(path.as_uri())
         result = page.evaluate(script)
         if keep(result):
