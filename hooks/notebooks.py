@@ -77,11 +77,8 @@ def snippet_config(mkdocs_yml: Path = ROOT / "mkdocs.yml") -> dict:
     return {}
 
 
-def chapter_pages(mkdocs_yml: Path = ROOT / "mkdocs.yml") -> list[tuple[str, str]]:
-    """``[(nav title, page path)]`` of every chapter, in nav order (from ``mkdocs.yml``)."""
-    import yaml
-
-    conf = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
+def nav_chapters(nav) -> list[tuple[str, str]]:
+    """``[(nav title, page path)]`` of the chapters in a MkDocs ``nav`` list, in order."""
     out: list[tuple[str, str]] = []
 
     def walk(items):
@@ -90,11 +87,19 @@ def chapter_pages(mkdocs_yml: Path = ROOT / "mkdocs.yml") -> list[tuple[str, str
                 for title, value in item.items():
                     if isinstance(value, list):
                         walk(value)
-                    elif isinstance(value, str) and CHAPTER_TITLE.match(title):
-                        out.append((title, value))
+                    elif isinstance(value, str) and CHAPTER_TITLE.match(str(title)):
+                        out.append((str(title), value))
 
-    walk(conf.get("nav", []))
+    walk(nav or [])
     return out
+
+
+def chapter_pages(mkdocs_yml: Path = ROOT / "mkdocs.yml") -> list[tuple[str, str]]:
+    """``[(nav title, page path)]`` of every chapter, in nav order (from ``mkdocs.yml``)."""
+    import yaml
+
+    conf = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8"))
+    return nav_chapters(conf.get("nav", []))
 
 
 def expand_snippets(markdown: str, page: str, config: dict, root: Path = ROOT) -> str:
@@ -368,19 +373,7 @@ _notebooks: dict[str, dict] = {}
 
 
 def _chapters_from_nav(config) -> dict[str, str]:
-    out: dict[str, str] = {}
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, dict):
-                for title, value in item.items():
-                    if isinstance(value, list):
-                        walk(value)
-                    elif isinstance(value, str) and CHAPTER_TITLE.match(str(title)):
-                        out[value] = notebook_name(value)
-
-    walk(config["nav"] or [])
-    return out
+    return {src: notebook_name(src) for _, src in nav_chapters(config["nav"])}
 
 
 def on_pre_build(config) -> None:
