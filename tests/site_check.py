@@ -113,15 +113,7 @@ def search(context, url: str, term: str, site_root: Path, origin: str | None = N
     """Type `term` into the site's search box; return the result titles (or raise)."""
     page = context.new_page()
     outside: list[str] = []
-
-    def route_request(route):
-        if is_local(route.request.url, site_root, origin):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", route_request)
+    _route_local(page, site_root, origin, outside)
     page.goto(url, wait_until="load")
     box = page.locator("input.md-search__input")
     box.click()
