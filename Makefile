@@ -26,7 +26,7 @@ node_modules/.installed: package.json package-lock.json
 book: setup browser
 	$(VENV)/bin/mkdocs build --strict
 	@# the PDF and the zips the home page links (Debian's Chromium prints the print page)
-	@if command -v chromium >/dev/null 2>&1; then $(PY) hooks/print_book.py site; \
+	@if command -v chromium >/dev/null 2>&1; then $(PY) hooks/print_book.py $(CURDIR)/site; \
 	else echo "chromium is missing: no PDF (sudo apt-get install chromium)"; fi
 	@echo ""
 	@echo "The book is built: open file://$(CURDIR)/site/index.html (or run: make serve)"
@@ -35,7 +35,7 @@ book: setup browser
 ## offline site as a zip (site/fa_book-site.zip); the notebooks are built with the site
 pdf: setup browser
 	$(VENV)/bin/mkdocs build --strict
-	$(PY) hooks/print_book.py site
+	$(PY) hooks/print_book.py $(CURDIR)/site
 
 ## serve: serve the built book on http://127.0.0.1:8000
 serve: book
