@@ -36,6 +36,11 @@ class Exercise:
     matches one of them on the failing case."""
     rtol: float = 1e-9
     atol: float = 1e-9
+    generated: Callable[[], Any] | None = None
+    """A hypothesis strategy of ``Case``: after the fixed cases pass, hypothesis searches
+    it (derandomized, so the same cases every run) for an input the reader's function gets
+    wrong and reports the smallest it can shrink to."""
+    max_examples: int = 100
 
 
 EXERCISES: dict[str, Exercise] = {}

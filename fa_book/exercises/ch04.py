@@ -44,6 +44,25 @@ def _cases() -> list[Case]:
     return cases
 
 
+def _generated():
+    """Small random inputs for hypothesis to search and shrink."""
+    from hypothesis import strategies as st
+
+    @st.composite
+    def case(draw):
+        n = draw(st.integers(1, 4))
+        visits = draw(st.lists(st.lists(st.integers(0, n - 1), min_size=1, max_size=5),
+                               min_size=1, max_size=4))
+        G = draw(st.lists(st.floats(-2, 2, allow_nan=False).map(lambda x: round(x, 2)),
+                          min_size=len(visits), max_size=len(visits)))
+        shown = ", ".join(str(v) for v in visits)
+        return Case({"visits": [np.array(v) for v in visits], "G": np.array(G),
+                     "n_groups": n},
+                    f"{len(visits)} episode(s), groups visited {shown}, G = {G}, "
+                    f"n_groups = {n} (found by hypothesis)")
+    return case()
+
+
 def every_visit_average(visits, G, n_groups) -> np.ndarray:
     r"""The exact answer: $\theta_g$ = the mean of $G$ over every visit to group $g$
     (0 for a group never visited)."""
@@ -99,6 +118,7 @@ EX_4_2 = register(Exercise(
     function="gradient_mc_one_over_k",
     params=("visits", "G", "n_groups"),
     cases=_cases,
+    generated=_generated,
     expected=every_visit_average,
     mistakes=(
         ("one step-size counter shared by all groups: alpha_k must count the updates of "

@@ -3,6 +3,7 @@ r"""Reference solutions of chapter 4's programming exercises."""
 import numpy as np
 
 
+# --8<-- [start:ex4_2]
 def gradient_mc_one_over_k(visits: list[np.ndarray], G: np.ndarray,
                            n_groups: int) -> np.ndarray:
     r"""Exercise 4.2: gradient MC with aggregation and $\alpha_k = 1/k$ per group.
@@ -18,3 +19,4 @@ def gradient_mc_one_over_k(visits: list[np.ndarray], G: np.ndarray,
             k[g] += 1
             theta[g] += (G_e - theta[g]) / k[g]
     return theta
+# --8<-- [end:ex4_2]

@@ -6,6 +6,7 @@ r"""Chapter 4 exercises: fill in the function, then check it with
 import numpy as np
 
 
+# --8<-- [start:ex4_2]
 def gradient_mc_one_over_k(visits: list[np.ndarray], G: np.ndarray,
                            n_groups: int) -> np.ndarray:
     r"""Exercise 4.2: gradient Monte Carlo with state aggregation and $\alpha_k = 1/k$.
@@ -28,3 +29,4 @@ def gradient_mc_one_over_k(visits: list[np.ndarray], G: np.ndarray,
         $\theta$ after all the updates, shape `(n_groups,)`.
     """
     raise NotImplementedError
+# --8<-- [end:ex4_2]
