@@ -4,6 +4,8 @@ file into one line (never a traceback)."""
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,19 +13,38 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fa_book.exercises import EXERCISES, check, solution_path, stub_path
+from fa_book.exercises import EXERCISES, Result, _grade, check, solution_path, stub_path
 from fa_book.exercises.ch04 import every_visit_average
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWERS = ROOT / "tests" / "exercise_answers"
 
-# typical wrong answer -> words the message must contain
-WRONG_4_2 = {
-    "ch04_2_shared_counter.py": "one step-size counter shared by all groups",
-    "ch04_2_first_visit.py": "each group is updated once per episode (first-visit MC)",
-    "ch04_2_off_by_one.py": "alpha = 1/(k+1)",
-    "ch04_2_wrong_sign.py": "a wrong sign",
-}
+
+
+def wrong_answers() -> dict[str, tuple[str, str]]:
+    """``chNN_K_what.py`` -> (exercise "N.K", the words its ``MISTAKE`` says the message
+    must contain)."""
+    found = {}
+    for path in sorted(ANSWERS.glob("ch*_*_*.py")):
+        chapter, number = re.match(r"ch(\d\d)_(\d+)_", path.name).groups()
+        mistake = next(node.value.value for node in ast.parse(path.read_text()).body
+                       if isinstance(node, ast.Assign)
+                       and getattr(node.targets[0], "id", "") == "MISTAKE")
+        found[path.name] = (f"{int(chapter)}.{number}", mistake)
+    return found
+
+
+WRONG = wrong_answers()
+
+
+def grade_here(exercise_id: str, path: Path) -> Result:
+    """The checker's grading of a file, in this process (the child process adds ~1 s a
+    file; the command-line tests below run it for real)."""
+    ex = EXERCISES[exercise_id]
+    try:
+        return Result(True, _grade.grade(ex, path))
+    except _grade.Fail as fail:
+        return Result(False, str(fail))
 
 
 def one_line(result) -> str:
@@ -34,19 +55,57 @@ def one_line(result) -> str:
 
 @pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
 def test_the_solution_passes_and_the_stub_is_not_implemented(exercise_id):
-    ok = check(exercise_id, solution_path(exercise_id), quiet=True)
+    ok = grade_here(exercise_id, solution_path(exercise_id))
     assert ok, ok.message
-    stub = check(exercise_id, stub_path(exercise_id), quiet=True)
+    stub = grade_here(exercise_id, stub_path(exercise_id))
     assert not stub and "not implemented" in one_line(stub)
 
 
-@pytest.mark.parametrize("answer", sorted(WRONG_4_2))
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_every_exercise_has_a_typical_wrong_answer(exercise_id):
+    assert any(ex_id == exercise_id for ex_id, _ in WRONG.values()), (
+        f"no tests/exercise_answers/chNN_K_*.py for exercise {exercise_id}")
+
+
+@pytest.mark.parametrize("answer", sorted(WRONG))
 def test_a_typical_wrong_answer_is_named(answer):
-    result = check("4.2", ANSWERS / answer, quiet=True)
+    exercise_id, mistake = WRONG[answer]
+    result = grade_here(exercise_id, ANSWERS / answer)
     assert not result
     msg = one_line(result)
-    assert "likely mistake: " + WRONG_4_2[answer] in msg, msg
+    assert "likely mistake: " + mistake in msg, msg
+    assert "expected " in msg and "got " in msg, msg
+
+
+def test_the_mistakes_of_4_2_name_the_input():
+    msg = one_line(grade_here("4.2", ANSWERS / "ch04_2_first_visit.py"))
     assert "expected [" in msg and "got [" in msg and "groups visited" in msg
+
+
+PAGES = {int(m.group(1)): m.group(2) for m in re.finditer(
+    r"^ +- (\d+)\. [^:]+: (\S+\.md)$", (ROOT / "mkdocs.yml").read_text(), re.M)}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(EXERCISES))
+def test_every_exercise_is_on_its_page_with_stub_and_folded_solution(exercise_id):
+    ex = EXERCISES[exercise_id]
+    chapter, number = exercise_id.split(".")
+    page = (ROOT / "docs" / PAGES[int(chapter)]).read_text(encoding="utf-8")
+    section = page[page.index("## Exercises"):]
+    tag = f"ex{chapter}_{number}"
+    assert f'??? example "Check it yourself 自测: exercise {exercise_id}"' in section
+    assert f'--8<-- "fa_book/exercises/stubs/{ex.module}:{tag}"' in section
+    assert f'--8<-- "fa_book/exercises/solutions/{ex.module}:{tag}"' in section
+    assert f'check("{exercise_id}", {ex.function})' in section
+    assert f'assert check("{exercise_id}", {ex.function})' in section
+    solution = section[section.index(f"solutions/{ex.module}:{tag}"):]
+    assert section.rindex('??? success "Solution 参考答案"', 0, section.index(
+        f"solutions/{ex.module}:{tag}")) > section.index(f"stubs/{ex.module}:{tag}")
+    assert solution  # the solution follows its stub, folded
+    # the list item it sits in is exercise number `number` of the section
+    items = re.findall(r"^(\d+)\. \*\*", section[:section.index(f"stubs/{ex.module}:{tag}")],
+                       re.M)
+    assert items and items[-1] == number, (exercise_id, items[-3:])
 
 
 def test_the_exact_answer_is_the_every_visit_average():

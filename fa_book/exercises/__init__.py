@@ -19,6 +19,7 @@ crash cannot take the notebook's kernel with it.
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -27,12 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fa_book.exercises import ch04  # noqa: F401  (each chapter module registers its own)
 from fa_book.exercises._registry import EXERCISES, Exercise
 
 __all__ = ["EXERCISES", "Exercise", "Result", "check", "stub_path", "solution_path"]
 
 PACKAGE = Path(__file__).resolve().parent
+for _chapter in sorted(PACKAGE.glob("ch[0-9][0-9].py")):  # each chapter registers its own
+    importlib.import_module(f"fa_book.exercises.{_chapter.stem}")
 TIME_LIMIT = 20.0
 """Seconds for one whole grading (imports included) before it counts as hanging."""
 

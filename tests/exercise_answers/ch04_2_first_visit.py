@@ -1,6 +1,9 @@
 """A typical wrong answer to exercise 4.2: one update per group per episode."""
 
+
 import numpy as np
+
+MISTAKE = 'each group is updated once per episode (first-visit MC)'  # the checker must name it
 
 
 def gradient_mc_one_over_k(visits, G, n_groups):

@@ -1,6 +1,9 @@
 """A typical wrong answer to exercise 4.2: alpha = 1/(k+1), the initial 0 counted."""
 
+
 import numpy as np
+
+MISTAKE = 'alpha = 1/(k+1)'  # the checker must name it
 
 
 def gradient_mc_one_over_k(visits, G, n_groups):

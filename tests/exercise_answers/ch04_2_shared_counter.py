@@ -1,6 +1,9 @@
 """A typical wrong answer to exercise 4.2: one step-size counter for all groups."""
 
+
 import numpy as np
+
+MISTAKE = 'one step-size counter shared by all groups'  # the checker must name it
 
 
 def gradient_mc_one_over_k(visits, G, n_groups):

@@ -1,6 +1,9 @@
 """A typical wrong answer to exercise 4.2: the step moves away from the return."""
 
+
 import numpy as np
+
+MISTAKE = 'a wrong sign'  # the checker must name it
 
 
 def gradient_mc_one_over_k(visits, G, n_groups):
