@@ -1,12 +1,29 @@
-"""Layout in a real browser: code fits at 1280 px, a phone never scrolls sideways, and the
-numbered equations and figures link where they say (issue 11, items 4, 5 and 7)."""
+"""Layout in a real browser: code fits at 1280 px, a phone never scrolls sideways, the
+numbered equations and figures link where they say, figure text is legible, and only the
+lines that teach are open (issue 11, items 4, 5, 6 and 7).
+
+Each page is loaded once per viewport (1280×800 and 390×844) and measured by one script;
+the tests below read those measurements.
+
+*Open code*: at 1280×800, the rendered height of a chapter page's `pre` blocks that are
+not inside a closed `<details>` (a folded "Full source" or "The test that checks this"),
+divided by the height of the page's `.md-content`.  Validation, plumbing and boilerplate
+are folded, so open code stays at most a quarter of the page; and every equation's code
+line, `# (NAME)`, stays in an open block of the page that displays the equation.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
+
+from tests.snippets import read_snippet
+from tests.test_docs import INCLUDE, TAG
 from tests.test_site import browser, built_site, html_pages  # noqa: F401  (fixtures)
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 CHAPTER_PAGES = ("lookup-tables", "discretization", "parametric", "linear-prediction",
                  "control", "semi-gradient", "dqn", "policy-gradient", "pg-theorem",
@@ -32,36 +49,92 @@ PHONE = """() => ({
         .map(e => e.className)})"""
 
 
-def _each_page(site, browser, width: int, script: str, keep) -> dict:  # noqa: F811
-    """{page: what `script` returns on it} for the pages where `keep(result)` is true."""
-    page = browser.new_page(viewport={"width": width, "height": 800})
+IMAGES = """() => [...document.querySelectorAll('.md-content img')]
+    .filter(e => e.getAttribute('src').includes('figures/'))
+    .map(e => [e.getAttribute('src'), e.naturalWidth, e.getBoundingClientRect().width])"""
+
+OPEN_CODE = """() => {
+    const content = document.querySelector('.md-content');
+    const open = [...content.querySelectorAll('pre')]
+        .filter(e => !e.closest('details:not([open])'));
+    return {
+        page: content.getBoundingClientRect().height,
+        code: open.reduce((h, e) => h + e.getBoundingClientRect().height, 0),
+        text: open.map(e => e.innerText).join('\\n'),
+        tags: [...document.querySelectorAll('.md-content div.eq[id^="eq-"]')]
+            .map(e => e.id.slice(3)),
+    };
+}"""
+
+SCRIPTS = {1280: {"code_scrolls": CODE_SCROLLS, "tag_overlaps": TAG_OVERLAPS,
+                  "images": IMAGES, "open_code": OPEN_CODE},
+           390: {"phone": PHONE, "tag_overlaps": TAG_OVERLAPS}}
+
+
+def _measure_every_page(site, browser, width: int) -> dict[str, dict]:  # noqa: F811
+    """{page: {measurement: what its script returns}}, each page loaded once."""
+    page = browser.new_page(viewport={"width": width, "height": 800 if width > 400 else 844})
     found = {}
     for path in html_pages(site):
         if path.name == "print.html":
             continue  # the paper layout that `make pdf` prints, not a page to read on screen
         page.goto(path.as_uri())
-        result = page.evaluate(script)
-        if keep(result):
-            found[path.name] = result
+        found[str(path.relative_to(site))] = {
+            key: page.evaluate(script) for key, script in SCRIPTS[width].items()}
     page.close()
     return found
 
 
-def test_no_code_block_scrolls_sideways_at_1280_px(built_site, browser):  # noqa: F811
-    wide = _each_page(built_site, browser, 1280, CODE_SCROLLS, bool)
-    assert not wide, f"code blocks wider than the column (their longest line): {wide}"
+@pytest.fixture(scope="module")
+def wide(built_site, browser):  # noqa: F811
+    return _measure_every_page(built_site, browser, 1280)
 
 
-def test_a_phone_never_scrolls_the_page_sideways(built_site, browser):  # noqa: F811
-    bad = _each_page(built_site, browser, 390, PHONE, lambda r: r["page"] > 0 or r["boxes"])
+@pytest.fixture(scope="module")
+def phone(built_site, browser):  # noqa: F811
+    return _measure_every_page(built_site, browser, 390)
+
+
+def _where(measured: dict, key: str, keep) -> dict:
+    return {name: r[key] for name, r in measured.items() if keep(r[key])}
+
+
+def test_no_code_block_scrolls_sideways_at_1280_px(wide):
+    scrolls = _where(wide, "code_scrolls", bool)
+    assert not scrolls, f"code blocks wider than the column (their longest line): {scrolls}"
+
+
+def test_a_phone_never_scrolls_the_page_sideways(phone):
+    bad = _where(phone, "phone", lambda r: r["page"] > 0 or r["boxes"])
     assert not bad, f"at 390 px, wide content must scroll inside its own box: {bad}"
 
 
-def test_no_equation_number_is_drawn_over_its_formula(built_site, browser):  # noqa: F811
+def test_no_equation_number_is_drawn_over_its_formula(wide, phone):
     """KaTeX puts the number at the right edge; on a phone a wide formula ran under it."""
-    for width in (390, 1280):
-        over = _each_page(built_site, browser, width, TAG_OVERLAPS, bool)
+    for width, measured in ((390, phone), (1280, wide)):
+        over = _where(measured, "tag_overlaps", bool)
         assert not over, f"at {width} px, equation numbers over their formulas: {over}"
+
+
+def test_the_measurements_can_fail(built_site, browser, tmp_path):  # noqa: F811
+    """The scripts see a code line wider than the column and an over-tall open block."""
+    import shutil
+    bad = tmp_path / "site"
+    shutil.copytree(built_site, bad)
+    page_file = bad / "control.html"
+    html = page_file.read_text(encoding="utf-8")
+    wide_line = "x = " + "1 + " * 80 + "1"
+    tall = "\n".join(f"y{i} = {i}" for i in range(400))
+    html = html.replace("</article>", f'<pre><code>{wide_line}</code></pre>'
+                        f'<pre><code>{tall}</code></pre></article>', 1)
+    page_file.write_text(html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(page_file.as_uri())
+    scrolls = page.evaluate(CODE_SCROLLS)
+    open_code = page.evaluate(OPEN_CODE)
+    page.close()
+    assert any(line.startswith("x = 1 + 1") for line in scrolls), scrolls
+    assert open_code["code"] > MAX_OPEN_SHARE * open_code["page"], open_code
 
 
 def test_every_equation_and_figure_reference_lands_on_its_anchor(built_site):  # noqa: F811
@@ -89,23 +162,16 @@ def test_equations_show_their_number_and_name(built_site):  # noqa: F811
     assert re.search(r"\\tag\{4\.\d+ MC\}\s*</annotation>", text)
 
 
-IMAGES = """() => [...document.querySelectorAll('.md-content img')]
-    .filter(e => e.getAttribute('src').includes('figures/'))
-    .map(e => [e.getAttribute('src'), e.naturalWidth, e.getBoundingClientRect().width])"""
-
-
-def test_figure_text_is_at_least_10_css_px_at_1280_px(built_site, browser):  # noqa: F811
+def test_figure_text_is_at_least_10_css_px_at_1280_px(built_site, wide):  # noqa: F811
     """From each figure's smallest font size and dpi (written into the PNG by
     `fa_book.figures._style.save`), its pixel width and the width the page shows it at."""
     from PIL import Image
 
     from fa_book.figures._style import MIN_TEXT_PX
 
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
     small, seen = {}, 0
     for name in CHAPTER_PAGES:
-        page.goto((built_site / f"{name}.html").as_uri())
-        for src, natural, shown in page.evaluate(IMAGES):
+        for src, natural, shown in wide[f"{name}.html"]["images"]:
             info = Image.open(built_site / src).text
             if "fa_book:min_font_pt" not in info:
                 small[src] = "saved without fa_book.figures._style.save"
@@ -115,5 +181,38 @@ def test_figure_text_is_at_least_10_css_px_at_1280_px(built_site, browser):  # n
             seen += 1
             if css < MIN_TEXT_PX - 0.05:
                 small[src] = f"{css:.1f} CSS px"
-    page.close()
     assert seen >= 25 and not small, small
+
+
+MAX_OPEN_SHARE = 0.25
+
+
+def test_open_code_is_at_most_a_quarter_of_every_chapter_page(wide):
+    rows = {name: wide[f"{name}.html"]["open_code"] for name in CHAPTER_PAGES}
+    print(f"\n{'page':<20} {'open code':>10} {'page px':>8} {'screens':>8}")
+    for name, r in rows.items():
+        print(f"{name:<20} {r['code'] / r['page']:>10.1%} {r['page']:>8.0f} "
+              f"{r['page'] / 800:>8.1f}")
+    heavy = {name: f"{r['code'] / r['page']:.1%}" for name, r in rows.items()
+             if r["code"] > MAX_OPEN_SHARE * r["page"]}
+    assert not heavy, f"open code above {MAX_OPEN_SHARE:.0%} of the page's height: {heavy}"
+
+
+def computed_tags(name: str) -> set[str]:
+    """The page's tags whose `# (NAME)` line is in the library code it includes (a bound
+    that only a test checks, such as (TvR), may stay in its folded test)."""
+    text = (DOCS / f"{name}.md").read_text(encoding="utf-8")
+    code = "\n".join(read_snippet(m.group("target")) for m in INCLUDE.finditer(text)
+                     if re.match(r"fa_book/", m.group("target")))
+    return {m.group("name") for m in TAG.finditer(text) if f"# ({m.group('name')})" in code}
+
+
+def test_every_equation_shows_its_code_line_open(wide):
+    hidden = {}
+    for name in CHAPTER_PAGES:
+        r = wide[f"{name}.html"]["open_code"]
+        tags = computed_tags(name)
+        missing = [t for t in r["tags"] if t in tags and f"# ({t})" not in r["text"]]
+        if missing:
+            hidden[name] = missing
+    assert not hidden, f"equations whose `# (NAME)` code line is folded or absent: {hidden}"

@@ -241,8 +241,10 @@ def _links(page: Path) -> list[str]:
     return re.findall(r'<a [^>]*href="([^"]+)"', page.read_text(encoding="utf-8"))
 
 
-def _ids(page: Path) -> set[str]:
-    return set(re.findall(r'\bid="([^"]+)"', page.read_text(encoding="utf-8")))
+@functools.cache
+def _ids(page: Path) -> frozenset[str]:
+    """The ids of a built page (read once: the link check asks for them per link)."""
+    return frozenset(re.findall(r'\bid="([^"]+)"', page.read_text(encoding="utf-8")))
 
 
 def test_glossary_and_api_links_resolve(built_site):
