@@ -127,7 +127,8 @@ def _cases_7_4() -> list[Case]:
                            "terminated": terminated, "n": n, "gamma": 0.9},
                           f"random case {k + 1} (seed 74): T = {T}, {A} actions, n = {n}, "
                           f"gamma = 0.9, " + ("terminated" if terminated else "truncated")))
-    # the book's setting: CartPole-v1 episodes, Q = s W + b with W, b seeded random, n = 5, gamma = 0.99
+    # the book's setting: CartPole-v1 episodes, n = 5, gamma = 0.99 (Q = s W + b, W and b
+    # seeded random)
     for seed, max_steps in ((0, None), (1, 12)):
         states, rewards, terminated = _cartpole_episode(seed, max_steps)
         how = ("until the pole falls (terminated)" if terminated else
@@ -135,8 +136,8 @@ def _cases_7_4() -> list[Case]:
         cases.append(Case({"rewards": rewards, "q": _cartpole_q(states, seed),
                            "terminated": terminated, "n": 5, "gamma": 0.99},
                           f"a CartPole-v1 episode (reset seed {seed}, random actions) of "
-                          f"T = {len(rewards)} steps {how}, Q = s W + b with W, b seeded random, n = 5, "
-                          "gamma = 0.99"))
+                          f"T = {len(rewards)} steps {how}, Q = s W + b with W, b seeded "
+                          "random, n = 5, gamma = 0.99"))
     return cases
 
 
