@@ -164,6 +164,8 @@ def _cases_8_6() -> list[Case]:
         (np.array([np.log(3.0)]), np.array([[1.0], [0.0]]), 1),
     ]
     cases = [Case({"theta": t, "X": X, "a": a}, _softmax_label(t, X, a)) for t, X, a in hand]
+    cases[2] = Case(cases[2].kwargs, "theta = [log 3], x(s, b) for b = 0..1 = [[1], [0]], a = 1 "
+                                     "(pi = [3/4, 1/4])")
     rng = np.random.default_rng(8_6)
     for k in range(3):
         A, d = int(rng.integers(2, 6)), int(rng.integers(1, 5))
@@ -305,7 +307,7 @@ def _cases_8_7() -> list[Case]:
         s, a = _draw(rng, np.full(S, 1.0 / S), theta, X, n)
         cases.append(Case({"theta": theta, "X": X, "R": rng.uniform(-1, 1, (S, A)) + 5,
                            "s": s, "a": a, "baseline": rng.uniform(4, 6, S)},
-                          f"random case {k + 1} (seed 87): {S} states, {A} actions, d = {d}, "
+                          f"random case {k + 1} (seed 87): {S} state{'s' * (S > 1)}, {A} actions, d = {d}, "
                           f"{n} samples, rewards near 5"))
     # the book's setting: the page's one-step MDP (example_one_step, seed 0) with 5 added to
     # every reward, theta = 0, a batch of 4 samples drawn as lr_samples draws them, and
