@@ -307,8 +307,8 @@ def _cases_8_7() -> list[Case]:
         s, a = _draw(rng, np.full(S, 1.0 / S), theta, X, n)
         cases.append(Case({"theta": theta, "X": X, "R": rng.uniform(-1, 1, (S, A)) + 5,
                            "s": s, "a": a, "baseline": rng.uniform(4, 6, S)},
-                          f"random case {k + 1} (seed 87): {S} state{'s' * (S > 1)}, {A} actions, d = {d}, "
-                          f"{n} samples, rewards near 5"))
+                          f"random case {k + 1} (seed 87): {S} state{'s' * (S > 1)}, "
+                          f"{A} actions, d = {d}, {n} samples, rewards near 5"))
     # the book's setting: the page's one-step MDP (example_one_step, seed 0) with 5 added to
     # every reward, theta = 0, a batch of 4 samples drawn as lr_samples draws them, and
     # the baseline b(s) = V(s) of the learning-curve figure
