@@ -34,5 +34,8 @@ def read_snippet(target: str) -> str:
 def expand(source: str) -> str:
     def sub(m: re.Match) -> str:
         body = read_snippet(m.group("target"))
-        return "".join(m.group("indent") + line for line in body.splitlines(keepends=True))
+        # the include line keeps its own newline, so the body's last one goes (as
+        # pymdownx.snippets does): code after an include is not pushed down a line
+        return "".join(m.group("indent") + line
+                       for line in body.splitlines(keepends=True)).removesuffix("\n")
     return INCLUDE.sub(sub, source)

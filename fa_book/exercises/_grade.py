@@ -12,6 +12,7 @@ import inspect
 import io
 import json
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
@@ -136,12 +137,21 @@ def _search(ex: Exercise, fn, path: Path | None) -> Case | None:
             return True
         return False
 
+    # hypothesis caches what it reads of the loaded modules in ./.hypothesis; a grading
+    # leaves the reader's folder (a notebook's, a shell's) as it found it
+    from hypothesis import configuration
+
+    previous = vars(configuration).get("__hypothesis_home_directory")
     try:
-        return find(ex.generated(), wrong, settings=settings(
-            database=None, derandomize=True, max_examples=ex.max_examples, deadline=None,
-            suppress_health_check=list(HealthCheck)))
+        with tempfile.TemporaryDirectory(prefix="fa_book_hypothesis_") as home:
+            configuration.set_hypothesis_home_dir(home)
+            return find(ex.generated(), wrong, settings=settings(
+                database=None, derandomize=True, max_examples=ex.max_examples, deadline=None,
+                suppress_health_check=list(HealthCheck)))
     except NoSuchExample:
         return None
+    finally:
+        configuration.set_hypothesis_home_dir(previous)
 
 
 def verdict(ex: Exercise, fn, case: Case, path: Path | None = None) -> None:
