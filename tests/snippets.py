@@ -34,5 +34,6 @@ def read_snippet(target: str) -> str:
 def expand(source: str) -> str:
     def sub(m: re.Match) -> str:
         body = read_snippet(m.group("target"))
-        return "".join(m.group("indent") + line for line in body.splitlines(keepends=True))
+        # the include line's own line break stays after the match, as in pymdownx.snippets
+        return "\n".join(m.group("indent") + line for line in body.splitlines())
     return INCLUDE.sub(sub, source)

@@ -126,7 +126,9 @@ def grade_function(ex: Exercise, fn, path: Path | None = None) -> str:
 
 def _search(ex: Exercise, fn, path: Path | None) -> Case | None:
     """The smallest generated case ``fn`` gets wrong, or None (deterministic)."""
-    from hypothesis import HealthCheck, find, settings
+    import tempfile
+
+    from hypothesis import HealthCheck, configuration, find, settings
     from hypothesis.errors import NoSuchExample
 
     def wrong(case: Case) -> bool:
@@ -136,12 +138,19 @@ def _search(ex: Exercise, fn, path: Path | None) -> Case | None:
             return True
         return False
 
-    try:
-        return find(ex.generated(), wrong, settings=settings(
-            database=None, derandomize=True, max_examples=ex.max_examples, deadline=None,
-            suppress_health_check=list(HealthCheck)))
-    except NoSuchExample:
-        return None
+    # hypothesis caches in a `.hypothesis` folder (in the current one by default) even
+    # without a database: keep it out of the reader's folder, then restore the setting
+    home = configuration.storage_directory(intent_to_write=False).home_directory
+    with tempfile.TemporaryDirectory() as scratch:
+        configuration.set_hypothesis_home_dir(scratch)
+        try:
+            return find(ex.generated(), wrong, settings=settings(
+                database=None, derandomize=True, max_examples=ex.max_examples,
+                deadline=None, suppress_health_check=list(HealthCheck)))
+        except NoSuchExample:
+            return None
+        finally:
+            configuration.set_hypothesis_home_dir(home)
 
 
 def verdict(ex: Exercise, fn, case: Case, path: Path | None = None) -> None:
