@@ -42,7 +42,7 @@ def _loss_grad_expected(w, x, r, x_next, terminated, gamma):
     # one semi-gradient step per transition with alpha = 1 is w + delta x: minus the
     # gradient of that transition's detached loss
     steps = semi_gradient_update(w, x, r, x_next, gamma, alpha=1.0) - w
-    return -steps.mean(axis=0)
+    return 0.0 - steps.mean(axis=0)  # 0.0 - x: no "-0." in the messages
 
 
 def _grad_case(w, x, r, x_next, terminated, gamma, what=""):
