@@ -132,3 +132,244 @@ EX_4_2 = register(Exercise(
          _wrong_sign),
     ),
 ))
+
+
+# ============================================================================================
+# 4.6 n-step returns (NSTEP)
+# ============================================================================================
+
+
+def _r(a) -> list:
+    """An array as a short list for a label."""
+    return np.round(np.asarray(a, dtype=float), 3).tolist()
+
+
+def _nstep_label(rewards, v, terminated, n, gamma, what=""):
+    end = "terminated" if terminated else "truncated"
+    return (f"{what}rewards R_1..R_T = {_r(rewards)}, v_hat(S_0..S_T) = {_r(v)}, {end}, "
+            f"n = {n}, gamma = {gamma}")
+
+
+def _nstep_case(rewards, v, terminated, n, gamma, what=""):
+    return Case({"rewards": np.asarray(rewards, dtype=float), "v": np.asarray(v, dtype=float),
+                 "terminated": terminated, "n": n, "gamma": gamma},
+                _nstep_label(rewards, v, terminated, n, gamma, what))
+
+
+def _nstep_cases() -> list[Case]:
+    from fa_book.prediction_engine import sample_episodes
+
+    cases = [
+        _nstep_case([1.0, 2.0, 3.0], [0.5, 1.0, 2.0, 4.0], True, 2, 0.5),
+        _nstep_case([1.0, -1.0, 2.0], [0.5, 1.0, 2.0, 4.0], False, 2, 0.5),
+        _nstep_case([1.0, 0.0, 2.0, -1.0], [1.0, -1.0, 0.5, 2.0, 3.0], False, 1, 0.9,
+                    "n = 1 (TD(0) targets): "),
+        _nstep_case([1.0, 0.0, 2.0, -1.0], [1.0, -1.0, 0.5, 2.0, 3.0], True, 10, 0.9,
+                    "n >= T (Monte Carlo returns): "),
+    ]
+    rng = np.random.default_rng(4_6)
+    for k in range(3):
+        T, n = int(rng.integers(3, 9)), int(rng.integers(1, 6))
+        rewards, v = rng.integers(-2, 3, T).astype(float), rng.uniform(-1, 1, T + 1).round(2)
+        cases.append(_nstep_case(rewards, v, bool(k % 2), n, 0.8,
+                                 f"random case {k + 1} (seed 46): "))
+    # the book's setting: one episode of the 1000-state random walk, gamma = 1, with the
+    # straight-line estimate v_hat(s) = (s - 499.5) / 500
+    ep = sample_episodes(np.random.default_rng(5), 1)
+    s = ep.episode(0)
+    v = np.append((s - 499.5) / 500, 0.0)  # v_hat(S_T): the terminal state, not used
+    rewards = np.zeros(s.size)
+    rewards[-1] = ep.final_reward[0]
+    cases.append(Case({"rewards": rewards, "v": v, "terminated": True, "n": 4, "gamma": 1.0},
+                      f"one episode of the 1000-state random walk (seed 5, T = {s.size}), "
+                      "v_hat(s) = (s - 499.5) / 500, terminated, n = 4, gamma = 1"))
+    return cases
+
+
+def _nstep_generated():
+    from hypothesis import strategies as st
+
+    @st.composite
+    def case(draw):
+        T = draw(st.integers(1, 5))
+        small = st.integers(-2, 2).map(float)
+        rewards = draw(st.lists(small, min_size=T, max_size=T))
+        v = draw(st.lists(small, min_size=T + 1, max_size=T + 1))
+        terminated, n = draw(st.booleans()), draw(st.integers(1, 6))
+        gamma = draw(st.sampled_from([0.0, 0.5, 0.9, 1.0]))
+        return _nstep_case(rewards, v, terminated, n, gamma, "(found by hypothesis) ")
+    return case()
+
+
+def n_step_targets(rewards, v, terminated, n, gamma, *, boot_terminal=False,
+                   full_power=False, reward_power=0, bootstrap_power=True) -> np.ndarray:
+    r"""The exact answer, $G_{t:t+n}$ for $t = 0, \dots, T-1$, from the package's
+    [`n_step_return`][fa_book.prediction.n_step_return]; the keyword arguments give
+    the typical mistakes."""
+    from fa_book.prediction import n_step_return
+
+    T = len(rewards)
+    G = np.zeros(T)
+    for t in range(T):
+        end = min(t + n, T)
+        boot = None if (end == T and terminated and not boot_terminal) else float(v[end])
+        if not (full_power or reward_power or not bootstrap_power):
+            G[t] = n_step_return(rewards[t:end], gamma, boot)
+            continue
+        k = np.arange(end - t)
+        if reward_power == 1:
+            G[t] = float((gamma ** (k + 1)) @ rewards[t:end])
+        elif reward_power == -1:  # no discount on the rewards
+            G[t] = float(rewards[t:end].sum())
+        else:
+            G[t] = float((gamma ** k) @ rewards[t:end])
+        if boot is not None:
+            power = n if full_power else end - t
+            G[t] += (gamma**power if bootstrap_power else 1.0) * boot
+    return G
+
+
+def _nstep_expected(rewards, v, terminated, n, gamma):
+    return n_step_targets(rewards, v, terminated, n, gamma)
+
+
+EX_4_6 = register(Exercise(
+    id="4.6",
+    module="ch04.py",
+    function="n_step_returns",
+    params=("rewards", "v", "terminated", "n", "gamma"),
+    cases=_nstep_cases,
+    generated=_nstep_generated,
+    expected=_nstep_expected,
+    mistakes=(
+        ("bootstrapping from the terminal state: when the episode terminates within the n "
+         "steps, G_{t:t+n} is the discounted sum of the rewards alone",
+         lambda **k: n_step_targets(**k, boot_terminal=True)),
+        ("a missing gamma^n on the bootstrap: G_{t:t+n} adds gamma^n v_hat(S_{t+n})",
+         lambda **k: n_step_targets(**k, bootstrap_power=False)),
+        ("the rewards discounted by gamma^k instead of gamma^(k-1): R_{t+1} is not "
+         "discounted", lambda **k: n_step_targets(**k, reward_power=1)),
+        ("a missing gamma^(k-1): R_{t+k} inside the window is discounted by gamma^(k-1)",
+         lambda **k: n_step_targets(**k, reward_power=-1)),
+        ("gamma^n on a window cut short by the end of a truncated episode: the bootstrap "
+         "S_h, h = min(t + n, T), is h - t steps away, so its weight is gamma^(h - t)",
+         lambda **k: n_step_targets(**k, full_power=True)),
+    ),
+))
+
+
+# ============================================================================================
+# 4.7 Semi-gradient TD(0) along an episode (TDERR), (TD0)
+# ============================================================================================
+
+
+def td0_episode_variants(theta, x, rewards, terminated, alpha, gamma, *, residual=False,
+                         boot_terminal=False, truncated_as_end=False, frozen=False,
+                         sign=1.0) -> np.ndarray:
+    """Semi-gradient TD(0) along one episode, and its typical mistakes (keywords)."""
+    theta = np.array(theta, dtype=float)
+    start = theta.copy()
+    T = len(rewards)
+    step = np.zeros_like(theta)
+    for t in range(T):
+        w = start if frozen else theta
+        end = t == T - 1 and (terminated or truncated_as_end) and not boot_terminal
+        v_next = 0.0 if end else w @ x[t + 1]
+        delta = rewards[t] + gamma * v_next - w @ x[t]  # (TDERR)
+        grad = x[t] - (0.0 if end else gamma * x[t + 1]) if residual else x[t]
+        if frozen:
+            step += alpha * delta * grad
+        else:
+            theta = theta + sign * alpha * delta * grad  # (TD0)
+    return start + step if frozen else theta
+
+
+def _td0_expected(theta, x, rewards, terminated, alpha, gamma):
+    from fa_book.prediction import semi_gradient_td_episode
+
+    return semi_gradient_td_episode(theta, x, rewards, terminated, alpha, gamma)
+
+
+def _td0_case(theta, x, rewards, terminated, alpha, gamma, what=""):
+    end = "terminated" if terminated else "truncated"
+    x = np.asarray(x, dtype=float)
+    return Case({"theta": np.asarray(theta, dtype=float), "x": x,
+                 "rewards": np.asarray(rewards, dtype=float), "terminated": terminated,
+                 "alpha": alpha, "gamma": gamma},
+                f"{what}theta = {_r(theta)}, x(S_0..S_T) = {_r(x)}, rewards = {_r(rewards)}"
+                f", {end}, alpha = {alpha}, gamma = {gamma}")
+
+
+def _td0_cases() -> list[Case]:
+    from fa_book.features import StateAggregation
+    from fa_book.prediction_engine import sample_episodes
+
+    cases = [
+        _td0_case([0.0, 1.0], [[1.0, 0.0], [0.0, 1.0]], [1.0], True, 0.5, 0.9,
+                  "one step that terminates: "),
+        _td0_case([1.0, -0.5], [[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]], [0.0, 1.0], True, 0.5,
+                  0.9, "two steps: "),
+        _td0_case([1.0, -0.5], [[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]], [0.0, 1.0], False, 0.5,
+                  0.9, "two steps, cut by a time limit: "),
+    ]
+    rng = np.random.default_rng(4_7)
+    for k in range(3):
+        T, d = int(rng.integers(2, 7)), int(rng.integers(1, 4))
+        cases.append(_td0_case(rng.uniform(-1, 1, d).round(2),
+                               rng.integers(0, 2, (T + 1, d)).astype(float),
+                               rng.integers(-1, 2, T).astype(float), bool(k % 2), 0.25, 0.8,
+                               f"random case {k + 1} (seed 47): "))
+    # the book's setting: an episode of the 1000-state random walk, 10 groups, gamma = 1
+    ep = sample_episodes(np.random.default_rng(3), 1)
+    agg = StateAggregation.uniform(1000, 10)
+    s = ep.episode(0)
+    x = np.vstack([agg(s), np.zeros((1, 10))])  # row T (terminal) is not used
+    rewards = np.zeros(s.size)
+    rewards[-1] = ep.final_reward[0]
+    theta = np.linspace(-0.9, 0.9, 10)
+    cases.append(Case({"theta": theta, "x": x, "rewards": rewards, "terminated": True,
+                       "alpha": 0.1, "gamma": 1.0},
+                      f"one episode of the 1000-state random walk (seed 3, T = {s.size}), "
+                      "10 groups, theta = linspace(-0.9, 0.9, 10), alpha = 0.1, gamma = 1"))
+    return cases
+
+
+def _td0_generated():
+    from hypothesis import strategies as st
+
+    @st.composite
+    def case(draw):
+        T, d = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+        small = st.integers(-2, 2).map(float)
+        theta = draw(st.lists(small, min_size=d, max_size=d))
+        x = [draw(st.lists(st.integers(0, 1).map(float), min_size=d, max_size=d))
+             for _ in range(T + 1)]
+        rewards = draw(st.lists(small, min_size=T, max_size=T))
+        return _td0_case(theta, x, rewards, draw(st.booleans()), 0.5,
+                         draw(st.sampled_from([0.5, 0.9, 1.0])), "(found by hypothesis) ")
+    return case()
+
+
+EX_4_7 = register(Exercise(
+    id="4.7",
+    module="ch04.py",
+    function="td0_episode",
+    params=("theta", "x", "rewards", "terminated", "alpha", "gamma"),
+    cases=_td0_cases,
+    generated=_td0_generated,
+    expected=_td0_expected,
+    mistakes=(
+        ("the gradient flows through the TD target (residual gradient instead of "
+         "semi-gradient): the step is alpha delta x(S_t), not alpha delta (x(S_t) - gamma "
+         "x(S_{t+1}))", lambda **k: td0_episode_variants(**k, residual=True)),
+        ("bootstrapping from the terminal state: v_hat(S_T) = 0 when the episode terminated",
+         lambda **k: td0_episode_variants(**k, boot_terminal=True)),
+        ("a truncated episode treated as terminated: a time-limit cut still bootstraps "
+         "from v_hat(S_T)", lambda **k: td0_episode_variants(**k, truncated_as_end=True)),
+        ("every step uses the weights from the start of the episode: TD(0) applies each "
+         "update before computing the next delta",
+         lambda **k: td0_episode_variants(**k, frozen=True)),
+        ("a wrong sign: theta += alpha delta x(S_t) moves v_hat(S_t) towards the target",
+         lambda **k: td0_episode_variants(**k, sign=-1.0)),
+    ),
+))

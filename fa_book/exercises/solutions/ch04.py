@@ -20,3 +20,34 @@ def gradient_mc_one_over_k(visits: list[np.ndarray], G: np.ndarray,
             theta[g] += (G_e - theta[g]) / k[g]
     return theta
 # --8<-- [end:ex4_2]
+
+
+# --8<-- [start:ex4_6]
+def n_step_returns(rewards: np.ndarray, v: np.ndarray, terminated: bool, n: int,
+                   gamma: float) -> np.ndarray:
+    r"""Exercise 4.6: $G_{t:t+n}$ (NSTEP) for every $t$ of one episode."""
+    T = len(rewards)
+    G = np.zeros(T)
+    for t in range(T):
+        h = min(t + n, T)  # the bootstrap state S_h
+        k = np.arange(h - t)  # R_{t+1+k} is discounted by gamma^k
+        G[t] = (gamma**k) @ rewards[t:h]
+        if not (h == T and terminated):  # a terminal state has value 0
+            G[t] += gamma ** (h - t) * v[h]  # (NSTEP)
+    return G
+# --8<-- [end:ex4_6]
+
+
+# --8<-- [start:ex4_7]
+def td0_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray, terminated: bool,
+                alpha: float, gamma: float) -> np.ndarray:
+    r"""Exercise 4.7: semi-gradient TD(0) (TDERR), (TD0) along one episode."""
+    theta = np.array(theta, dtype=float)  # a copy: the caller's array is not changed
+    T = len(rewards)
+    for t in range(T):
+        end = terminated and t == T - 1  # only termination zeroes the bootstrap
+        v_next = 0.0 if end else theta @ x[t + 1]
+        delta = rewards[t] + gamma * v_next - theta @ x[t]  # (TDERR)
+        theta += alpha * delta * x[t]  # (TD0): the gradient of v_hat(S_t) only
+    return theta
+# --8<-- [end:ex4_7]

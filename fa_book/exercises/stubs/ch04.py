@@ -30,3 +30,55 @@ def gradient_mc_one_over_k(visits: list[np.ndarray], G: np.ndarray,
     """
     raise NotImplementedError
 # --8<-- [end:ex4_2]
+
+
+# --8<-- [start:ex4_6]
+def n_step_returns(rewards: np.ndarray, v: np.ndarray, terminated: bool, n: int,
+                   gamma: float) -> np.ndarray:
+    r"""Exercise 4.6: the n-step returns $G_{t:t+n}$ of one episode, for every $t$.
+
+    For $t = 0, \dots, T-1$, with $h = \min(t + n, T)$,
+    $G_{t:t+n} = \sum_{k=1}^{h-t}\gamma^{k-1}R_{t+k} + \gamma^{h-t}\,\hat v(S_h)$ (NSTEP),
+    where the bootstrap term is dropped when $h = T$ and the episode *terminated*
+    ($S_T$ terminal, value 0). A *truncated* episode (cut by a time limit) still
+    bootstraps from $\hat v(S_T)$.
+
+    Args:
+        rewards: $R_1, \dots, R_T$, shape `(T,)`.
+        v: the current estimates $\hat v(S_0), \dots, \hat v(S_T)$, shape `(T + 1,)`
+            (`v[T]` is not used if the episode terminated).
+        terminated: whether $S_T$ is terminal.
+        n: the number of steps $n \ge 1$.
+        gamma: discount $\gamma \in [0, 1]$.
+
+    Returns:
+        $G_{0:n}, G_{1:1+n}, \dots, G_{T-1:T-1+n}$, shape `(T,)`.
+    """
+    raise NotImplementedError
+# --8<-- [end:ex4_6]
+
+
+# --8<-- [start:ex4_7]
+def td0_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray, terminated: bool,
+                alpha: float, gamma: float) -> np.ndarray:
+    r"""Exercise 4.7: semi-gradient TD(0) along one episode, updating after every step.
+
+    For $t = 0, \dots, T-1$ in order, with the current $\theta$:
+    $\delta_t = R_{t+1} + \gamma\,\theta^\top\mathbf x(S_{t+1}) - \theta^\top\mathbf x(S_t)$
+    (TDERR), with $\hat v(S_{t+1}) = 0$ only on the last step of a *terminated* episode,
+    then $\theta \leftarrow \theta + \alpha\,\delta_t\,\mathbf x(S_t)$ (TD0): the target
+    is treated as a constant.
+
+    Args:
+        theta: the weights before the episode, shape `(d,)` (do not modify it).
+        x: features $\mathbf x(S_0), \dots, \mathbf x(S_T)$, shape `(T + 1, d)`.
+        rewards: $R_1, \dots, R_T$, shape `(T,)`.
+        terminated: whether $S_T$ is terminal (else the episode was truncated).
+        alpha: step size $\alpha > 0$.
+        gamma: discount $\gamma \in [0, 1]$.
+
+    Returns:
+        $\theta$ after the $T$ updates, shape `(d,)`.
+    """
+    raise NotImplementedError
+# --8<-- [end:ex4_7]
