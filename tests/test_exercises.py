@@ -254,3 +254,18 @@ def test_a_grading_leaves_the_folder_as_it_found_it(tmp_path, monkeypatch):
     mine.write_text(solution_path("4.2").read_text(encoding="utf-8"), encoding="utf-8")
     assert check("4.2", mine, quiet=True)  # in a child process, from the file's folder
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.py"]
+
+
+def test_a_torch_tensor_that_requires_grad_is_read_not_a_traceback():
+    import torch
+
+    from fa_book.exercises.solutions.ch04 import gradient_mc_one_over_k as right
+
+    def as_tensor(visits, G, n_groups):
+        return torch.tensor(right(visits, G, n_groups), requires_grad=True) * 1.0
+
+    assert check("4.2", as_tensor, quiet=True)
+
+    def a_dict(visits, G, n_groups):
+        return {"theta": 0}
+    assert "returned dict" in one_line(check("4.2", a_dict, quiet=True))

@@ -158,9 +158,11 @@ def verdict(ex: Exercise, fn, case: Case, path: Path | None = None) -> None:
     """Raise ``Fail`` saying what is wrong with ``fn`` on ``case``; return if it is right."""
     want = np.asarray(ex.expected(**case.kwargs), dtype=float)
     got_raw = _call(fn, case, path, ex)
+    if hasattr(got_raw, "detach") and hasattr(got_raw, "numpy"):
+        got_raw = got_raw.detach().cpu().numpy()  # a torch tensor, grad or not
     try:
         got = np.asarray(got_raw, dtype=float)
-    except (TypeError, ValueError):
+    except Exception:  # noqa: BLE001 - whatever the reader returned cannot be read as numbers
         raise Fail(f"returned {type(got_raw).__name__} {str(got_raw)[:60]!r}, expected an "
                    f"array of shape {want.shape} on {case.label}") from None
     if got.shape != want.shape:
