@@ -30,3 +30,13 @@ settings.load_profile(os.environ.get("FA_BOOK_HYPOTHESIS", "fast"))
 
 # Two cores are shared by pytest workers; one intra-op thread each keeps runs repeatable.
 torch.set_num_threads(1)
+
+# The longest test files first: `pytest -n 2 --dist loadfile` hands whole files to the two
+# workers in collection order, so a long file collected last would run alone at the end.
+LONGEST_FIRST = ("test_pdf.py", "test_site.py", "test_layout.py", "test_figures_cli.py",
+                 "test_notebooks.py", "test_generated_tables.py", "test_exercises.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: keeps the rest
