@@ -11,6 +11,7 @@ import importlib.util
 import inspect
 import io
 import json
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -39,6 +40,10 @@ def _show(x, limit: int = 8) -> str:
     arr = np.asarray(x)
     if arr.ndim == 1 and arr.size > limit:
         return np.array2string(arr[:limit], precision=4, separator=", ")[:-1] + ", ...]"
+    if arr.ndim >= 2:  # a table on one line, its middle rows left out when it is long
+        text = np.array2string(arr, precision=4, separator=", ", threshold=4 * limit,
+                               edgeitems=2)
+        return re.sub(r"\n\s*", " ", text)
     return np.array2string(arr, precision=4, separator=", ")
 
 
@@ -126,7 +131,9 @@ def grade_function(ex: Exercise, fn, path: Path | None = None) -> str:
 
 def _search(ex: Exercise, fn, path: Path | None) -> Case | None:
     """The smallest generated case ``fn`` gets wrong, or None (deterministic)."""
-    from hypothesis import HealthCheck, find, settings
+    import tempfile
+
+    from hypothesis import HealthCheck, configuration, find, settings
     from hypothesis.errors import NoSuchExample
 
     def wrong(case: Case) -> bool:
@@ -136,12 +143,19 @@ def _search(ex: Exercise, fn, path: Path | None) -> Case | None:
             return True
         return False
 
-    try:
-        return find(ex.generated(), wrong, settings=settings(
-            database=None, derandomize=True, max_examples=ex.max_examples, deadline=None,
-            suppress_health_check=list(HealthCheck)))
-    except NoSuchExample:
-        return None
+    # hypothesis caches what it reads from the source in `.hypothesis/` of the working
+    # folder even without a database: keep it out of the reader's (and a notebook's) folder
+    previous = vars(configuration).get("__hypothesis_home_directory")
+    with tempfile.TemporaryDirectory() as home:
+        configuration.set_hypothesis_home_dir(home)
+        try:
+            return find(ex.generated(), wrong, settings=settings(
+                database=None, derandomize=True, max_examples=ex.max_examples,
+                deadline=None, suppress_health_check=list(HealthCheck)))
+        except NoSuchExample:
+            return None
+        finally:
+            configuration.set_hypothesis_home_dir(previous)
 
 
 def verdict(ex: Exercise, fn, case: Case, path: Path | None = None) -> None:
