@@ -11,6 +11,7 @@ import importlib.util
 import inspect
 import io
 import json
+import re
 import sys
 import tempfile
 import traceback
@@ -40,6 +41,10 @@ def _show(x, limit: int = 8) -> str:
     arr = np.asarray(x)
     if arr.ndim == 1 and arr.size > limit:
         return np.array2string(arr[:limit], precision=4, separator=", ")[:-1] + ", ...]"
+    if arr.ndim >= 2:  # a table on one line, its middle rows left out when it is long
+        text = np.array2string(arr, precision=4, separator=", ", threshold=4 * limit,
+                               edgeitems=2)
+        return re.sub(r"\n\s*", " ", text)
     return np.array2string(arr, precision=4, separator=", ")
 
 
@@ -127,7 +132,7 @@ def grade_function(ex: Exercise, fn, path: Path | None = None) -> str:
 
 def _search(ex: Exercise, fn, path: Path | None) -> Case | None:
     """The smallest generated case ``fn`` gets wrong, or None (deterministic)."""
-    from hypothesis import HealthCheck, find, settings
+    from hypothesis import HealthCheck, configuration, find, settings
     from hypothesis.errors import NoSuchExample
 
     def wrong(case: Case) -> bool:
@@ -139,8 +144,6 @@ def _search(ex: Exercise, fn, path: Path | None) -> Case | None:
 
     # hypothesis caches what it reads of the loaded modules in ./.hypothesis; a grading
     # leaves the reader's folder (a notebook's, a shell's) as it found it
-    from hypothesis import configuration
-
     previous = vars(configuration).get("__hypothesis_home_directory")
     try:
         with tempfile.TemporaryDirectory(prefix="fa_book_hypothesis_") as home:
