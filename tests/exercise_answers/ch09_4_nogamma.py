@@ -2,7 +2,7 @@
 
 import numpy as np
 
-MISTAKE = "the gamma^t weight is missing (NOGAMMA)"  # the checker must name it
+MISTAKE = "the undiscounted visit counts d0^T (I - P_pi)^{-1} in place of eta_gamma"
 
 
 def grad_j_start(mdp, pi, score, b):
