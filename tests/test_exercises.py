@@ -269,3 +269,38 @@ def test_a_torch_tensor_that_requires_grad_is_read_not_a_traceback():
     def a_dict(visits, G, n_groups):
         return {"theta": 0}
     assert "returned dict" in one_line(check("4.2", a_dict, quiet=True))
+
+def test_the_exact_answers_of_chapters_9_and_10_are_the_package_s():
+    # the graders compute (PGT1), (PGTV), the softmax scores and (REINFORCE) in numpy so
+    # that a grading imports no torch; on every fixed case they equal the package's code
+    from fa_book.exercises import ch09, ch10
+    from fa_book.policies import SoftmaxLinearPolicy
+    from fa_book.policy_gradient import differential_values, exact_gradient, j_start
+    from fa_book.reinforce import reinforce_update
+
+    rng = np.random.default_rng(9)
+    X, theta = rng.uniform(-1, 1, (4, 3, 2)), rng.uniform(-2, 2, 2)
+    policy, ours = SoftmaxLinearPolicy(2, 3), ch09.softmax_policy(theta, X)
+    np.testing.assert_allclose(ours["pi"], policy.pi(theta, X), atol=1e-14)
+    np.testing.assert_allclose(ours["score"], policy.grad_log_pi_all(theta, X), atol=1e-14)
+    for case in EXERCISES["9.6"].cases():
+        mdp, pi = case.kwargs["mdp"], case.kwargs["pi"]
+        np.testing.assert_allclose(ch09.differential_q(mdp, pi),
+                                   differential_values(mdp, pi)[2], atol=1e-12)
+    X, theta = rng.uniform(-1, 1, (3, 2, 2)), rng.uniform(-2, 2, 2)
+    task = ch09.problem(5, 3, 2, 2, 0.9, 0.2)["mdp"]
+    pi, score = ch09.softmax_policy(theta, X).values()
+    np.testing.assert_allclose(ch09.pg_start_answer(task, pi, score, np.ones(3)),
+                               exact_gradient(j_start, task, theta, X), atol=1e-12)
+    for case in EXERCISES["10.1"].cases():
+        kw = case.kwargs
+        np.testing.assert_allclose(
+            ch10.reinforce_answer(**kw),
+            reinforce_update(kw["grad_log_pi"], kw["rewards"], alpha=kw["alpha"],
+                             gamma=kw["gamma"], baseline=kw["baseline"]), atol=1e-12)
+    scores, _ = ch10.corridor_episode(3)
+    h = np.log(0.4 / 0.6)
+    T, actions = len(scores), (scores[:, 0] > 0).astype(int)  # right: score (1 - p, p - 1)
+    np.testing.assert_allclose(scores, SoftmaxLinearPolicy(2, 2).grad_log_pi(
+        np.array([h / 2, -h / 2]), np.broadcast_to([[0.0, 1.0], [1.0, 0.0]], (T, 2, 2)),
+        actions), atol=1e-14)

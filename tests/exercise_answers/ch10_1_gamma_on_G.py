@@ -1,0 +1,14 @@
+"""A typical wrong answer to exercise 10.1: gamma^t G_t - b_t."""
+
+import numpy as np
+
+MISTAKE = "gamma^t multiplies G_t but not the baseline"  # the checker must name it
+
+
+def reinforce_episode(grad_log_pi, rewards, alpha, gamma, baseline):
+    G, g = np.zeros(len(rewards)), 0.0
+    for t in reversed(range(len(rewards))):
+        g = rewards[t] + gamma * g
+        G[t] = g
+    weights = gamma ** np.arange(len(rewards))
+    return alpha * (weights * G - baseline) @ grad_log_pi
