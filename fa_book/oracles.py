@@ -192,7 +192,8 @@ def on_policy_distribution(mdp: FiniteMDP, pi: np.ndarray) -> np.ndarray:
       $\eta^\top = d_0^\top (I - P_\pi)^{-1}$ the expected visits per episode
       (Sutton & Barto 2018, eq. 9.2-9.3).
     * Continuing task (every row sums to one): the stationary distribution,
-      $\mu^\top P_\pi = \mu^\top$, $\sum_s \mu(s) = 1$ (assumed unique).
+      $\mu^\top P_\pi = \mu^\top$, $\sum_s \mu(s) = 1$ (a `ValueError` when it is
+      not unique).
     """
     P_pi, _ = policy_matrices(mdp, pi)
     S = mdp.n_states
@@ -205,6 +206,9 @@ def on_policy_distribution(mdp: FiniteMDP, pi: np.ndarray) -> np.ndarray:
     A = np.vstack([P_pi.T - np.eye(S), np.ones((1, S))])
     b = np.zeros(S + 1)
     b[-1] = 1.0
+    if np.linalg.matrix_rank(A) < S:
+        raise ValueError("P_pi has more than one stationary distribution (two or more "
+                         "closed classes of states): mu_pi is not unique")
     mu, *_ = np.linalg.lstsq(A, b, rcond=None)
     if np.abs(A @ mu - b).max() > 1e-8 or (mu < -1e-10).any():
         raise ValueError("P_pi has no unique stationary distribution")

@@ -152,3 +152,15 @@ def test_bad_input_names_the_argument():
         mrp(np.ones((2, 3)) / 3, [0.0, 0.0], 0.9, [1.0, 0.0])
     with pytest.raises(ValueError, match=r"r must have shape"):
         mrp(np.eye(2), [0.0], 0.9, [1.0, 0.0])
+
+
+def test_two_closed_classes_have_no_unique_on_policy_distribution():
+    # states 0 and 1 each loop on themselves forever: every mixture is stationary
+    P = np.array([[[1.0, 0.0]], [[0.0, 1.0]]])
+    mdp = FiniteMDP(P, np.zeros((2, 1)), 0.9, np.array([0.5, 0.5]))
+    with pytest.raises(ValueError, match="not unique"):
+        on_policy_distribution(mdp, np.ones((2, 1)))
+    # one closed class: unique, the chain's stationary distribution
+    P = np.array([[[0.5, 0.5]], [[1.0, 0.0]]])
+    mdp = FiniteMDP(P, np.zeros((2, 1)), 0.9, np.array([1.0, 0.0]))
+    np.testing.assert_allclose(on_policy_distribution(mdp, np.ones((2, 1))), [2 / 3, 1 / 3])
