@@ -14,8 +14,11 @@ turns one page into an nbformat-4 notebook:
 * figures (``![alt](figures/x.png)``) are embedded as cell attachments, so a downloaded
   notebook shows them;
 * admonitions and tabs (``!!! note "T"``, ``??? check "T"``, ``=== "T"``) become a bold
-  title line and a blockquote; ```py3 blocks (tests shown, not run by the page) and
-  ```text blocks become Markdown code fences, never code cells;
+  title line and a blockquote; the code cells of a folded one (``???``: a solution, a
+  worked answer, a full source), but for a folded exercise stub (``??? example``), are
+  collapsed in Jupyter (``metadata.jupyter.source_hidden``), as on the page; ```py3
+  blocks (tests shown, not run by the page) and ```text blocks become Markdown code
+  fences, never code cells;
 * links to another chapter point at its notebook; other links to the site keep their text.
 
 As a hook it writes ``site/notebooks/<page>.ipynb`` and ``site/notebooks/fa_book-notebooks.zip``,
@@ -62,6 +65,7 @@ class Cell:
     kind: str                 # "markdown" or "code"
     lines: list[str]
     attachments: dict[str, dict[str, str]] = field(default_factory=dict)
+    hidden: bool = False      # a code cell whose input Jupyter shows collapsed
 
 
 # --------------------------------------------------------------------------- snippets
@@ -251,6 +255,11 @@ class _Converter:
                         else:
                             cells.append(cell)
                 else:
+                    # folded on the page (a solution, a worked answer, the full source):
+                    # collapsed in Jupyter too; a folded exercise stub stays open
+                    if kind == "???" and typ != "example":
+                        for cell in inner:
+                            cell.hidden = cell.hidden or cell.kind == "code"
                     label = typ.capitalize() if typ else "Note"
                     head = f"**{label}: {title}**" if title else f"**{label}**"
                     first = True
@@ -288,7 +297,7 @@ def _tidy(cell: Cell) -> Cell:
         text = "\n".join(lines)
         text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
         lines = text.split("\n")
-    return Cell(cell.kind, lines, cell.attachments)
+    return Cell(cell.kind, lines, cell.attachments, cell.hidden)
 
 
 def notebook_from_markdown(markdown: str, page: str, *, snippets: dict,
@@ -326,6 +335,8 @@ def notebook_from_markdown(markdown: str, page: str, *, snippets: dict,
                        "source": source}
         if cell.kind == "code":
             entry.update(execution_count=None, outputs=[])
+            if cell.hidden:
+                entry["metadata"] = {"jupyter": {"source_hidden": True}}
         elif cell.attachments:
             entry["attachments"] = cell.attachments
         nb_cells.append(entry)

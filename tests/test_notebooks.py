@@ -113,6 +113,18 @@ def test_a_broken_include_fails_naming_page_and_include(tmp_path):
         assert "broken.md" in str(err.value)
 
 
+def test_folded_code_is_collapsed_in_jupyter_but_an_exercise_stub_is_not():
+    page = ("# 1. T\n\n??? example \"Check it yourself\"\n    ```python\n    stub = 1\n    ```\n\n"
+            "??? success \"Solution\"\n    ```python\n    solution = 1\n    ```\n\n"
+            "???+ note \"Open\"\n    ```python\n    shown = 1\n    ```\n\n"
+            "```python\nplain = 1\n```\n")
+    nb = notebooks.notebook_from_markdown(page, "t.md", snippets={})
+    hidden = {c["source"]: c["metadata"].get("jupyter", {}).get("source_hidden", False)
+              for c in nb["cells"] if c["cell_type"] == "code"}
+    assert hidden == {"stub = 1": False, "solution = 1": True, "shown = 1": False,
+                      "plain = 1": False}
+
+
 def test_admonitions_and_fences_become_readable_markdown():
     page = ("# 1. T\n\n!!! warning \"Mind the seed\"\n    Same seed, same bits.\n\n"
             "??? check \"The test\"\n    ```py3 title=\"tests/x.py\"\n    assert 1\n    ```\n\n"
