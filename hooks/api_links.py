@@ -89,10 +89,23 @@ def on_files(files, config):
                     by_name[m.group("module")].append(where)
             if "python -m fa_book.figures" in body and where not in by_name["figures"]:
                 by_name["figures"].append(where)
+    order = {src: k for k, src in enumerate(_nav_pages(config.get("nav") or []))}
     TAUGHT.clear()
     for module in set(by_include) | set(by_name):
-        TAUGHT[module] = by_include.get(module) or by_name[module]
+        places = by_include.get(module) or by_name[module]
+        # in reading order: the pages as the nav lists them, a page's sections in order
+        TAUGHT[module] = sorted(places, key=lambda w: order.get(w[0], len(order)))
     return files
+
+
+def _nav_pages(nav) -> list[str]:
+    """The page paths of a MkDocs ``nav`` list, in order."""
+    out = []
+    for item in nav:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            out.extend(_nav_pages(value) if isinstance(value, list) else [value])
+    return out
 
 
 def taught_box(module: str, page, files) -> str:

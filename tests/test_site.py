@@ -280,8 +280,8 @@ def test_every_api_page_links_to_the_sections_that_teach_it(built_site):
         if not re.search(r'href="\.\./[\w-]+\.html', box.group(1)):
             without.append(page.stem)
     # Only a module no page shows or names may lack a chapter link.
-    # discretize_studies: experiments only; exercises: not yet on any chapter page
-    assert set(without) <= {"discretize_studies", "exercises"}, without
+    # discretize_studies: experiments only
+    assert set(without) <= {"discretize_studies"}, without
     index = (api / "index.html").read_text(encoding="utf-8")
     for module in ("tabular", "prediction", "control", "dqn", "reinforce", "validate"):
         assert f'href="{module}.html"' in index, module
