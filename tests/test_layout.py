@@ -49,8 +49,11 @@ def _each_page(site, browser, width: int, script: str, keep,  # noqa: F811
 
 
 def test_no_code_block_scrolls_sideways_at_1280_px(built_site, browser):  # noqa: F811
-    wide = _each_page(built_site, browser, 1280, CODE_SCROLLS, bool)
-    assert not wide, f"code blocks wider than the column (their longest line): {wide}"
+    """And at 1220 px, the narrowest width with both sidebars, where the column is 60 px
+    narrower."""
+    for width in (1220, 1280):
+        wide = _each_page(built_site, browser, width, CODE_SCROLLS, bool)
+        assert not wide, f"at {width} px, code blocks wider than the column: {wide}"
 
 
 def test_a_phone_never_scrolls_the_page_sideways(built_site, browser):  # noqa: F811
@@ -59,8 +62,9 @@ def test_a_phone_never_scrolls_the_page_sideways(built_site, browser):  # noqa: 
 
 
 def test_no_equation_number_is_drawn_over_its_formula(built_site, browser):  # noqa: F811
-    """KaTeX puts the number at the right edge; on a phone a wide formula ran under it."""
-    for width in (390, 1280):
+    """KaTeX puts the number at the right edge; on a phone a wide formula ran under it, and
+    at 1220 px (both sidebars, a narrower column) ten formulas did."""
+    for width in (390, 1220, 1280):
         over = _each_page(built_site, browser, width, TAG_OVERLAPS, bool)
         assert not over, f"at {width} px, equation numbers over their formulas: {over}"
 
