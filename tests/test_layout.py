@@ -66,21 +66,74 @@ OPEN_CODE = """() => {
     };
 }"""
 
-SCRIPTS = {1280: {"code_scrolls": CODE_SCROLLS, "tag_overlaps": TAG_OVERLAPS,
-                  "images": IMAGES, "open_code": OPEN_CODE},
-           390: {"phone": PHONE, "tag_overlaps": TAG_OVERLAPS}}
+CJK_SPLIT = r"""() => {
+    const run = /[\u3400-\u4dbf\u4e00-\u9fff]+/g, out = [];
+    for (const e of document.querySelectorAll(
+            '.md-typeset h1, .md-typeset h2, .md-typeset h3, .md-nav__link')) {
+        const width = e.getBoundingClientRect().width;
+        const walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+            for (const m of n.textContent.matchAll(run)) {
+                const r = document.createRange();
+                r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+                const rects = [...r.getClientRects()].filter(q => q.width > 0);
+                const tops = new Set(rects.map(q => Math.round(q.top / 4)));
+                const total = rects.reduce((a, q) => a + q.width, 0);
+                if (tops.size > 1 && total < 0.8 * width) out.push(m[0]);  // a long run may break
+            }
+        }
+    }
+    return [...new Set(out)]; }"""
 
 
-def _measure_every_page(site, browser, width: int) -> dict[str, dict]:  # noqa: F811
+CONTRAST = r"""() => {
+    const rgb = s => s.match(/[\d.]+/g).map(Number);
+    const lum = c => c.slice(0, 3).map(v => { v /= 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+        .reduce((a, v, i) => a + [0.2126, 0.7152, 0.0722][i] * v, 0);
+    const background = e => {  // the colour under e: its backgrounds blended, innermost last
+        const layers = [];
+        for (; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length === 3) c.push(1);
+            if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+        }
+        let base = layers.length && layers.at(-1)[3] >= 1 ? layers.pop().slice(0, 3)
+            : rgb(getComputedStyle(document.body).backgroundColor).slice(0, 3);
+        for (const c of layers.reverse()) base = base.map((v, i) => v * (1 - c[3]) + c[i] * c[3]);
+        return base; };
+    const out = [];
+    for (const e of document.querySelectorAll('.md-content a, .md-content a code')) {
+        if (e.closest('pre') || !e.getClientRects().length || !e.textContent.trim()) continue;
+        const fg = rgb(getComputedStyle(e).color), bg = background(e);
+        const [a, b] = [lum(fg), lum(bg)];
+        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        if (ratio < 4.5) out.push(`${e.textContent.trim().slice(0, 30)}: ${ratio.toFixed(2)}`);
+    }
+    return [...new Set(out)].slice(0, 5); }"""
+
+
+# (width, colour scheme) -> the scripts run on every page at that viewport
+SCRIPTS = {(1280, "light"): {"code_scrolls": CODE_SCROLLS, "tag_overlaps": TAG_OVERLAPS,
+                             "images": IMAGES, "open_code": OPEN_CODE, "cjk_split": CJK_SPLIT},
+           # 1220 px: the narrowest width with both sidebars, a column 60 px narrower
+           (1220, "light"): {"code_scrolls": CODE_SCROLLS, "tag_overlaps": TAG_OVERLAPS},
+           (390, "light"): {"phone": PHONE, "tag_overlaps": TAG_OVERLAPS,
+                            "cjk_split": CJK_SPLIT},
+           (1280, "dark"): {"contrast": CONTRAST}}
+
+
+def _measure_every_page(site, browser, width: int, scheme: str = "light"):  # noqa: F811
     """{page: {measurement: what its script returns}}, each page loaded once."""
-    page = browser.new_page(viewport={"width": width, "height": 800 if width > 400 else 844})
+    page = browser.new_page(viewport={"width": width, "height": 800 if width > 400 else 844},
+                            color_scheme=scheme)
     found = {}
     for path in html_pages(site):
         if path.name == "print.html":
             continue  # the paper layout that `make pdf` prints, not a page to read on screen
         page.goto(path.as_uri())
         found[str(path.relative_to(site))] = {
-            key: page.evaluate(script) for key, script in SCRIPTS[width].items()}
+            key: page.evaluate(script) for key, script in SCRIPTS[width, scheme].items()}
     page.close()
     return found
 
@@ -91,17 +144,30 @@ def wide(built_site, browser):  # noqa: F811
 
 
 @pytest.fixture(scope="module")
+def narrower(built_site, browser):  # noqa: F811
+    return _measure_every_page(built_site, browser, 1220)
+
+
+@pytest.fixture(scope="module")
 def phone(built_site, browser):  # noqa: F811
     return _measure_every_page(built_site, browser, 390)
+
+
+@pytest.fixture(scope="module")
+def dark(built_site, browser):  # noqa: F811
+    return _measure_every_page(built_site, browser, 1280, "dark")
 
 
 def _where(measured: dict, key: str, keep) -> dict:
     return {name: r[key] for name, r in measured.items() if keep(r[key])}
 
 
-def test_no_code_block_scrolls_sideways_at_1280_px(wide):
-    scrolls = _where(wide, "code_scrolls", bool)
-    assert not scrolls, f"code blocks wider than the column (their longest line): {scrolls}"
+def test_no_code_block_scrolls_sideways_at_1280_px(wide, narrower):
+    """And at 1220 px, the narrowest width with both sidebars, where the column is 60 px
+    narrower."""
+    for width, measured in ((1220, narrower), (1280, wide)):
+        scrolls = _where(measured, "code_scrolls", bool)
+        assert not scrolls, f"at {width} px, code blocks wider than the column: {scrolls}"
 
 
 def test_a_phone_never_scrolls_the_page_sideways(phone):
@@ -109,9 +175,10 @@ def test_a_phone_never_scrolls_the_page_sideways(phone):
     assert not bad, f"at 390 px, wide content must scroll inside its own box: {bad}"
 
 
-def test_no_equation_number_is_drawn_over_its_formula(wide, phone):
-    """KaTeX puts the number at the right edge; on a phone a wide formula ran under it."""
-    for width, measured in ((390, phone), (1280, wide)):
+def test_no_equation_number_is_drawn_over_its_formula(wide, narrower, phone):
+    """KaTeX puts the number at the right edge; on a phone a wide formula ran under it, and
+    at 1220 px (both sidebars, a narrower column) ten formulas did."""
+    for width, measured in ((390, phone), (1220, narrower), (1280, wide)):
         over = _where(measured, "tag_overlaps", bool)
         assert not over, f"at {width} px, equation numbers over their formulas: {over}"
 
@@ -216,3 +283,18 @@ def test_every_equation_shows_its_code_line_open(wide):
         if missing:
             hidden[name] = missing
     assert not hidden, f"equations whose `# (NAME)` code line is folded or absent: {hidden}"
+
+
+def test_a_chinese_term_is_never_broken_between_its_characters(wide, phone):
+    """A title or a sidebar entry wraps a Chinese term as a whole word (`word-break:
+    keep-all`); at 1280 px the chapter 4 title broke 状态值函 | 数近似."""
+    for width, measured in ((390, phone), (1280, wide)):
+        split = _where(measured, "cjk_split", bool)
+        assert not split, f"at {width} px, Chinese terms broken across lines: {split}"
+
+
+def test_links_and_buttons_read_at_4_5_to_1_in_dark_mode(dark):
+    """WCAG AA for normal text: the notebook download button (indigo on slate) was at
+    2.4:1, links inside notes and on code backgrounds at about 4.1:1."""
+    low = _where(dark, "contrast", bool)
+    assert not low, f"dark mode, links below 4.5:1 contrast: {low}"

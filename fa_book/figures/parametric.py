@@ -23,7 +23,7 @@ from fa_book.approximators_runs import (
     sgd_excess_curves,
 )
 from fa_book.features import RBF, Fourier, Polynomial, StateAggregation
-from fa_book.figures._style import mean_band, save, write_table
+from fa_book.figures._style import BAND, mean_band, save, t_half, write_table
 from fa_book.oracles import projection_weights, rmsve
 
 
@@ -149,14 +149,15 @@ def figure_parametric_families(out_dir: Path, *, quick: bool = False) -> list[Pa
     # one legend for all four panels (same colours throughout), below them
     fig.legend(*axes[0].get_legend_handles_labels(), loc="upper center",
                bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=9)
-    md = ("| approximator | n | RMSVE (mean ± s.d.) | stored numbers | CPU s (fit + predict) |\n"
-          "|---|---|---|---|---|\n")
+    md = ("| approximator | n | RMSVE (mean ± 95% t-interval) | stored numbers "
+          "| CPU s (fit + predict) |\n|---|---|---|---|---|\n")
     for name, r in res.items():
         for i, n in enumerate(sizes):
-            sd = r["rmsve"][i].std(ddof=1) if len(seeds) > 1 else 0.0
-            md += (f"| {name} | {n} | {r['rmsve'][i].mean():.4f} ± {sd:.4f} | "
+            half = t_half(r["rmsve"][i])  # the half-width of the figure's band
+            md += (f"| {name} | {n} | {r['rmsve'][i].mean():.4f} ± {half:.4f} | "
                    f"{r['params'][i].mean():.0f} | {r['cpu'][i].mean():.3f} |\n")
-    md += (f"\n{len(seeds)} seeds per size; samples: states drawn from μ, targets the exact "
+    md += (f"\n{len(seeds)} seeds per size; ± is the {BAND} over the seeds (the figure's "
+           "band). Samples: states drawn from μ, targets the exact "
            "Monte Carlo return distribution (±1). CPU times were measured on a shared "
            f"2-core machine (load average {_load():.1f} when written).\n")
     return [save(fig, out_dir, "parametric_families"),
