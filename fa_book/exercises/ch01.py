@@ -171,6 +171,10 @@ EX_1_4 = register(Exercise(
          lambda k, n, sigma, se: np.array([sigma**2 / se, k**n * sigma**2 / se])),
         ("the steps are the visits of one cell: every one of the k^n cells needs its own N",
          lambda k, n, sigma, se: np.array([sigma**2 / se**2, sigma**2 / se**2])),
+        ("N rounded up to a whole number of visits: return the real N = (sigma / se)^2, "
+         "and k^n N steps from it",
+         lambda k, n, sigma, se: np.array([np.ceil(sigma**2 / se**2),
+                                           k**n * np.ceil(sigma**2 / se**2)])),
     ),
 ))
 
