@@ -327,3 +327,17 @@ def test_an_answer_right_only_to_single_precision_is_told_to_use_float64():
     msg = one_line(check("6.7", in_float32, quiet=True))
     assert "single precision? compute in float64" in msg, msg
     assert "likely mistake" not in msg, msg
+
+
+def test_two_mistakes_with_the_same_numbers_on_a_case_are_both_named():
+    # every |e| <= 1: the squared error, e^2 on the quadratic piece and twice the Huber
+    # loss are all mean(e^2); the first two in the list are named
+    from fa_book.exercises._registry import Case
+
+    y, q = np.array([1.0, 0.0]), np.array([0.5, 0.5])
+    case = Case({"y": y, "q": q}, "y = [1, 0], q = [0.5, 0.5]")
+    with pytest.raises(_grade.Fail) as fail:
+        _grade.verdict(EXERCISES["7.7"], lambda y, q: float(np.mean((y - q) ** 2)), case)
+    msg = str(fail.value)
+    assert "likely mistake: the squared error" in msg, msg
+    assert "(or: e^2 without the 1/2 on the quadratic piece)" in msg, msg

@@ -202,7 +202,8 @@ def _nstep_generated():
 
 
 def n_step_targets(rewards, v, terminated, n, gamma, *, boot_terminal=False,
-                   full_power=False, reward_power=0, bootstrap_power=True) -> np.ndarray:
+                   full_power=False, reward_power=0, bootstrap_power=True,
+                   truncated_as_end=False) -> np.ndarray:
     r"""The exact answer, $G_{t:t+n}$ for $t = 0, \dots, T-1$, from the package's
     [`n_step_return`][fa_book.prediction.n_step_return]; the keyword arguments give
     the typical mistakes."""
@@ -212,8 +213,9 @@ def n_step_targets(rewards, v, terminated, n, gamma, *, boot_terminal=False,
     G = np.zeros(T)
     for t in range(T):
         end = min(t + n, T)
-        boot = None if (end == T and terminated and not boot_terminal) else float(v[end])
-        if not (full_power or reward_power or not bootstrap_power):
+        ends = terminated or truncated_as_end
+        boot = None if (end == T and ends and not boot_terminal) else float(v[end])
+        if not (full_power or reward_power or not bootstrap_power or truncated_as_end):
             G[t] = n_step_return(rewards[t:end], gamma, boot)
             continue
         k = np.arange(end - t)
@@ -254,6 +256,9 @@ EX_4_6 = register(Exercise(
         ("gamma^n on a window cut short by the end of a truncated episode: the bootstrap "
          "S_h, h = min(t + n, T), is h - t steps away, so its weight is gamma^(h - t)",
          lambda **k: n_step_targets(**k, full_power=True)),
+        ("a truncated episode treated as terminated: a time-limit cut still bootstraps "
+         "from v_hat(S_T), with the weight gamma^(T - t)",
+         lambda **k: n_step_targets(**k, truncated_as_end=True)),
     ),
 ))
 
