@@ -304,3 +304,40 @@ def test_the_exact_answers_of_chapters_9_and_10_are_the_package_s():
     np.testing.assert_allclose(scores, SoftmaxLinearPolicy(2, 2).grad_log_pi(
         np.array([h / 2, -h / 2]), np.broadcast_to([[0.0, 1.0], [1.0, 0.0]], (T, 2, 2)),
         actions), atol=1e-14)
+
+
+def test_a_mistake_that_gives_the_right_answer_on_the_case_is_never_named():
+    # 6.7's first case has no terminal step, so "bootstrapping from a terminal state" gives
+    # the right gradient there; a wrong answer that matches it must not be told that
+    from fa_book.exercises.solutions.ch06 import semi_gradient_loss_grad as right
+
+    def off_by_a_little(w, x, r, x_next, terminated, gamma):
+        return right(w, x, r, x_next, terminated, gamma) + 1e-7
+
+    msg = one_line(check("6.7", off_by_a_little, quiet=True))
+    assert "the page's transition" in msg and "likely mistake" not in msg, msg
+
+
+def test_an_answer_right_only_to_single_precision_is_told_to_use_float64():
+    from fa_book.exercises.solutions.ch06 import semi_gradient_loss_grad as right
+
+    def in_float32(w, x, r, x_next, terminated, gamma):
+        return right(w, x, r, x_next, terminated, gamma).astype(np.float32)
+
+    msg = one_line(check("6.7", in_float32, quiet=True))
+    assert "single precision? compute in float64" in msg, msg
+    assert "likely mistake" not in msg, msg
+
+
+def test_two_mistakes_with_the_same_numbers_on_a_case_are_both_named():
+    # every |e| <= 1: the squared error, e^2 on the quadratic piece and twice the Huber
+    # loss are all mean(e^2); the first two in the list are named
+    from fa_book.exercises._registry import Case
+
+    y, q = np.array([1.0, 0.0]), np.array([0.5, 0.5])
+    case = Case({"y": y, "q": q}, "y = [1, 0], q = [0.5, 0.5]")
+    with pytest.raises(_grade.Fail) as fail:
+        _grade.verdict(EXERCISES["7.7"], lambda y, q: float(np.mean((y - q) ** 2)), case)
+    msg = str(fail.value)
+    assert "likely mistake: the squared error" in msg, msg
+    assert "(or: e^2 without the 1/2 on the quadratic piece)" in msg, msg

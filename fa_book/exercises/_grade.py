@@ -175,12 +175,21 @@ def verdict(ex: Exercise, fn, case: Case, path: Path | None = None) -> None:
         where = np.argwhere(bad)[0].tolist()
         raise Fail(f"returned {got[tuple(where)]} at index {where} on {case.label}")
     if not np.allclose(got, want, rtol=ex.rtol, atol=ex.atol):
-        hint = ""
+        named = []
         for what, mistake in ex.mistakes:
-            if np.allclose(got, np.asarray(mistake(**case.kwargs), dtype=float),
-                           rtol=1e-6, atol=1e-9):
-                hint = f"; likely mistake: {what}"
-                break
+            wrong = np.asarray(mistake(**case.kwargs), dtype=float)
+            if wrong.shape != want.shape or np.allclose(wrong, want, rtol=ex.rtol,
+                                                        atol=ex.atol):
+                continue  # this mistake gives the right answer on this case: not it
+            if np.allclose(got, wrong, rtol=1e-6, atol=1e-9):
+                named.append(what)
+        # two mistakes can give the same numbers on one case: name both, the first first
+        hint = (f"; likely mistake: {named[0]}" + (f" (or: {named[1]})" if len(named) > 1
+                                                   else "")) if named else ""
+        if not hint and np.allclose(got, want, rtol=1e-4, atol=1e-6):
+            gap = float(np.max(np.abs(got - want)))
+            hint = (f" (off by at most {gap:.1e}: single precision? compute in float64, "
+                    "e.g. torch.float64 or np.float64)")
         raise Fail(f"wrong values on {case.label}: expected {_show(want)}, got "
                    f"{_show(got)}{hint}")
 

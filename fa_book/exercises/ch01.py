@@ -23,9 +23,12 @@ from fa_book.exercises._registry import Case, Exercise, register
 # ------------------------------------------------------------------ 1.3 tic-tac-toe
 
 
-def _lines(rows: int, cols: int, k: int, diagonals: bool = True) -> list[tuple[int, ...]]:
-    """Every line of k consecutive cells: rows, columns and (optionally) both diagonals."""
-    steps = [(0, 1), (1, 0)] + ([(1, 1), (1, -1)] if diagonals else [])
+def _lines(rows: int, cols: int, k: int, diagonals: bool = True,
+           anti: bool = True) -> list[tuple[int, ...]]:
+    """Every line of k consecutive cells: rows, columns and (optionally) the diagonals,
+    down-right and (optionally) down-left."""
+    steps = [(0, 1), (1, 0)] + ([(1, 1)] if diagonals else []) + (
+        [(1, -1)] if diagonals and anti else [])
     out = []
     for r in range(rows):
         for c in range(cols):
@@ -38,11 +41,11 @@ def _lines(rows: int, cols: int, k: int, diagonals: bool = True) -> list[tuple[i
 
 @functools.cache
 def _game(rows: int, cols: int, k: int, stop: bool = True,
-          diagonals: bool = True) -> tuple[int, int]:
+          diagonals: bool = True, anti: bool = True) -> tuple[int, int]:
     """(distinct boards, game-tree nodes) of the m,n,k-game: X first, players alternate,
     play stops at a board with k in a row (if `stop`) or at a full board."""
     n = rows * cols
-    lines = _lines(rows, cols, k, diagonals)
+    lines = _lines(rows, cols, k, diagonals, anti)
     layer = {(0,) * n: 1}  # board -> number of move sequences that reach it
     boards = nodes = 0
     for t in range(n + 1):
@@ -104,6 +107,9 @@ EX_1_3 = register(Exercise(
          "is one state", lambda rows, cols, k: _game(rows, cols, k)[1]),
         ("diagonal lines are not checked: k in a row counts along both diagonals too",
          lambda rows, cols, k: _game(rows, cols, k, diagonals=False)[0]),
+        ("one diagonal direction is not checked: the lines going down-left (step (1, -1)) "
+         "count as well as those going down-right",
+         lambda rows, cols, k: _game(rows, cols, k, anti=False)[0]),
         ("every colouring counted, the bound 3^(rows*cols): most colourings cannot occur "
          "in play", lambda rows, cols, k: 3.0 ** (rows * cols)),
         ("the empty board is not counted: the start position is a state too",
@@ -171,6 +177,10 @@ EX_1_4 = register(Exercise(
          lambda k, n, sigma, se: np.array([sigma**2 / se, k**n * sigma**2 / se])),
         ("the steps are the visits of one cell: every one of the k^n cells needs its own N",
          lambda k, n, sigma, se: np.array([sigma**2 / se**2, sigma**2 / se**2])),
+        ("N rounded up to a whole number of visits: return the real N = (sigma / se)^2, "
+         "and k^n N steps from it",
+         lambda k, n, sigma, se: np.array([np.ceil(sigma**2 / se**2),
+                                           k**n * np.ceil(sigma**2 / se**2)])),
     ),
 ))
 

@@ -202,7 +202,8 @@ def _nstep_generated():
 
 
 def n_step_targets(rewards, v, terminated, n, gamma, *, boot_terminal=False,
-                   full_power=False, reward_power=0, bootstrap_power=True) -> np.ndarray:
+                   full_power=False, reward_power=0, bootstrap_power=True,
+                   truncated_as_end=False) -> np.ndarray:
     r"""The exact answer, $G_{t:t+n}$ for $t = 0, \dots, T-1$, from the package's
     [`n_step_return`][fa_book.prediction.n_step_return]; the keyword arguments give
     the typical mistakes."""
@@ -212,8 +213,9 @@ def n_step_targets(rewards, v, terminated, n, gamma, *, boot_terminal=False,
     G = np.zeros(T)
     for t in range(T):
         end = min(t + n, T)
-        boot = None if (end == T and terminated and not boot_terminal) else float(v[end])
-        if not (full_power or reward_power or not bootstrap_power):
+        ends = terminated or truncated_as_end
+        boot = None if (end == T and ends and not boot_terminal) else float(v[end])
+        if not (full_power or reward_power or not bootstrap_power or truncated_as_end):
             G[t] = n_step_return(rewards[t:end], gamma, boot)
             continue
         k = np.arange(end - t)
@@ -254,71 +256,77 @@ EX_4_6 = register(Exercise(
         ("gamma^n on a window cut short by the end of a truncated episode: the bootstrap "
          "S_h, h = min(t + n, T), is h - t steps away, so its weight is gamma^(h - t)",
          lambda **k: n_step_targets(**k, full_power=True)),
+        ("a truncated episode treated as terminated: a time-limit cut still bootstraps "
+         "from v_hat(S_T), with the weight gamma^(T - t)",
+         lambda **k: n_step_targets(**k, truncated_as_end=True)),
     ),
 ))
 
 
 # ============================================================================================
-# 4.7 Semi-gradient TD(0) along an episode (TDERR), (TD0)
+# 4.7 n-step semi-gradient TD along an episode (NSTEP), (NSTEPTD)
 # ============================================================================================
 
 
-def td0_episode_variants(theta, x, rewards, terminated, alpha, gamma, *, residual=False,
-                         boot_terminal=False, truncated_as_end=False, frozen=False,
-                         sign=1.0) -> np.ndarray:
-    """Semi-gradient TD(0) along one episode, and its typical mistakes (keywords)."""
+def n_step_td_variants(theta, x, rewards, terminated, n, alpha, gamma, *, residual=False,
+                       boot_terminal=False, truncated_as_end=False, returns_first=False,
+                       full_power=False, sign=1.0) -> np.ndarray:
+    """n-step semi-gradient TD along one episode, and its typical mistakes (keywords)."""
     theta = np.array(theta, dtype=float)
     start = theta.copy()
     T = len(rewards)
-    step = np.zeros_like(theta)
-    for t in range(T):
-        w = start if frozen else theta
-        end = t == T - 1 and (terminated or truncated_as_end) and not boot_terminal
-        v_next = 0.0 if end else w @ x[t + 1]
-        delta = rewards[t] + gamma * v_next - w @ x[t]  # (TDERR)
-        grad = x[t] - (0.0 if end else gamma * x[t + 1]) if residual else x[t]
-        if frozen:
-            step += alpha * delta * grad
-        else:
-            theta = theta + sign * alpha * delta * grad  # (TD0)
-    return start + step if frozen else theta
+    for tau in range(T):
+        end = min(tau + n, T)
+        w = start if returns_first else theta  # the weights the bootstrap is read with
+        cut = end == T and (terminated or truncated_as_end) and not boot_terminal
+        m = end - tau
+        G = float((gamma ** np.arange(m)) @ rewards[tau:end])  # (NSTEP)
+        if not cut:
+            G += gamma ** (n if full_power else m) * (w @ x[end])
+        grad = x[tau] - (0.0 if cut else gamma ** m * x[end]) if residual else x[tau]
+        theta = theta + sign * alpha * (G - theta @ x[tau]) * grad  # (NSTEPTD)
+    return theta
 
 
-def _td0_expected(theta, x, rewards, terminated, alpha, gamma):
-    from fa_book.prediction import semi_gradient_td_episode
+def _n_step_td_expected(theta, x, rewards, terminated, n, alpha, gamma):
+    from fa_book.prediction import n_step_td_episode
 
-    return semi_gradient_td_episode(theta, x, rewards, terminated, alpha, gamma)
+    return n_step_td_episode(theta, x, rewards, terminated, n, alpha, gamma)
 
 
-def _td0_case(theta, x, rewards, terminated, alpha, gamma, what=""):
+def _n_step_td_case(theta, x, rewards, terminated, n, alpha, gamma, what=""):
     end = "terminated" if terminated else "truncated"
     x = np.asarray(x, dtype=float)
     return Case({"theta": np.asarray(theta, dtype=float), "x": x,
                  "rewards": np.asarray(rewards, dtype=float), "terminated": terminated,
-                 "alpha": alpha, "gamma": gamma},
+                 "n": n, "alpha": alpha, "gamma": gamma},
                 f"{what}theta = {_r(theta)}, x(S_0..S_T) = {_r(x)}, rewards = {_r(rewards)}"
-                f", {end}, alpha = {alpha}, gamma = {gamma}")
+                f", {end}, n = {n}, alpha = {alpha}, gamma = {gamma}")
 
 
-def _td0_cases() -> list[Case]:
+def _n_step_td_cases() -> list[Case]:
     from fa_book.features import StateAggregation
     from fa_book.prediction_engine import sample_episodes
 
+    x3 = [[1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]]
     cases = [
-        _td0_case([0.0, 1.0], [[1.0, 0.0], [0.0, 1.0]], [1.0], True, 0.5, 0.9,
-                  "one step that terminates: "),
-        _td0_case([1.0, -0.5], [[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]], [0.0, 1.0], True, 0.5,
-                  0.9, "two steps: "),
-        _td0_case([1.0, -0.5], [[1.0, 0.0], [1.0, 1.0], [0.0, 1.0]], [0.0, 1.0], False, 0.5,
-                  0.9, "two steps, cut by a time limit: "),
+        _n_step_td_case([0.0, 1.0], [[1.0, 0.0], [0.0, 1.0]], [1.0], True, 1, 0.5, 0.9,
+                        "one step that terminates: "),
+        _n_step_td_case([1.0, -0.5], x3, [0.0, 1.0, 2.0], True, 2, 0.5, 0.9,
+                        "three steps, n = 2: "),
+        _n_step_td_case([1.0, -0.5], x3, [0.0, 1.0, 2.0], False, 2, 0.5, 0.9,
+                        "three steps, n = 2, cut by a time limit: "),
+        _n_step_td_case([1.0, -0.5], x3, [0.0, 1.0, 2.0], False, 5, 0.5, 0.9,
+                        "three steps, n = 5 > T, cut by a time limit: "),
     ]
     rng = np.random.default_rng(4_7)
     for k in range(3):
-        T, d = int(rng.integers(2, 7)), int(rng.integers(1, 4))
-        cases.append(_td0_case(rng.uniform(-1, 1, d).round(2),
-                               rng.integers(0, 2, (T + 1, d)).astype(float),
-                               rng.integers(-1, 2, T).astype(float), bool(k % 2), 0.25, 0.8,
-                               f"random case {k + 1} (seed 47): "))
+        T, d = int(rng.integers(3, 8)), int(rng.integers(1, 4))
+        cases.append(_n_step_td_case(rng.uniform(-1, 1, d).round(2),
+                                     rng.integers(0, 2, (T + 1, d)).astype(float),
+                                     rng.integers(-1, 2, T).astype(float), bool(k % 2),
+                                     int(rng.integers(2, 5)), 0.25, 0.8,
+                                     f"random case {k + 1} (seed 47): "))
     # the book's setting: an episode of the 1000-state random walk, 10 groups, gamma = 1
     ep = sample_episodes(np.random.default_rng(3), 1)
     agg = StateAggregation.uniform(1000, 10)
@@ -328,48 +336,55 @@ def _td0_cases() -> list[Case]:
     rewards[-1] = ep.final_reward[0]
     theta = np.linspace(-0.9, 0.9, 10)
     cases.append(Case({"theta": theta, "x": x, "rewards": rewards, "terminated": True,
-                       "alpha": 0.1, "gamma": 1.0},
+                       "n": 4, "alpha": 0.1, "gamma": 1.0},
                       f"one episode of the 1000-state random walk (seed 3, T = {s.size}), "
-                      "10 groups, theta = linspace(-0.9, 0.9, 10), alpha = 0.1, gamma = 1"))
+                      "10 groups, theta = linspace(-0.9, 0.9, 10), n = 4, alpha = 0.1, "
+                      "gamma = 1"))
     return cases
 
 
-def _td0_generated():
+def _n_step_td_generated():
     from hypothesis import strategies as st
 
     @st.composite
     def case(draw):
-        T, d = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+        T, d = draw(st.integers(1, 5)), draw(st.integers(1, 3))
         small = st.integers(-2, 2).map(float)
         theta = draw(st.lists(small, min_size=d, max_size=d))
         x = [draw(st.lists(st.integers(0, 1).map(float), min_size=d, max_size=d))
              for _ in range(T + 1)]
         rewards = draw(st.lists(small, min_size=T, max_size=T))
-        return _td0_case(theta, x, rewards, draw(st.booleans()), 0.5,
-                         draw(st.sampled_from([0.5, 0.9, 1.0])), "(found by hypothesis) ")
+        return _n_step_td_case(theta, x, rewards, draw(st.booleans()),
+                               draw(st.integers(1, 4)), 0.5,
+                               draw(st.sampled_from([0.5, 0.9, 1.0])),
+                               "(found by hypothesis) ")
     return case()
 
 
 EX_4_7 = register(Exercise(
     id="4.7",
     module="ch04.py",
-    function="td0_episode",
-    params=("theta", "x", "rewards", "terminated", "alpha", "gamma"),
-    cases=_td0_cases,
-    generated=_td0_generated,
-    expected=_td0_expected,
+    function="n_step_td",
+    params=("theta", "x", "rewards", "terminated", "n", "alpha", "gamma"),
+    cases=_n_step_td_cases,
+    generated=_n_step_td_generated,
+    expected=_n_step_td_expected,
     mistakes=(
-        ("the gradient flows through the TD target (residual gradient instead of "
-         "semi-gradient): the step is alpha delta x(S_t), not alpha delta (x(S_t) - gamma "
-         "x(S_{t+1}))", lambda **k: td0_episode_variants(**k, residual=True)),
-        ("bootstrapping from the terminal state: v_hat(S_T) = 0 when the episode terminated",
-         lambda **k: td0_episode_variants(**k, boot_terminal=True)),
+        ("every return computed up front, with the weights from the start of the episode: "
+         "G_{tau:tau+n} bootstraps from v_hat(S_{tau+n}) with theta as the updates for "
+         "0 .. tau-1 left it", lambda **k: n_step_td_variants(**k, returns_first=True)),
+        ("the gradient flows through the bootstrap (residual gradient instead of "
+         "semi-gradient): the step is alpha (G - v_hat(S_tau)) x(S_tau)",
+         lambda **k: n_step_td_variants(**k, residual=True)),
+        ("bootstrapping from the terminal state: a return that reaches S_T of a terminated "
+         "episode is the discounted sum of its rewards alone",
+         lambda **k: n_step_td_variants(**k, boot_terminal=True)),
         ("a truncated episode treated as terminated: a time-limit cut still bootstraps "
-         "from v_hat(S_T)", lambda **k: td0_episode_variants(**k, truncated_as_end=True)),
-        ("every step uses the weights from the start of the episode: TD(0) applies each "
-         "update before computing the next delta",
-         lambda **k: td0_episode_variants(**k, frozen=True)),
-        ("a wrong sign: theta += alpha delta x(S_t) moves v_hat(S_t) towards the target",
-         lambda **k: td0_episode_variants(**k, sign=-1.0)),
+         "from v_hat(S_T)", lambda **k: n_step_td_variants(**k, truncated_as_end=True)),
+        ("gamma^n on a window cut short by the end of a truncated episode: the bootstrap "
+         "S_h, h = min(tau + n, T), is h - tau steps away, so its weight is gamma^(h - tau)",
+         lambda **k: n_step_td_variants(**k, full_power=True)),
+        ("a wrong sign: theta += alpha (G - v_hat(S_tau)) x(S_tau) moves v_hat(S_tau) "
+         "towards the target", lambda **k: n_step_td_variants(**k, sign=-1.0)),
     ),
 ))

@@ -213,6 +213,10 @@ EX_6_8 = register(Exercise(
          "x(S'_2))", lambda **k: _ds_direction(**k, g=-k["gamma"])),
         ("a missing gamma in the bracket: x(S) - gamma x(S'_2)",
          lambda **k: _ds_direction(**k, g=1.0)),
+        ("the two next states swapped: delta uses S' (with its reward R), the bracket "
+         "x(S) - gamma x(S'_2) the second sample",
+         lambda **k: _ds_direction(**{**k, "x_next": k["x_next2"], "x_next2": k["x_next"]},
+                                   g=k["gamma"])),
     ),
 ))
 

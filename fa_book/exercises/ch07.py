@@ -337,7 +337,7 @@ def _clipped_square(y, q):
 
 def _cases_7_7() -> list[Case]:
     hand = [
-        (np.array([1.0, 3.0]), np.array([0.5, 0.0])),
+        (np.array([1.0, 3.0, 0.0]), np.array([0.5, 0.0, 0.5])),  # B = 3: a sum is not 2x
         (np.array([1.0, 0.0, 2.0, -1.0]), np.array([0.5, 2.0, 2.0, 1.5])),
     ]
     cases = [Case({"y": y, "q": q}, f"y = {_fmt(y)}, q = {_fmt(q)}") for y, q in hand]
@@ -388,6 +388,8 @@ EX_7_7 = register(Exercise(
          lambda y, q: _huber_parts(y, q, quad=1.0)),
         ("the sum over the minibatch, not the mean (1/B)",
          lambda y, q: _huber_parts(y, q, reduce=np.sum)),
+        ("twice the Huber loss, e^2 and 2|e| - 1: (HUBER) is e^2/2 for |e| <= 1 and "
+         "|e| - 1/2 past it", lambda y, q: 2.0 * _huber_parts(y, q)),
         ("the error is clipped before squaring: the clipping belongs to the gradient, "
          "h'(e) = clip(e, -1, 1)", _clipped_square),
         ("the mean absolute error |e|: the Huber loss is e^2/2 for |e| <= 1", _abs),

@@ -39,15 +39,16 @@ def n_step_returns(rewards: np.ndarray, v: np.ndarray, terminated: bool, n: int,
 
 
 # --8<-- [start:ex4_7]
-def td0_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray, terminated: bool,
-                alpha: float, gamma: float) -> np.ndarray:
-    r"""Exercise 4.7: semi-gradient TD(0) (TDERR), (TD0) along one episode."""
+def n_step_td(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray, terminated: bool,
+              n: int, alpha: float, gamma: float) -> np.ndarray:
+    r"""Exercise 4.7: n-step semi-gradient TD (NSTEP), (NSTEPTD) along one episode."""
     theta = np.array(theta, dtype=float)  # a copy: the caller's array is not changed
     T = len(rewards)
-    for t in range(T):
-        end = terminated and t == T - 1  # only termination zeroes the bootstrap
-        v_next = 0.0 if end else theta @ x[t + 1]
-        delta = rewards[t] + gamma * v_next - theta @ x[t]  # (TDERR)
-        theta += alpha * delta * x[t]  # (TD0): the gradient of v_hat(S_t) only
+    for tau in range(T):
+        h = min(tau + n, T)
+        G = sum(gamma**k * rewards[tau + k] for k in range(h - tau))  # (NSTEP)
+        if not (h == T and terminated):  # only termination drops the bootstrap
+            G += gamma ** (h - tau) * (theta @ x[h])  # read with the current theta
+        theta += alpha * (G - theta @ x[tau]) * x[tau]  # (NSTEPTD): x(S_tau) only
     return theta
 # --8<-- [end:ex4_7]

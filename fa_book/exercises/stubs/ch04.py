@@ -59,21 +59,27 @@ def n_step_returns(rewards: np.ndarray, v: np.ndarray, terminated: bool, n: int,
 
 
 # --8<-- [start:ex4_7]
-def td0_episode(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray, terminated: bool,
-                alpha: float, gamma: float) -> np.ndarray:
-    r"""Exercise 4.7: semi-gradient TD(0) along one episode, updating after every step.
+def n_step_td(theta: np.ndarray, x: np.ndarray, rewards: np.ndarray, terminated: bool,
+              n: int, alpha: float, gamma: float) -> np.ndarray:
+    r"""Exercise 4.7: n-step semi-gradient TD along one episode (NSTEPTD).
 
-    For $t = 0, \dots, T-1$ in order, with the current $\theta$:
-    $\delta_t = R_{t+1} + \gamma\,\theta^\top\mathbf x(S_{t+1}) - \theta^\top\mathbf x(S_t)$
-    (TDERR), with $\hat v(S_{t+1}) = 0$ only on the last step of a *terminated* episode,
-    then $\theta \leftarrow \theta + \alpha\,\delta_t\,\mathbf x(S_t)$ (TD0): the target
-    is treated as a constant.
+    For $\tau = 0, \dots, T-1$ in order, with the *current* $\theta$ (the one the updates
+    for $0, \dots, \tau - 1$ left): with $h = \min(\tau + n, T)$, the n-step return
+    (NSTEP) is
+    $G_{\tau:\tau+n} = \sum_{k=1}^{h-\tau}\gamma^{k-1}R_{\tau+k}
+    + \gamma^{h-\tau}\,\theta^\top\mathbf x(S_h)$, where the bootstrap term is dropped
+    when $h = T$ and the episode *terminated* ($S_T$ terminal, value 0); a *truncated*
+    episode (cut by a time limit) still bootstraps from $\theta^\top\mathbf x(S_T)$.
+    Then $\theta \leftarrow \theta + \alpha\,[G_{\tau:\tau+n} - \theta^\top\mathbf
+    x(S_\tau)]\,\mathbf x(S_\tau)$ (NSTEPTD): the target is treated as a constant.
+    With $n = 1$ this is TD(0) (TDERR), (TD0); with $n \ge T$, gradient Monte Carlo.
 
     Args:
         theta: the weights before the episode, shape `(d,)` (do not modify it).
         x: features $\mathbf x(S_0), \dots, \mathbf x(S_T)$, shape `(T + 1, d)`.
         rewards: $R_1, \dots, R_T$, shape `(T,)`.
         terminated: whether $S_T$ is terminal (else the episode was truncated).
+        n: the number of steps $n \ge 1$.
         alpha: step size $\alpha > 0$.
         gamma: discount $\gamma \in [0, 1]$.
 

@@ -21,7 +21,10 @@ def eta_gamma(mdp, pi: np.ndarray) -> np.ndarray:
     inverse: $\Pr(S_t = \cdot)^\top = d_0^\top P_\pi^t$).
 
     Args:
-        mdp: the finite MDP ($P$, $r$, $\gamma$, $d_0$).
+        mdp: the finite MDP, a `fa_book.oracles.FiniteMDP`: `mdp.P[s, a, s']` is
+            $P(s' \mid s, a)$, shape `(S, A, S)` (a row may sum to less than 1: the rest
+            is the probability that the episode ends); `mdp.R[s, a]` is $r(s, a)$, shape
+            `(S, A)`; `mdp.gamma` is $\gamma$; `mdp.d0` is $d_0$, shape `(S,)`.
         pi: the policy $\pi(a \mid s)$, shape `(S, A)`.
 
     Returns:
@@ -42,7 +45,10 @@ def grad_j_start(mdp, pi: np.ndarray, score: np.ndarray, b: np.ndarray) -> np.nd
     and $Q^\pi(s, a) = r(s, a) + \gamma \sum_{s'} P(s' \mid s, a) V^\pi(s')$.
 
     Args:
-        mdp: the finite MDP ($P$, $r$, $\gamma$, $d_0$).
+        mdp: the finite MDP, a `fa_book.oracles.FiniteMDP`: `mdp.P[s, a, s']` is
+            $P(s' \mid s, a)$, shape `(S, A, S)` (a row may sum to less than 1: the rest
+            is the probability that the episode ends); `mdp.R[s, a]` is $r(s, a)$, shape
+            `(S, A)`; `mdp.gamma` is $\gamma$; `mdp.d0` is $d_0$, shape `(S,)`.
         pi: the policy $\pi(a \mid s)$, shape `(S, A)`.
         score: $\nabla\log\pi(a \mid s)$, shape `(S, A, d)`.
         b: a baseline $b(s)$, shape `(S,)`.
@@ -66,7 +72,9 @@ def grad_j_average_value(mdp, pi: np.ndarray, score: np.ndarray) -> np.ndarray:
     $\tilde q^\pi(s, a) = r(s, a) - \rho + \sum_{s'} P(s' \mid s, a)\,\tilde v(s')$ (DIFFQ).
 
     Args:
-        mdp: a continuing finite MDP (every row of `mdp.P` sums to 1), $\gamma < 1$.
+        mdp: a continuing finite MDP, a `fa_book.oracles.FiniteMDP`: `mdp.P[s, a, s']`
+            is $P(s' \mid s, a)$, shape `(S, A, S)`, every row summing to 1; `mdp.R[s, a]`
+            is $r(s, a)$, shape `(S, A)`; `mdp.gamma` is $\gamma < 1$.
         pi: the policy $\pi(a \mid s)$, shape `(S, A)`.
         score: $\nabla\log\pi(a \mid s)$, shape `(S, A, d)`.
 
