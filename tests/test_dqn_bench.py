@@ -77,3 +77,35 @@ def test_from_log_reads_back_what_each_run_printed(bench, capsys):
            "1044.2 s, CPU 122.4 s, load 11.35")
     (parsed,) = bench.runs_from_log(old)
     assert parsed["stay"] is None and parsed["steps"] is None and parsed["cpu"] == 122.4
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, BENCH.parent / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_profile_times_every_update_evaluation_and_step_of_a_run():
+    """bench/dqn_profile.py's wrappers see each call of the run once: as many gradient
+    steps as the config implies, one evaluation per eval_every steps, one env step per
+    step; the parts add up to no more than the run's CPU time."""
+    profile = _load("dqn_profile")
+    config = DQNConfig(total_steps=600, learning_starts=200, eval_every=300, eval_episodes=2,
+                       hidden=(8,), batch_size=16, train_freq=2, gradient_steps=3)
+    clock, wall, cpu = profile.profile_fa_book(config)
+    calls = {part: n for part, (_, _, n) in clock.parts.items()}
+    assert calls["gradient steps"] == (600 - 200) // 2 * 3
+    assert calls["greedy evaluations (the protocol)"] == 2
+    assert calls["environment steps (training env)"] == 600
+    assert sum(c for _, c, _ in clock.parts.values()) <= cpu
+    from fa_book import dqn_runs
+    assert dqn_runs.gradient_step.__name__ == "gradient_step"  # unwrapped afterwards
+
+
+def test_the_cheaper_settings_run_only_on_tuning_seeds():
+    cheaper = _load("dqn_cheaper")
+    assert cheaper.parse_candidate("train_freq=4,hidden=64x64") == {"train_freq": 4,
+                                                                   "hidden": (64, 64)}
+    with pytest.raises(SystemExit):
+        cheaper.main(["--seeds", "0", "--candidate", "train_freq=4"])
