@@ -45,7 +45,7 @@ from fa_book.dqn import (
     evaluate_held_out,
 )
 from fa_book.dqn_io import steps_to_stay
-from fa_book.dqn_runs import run_streams, train
+from fa_book.dqn_runs import run_streams, train_and_judge
 
 ROOT = Path(__file__).resolve().parents[1]
 SB3_ZOO = dict(learning_rate=2.3e-3, batch_size=64, buffer_size=100_000, learning_starts=1000,
@@ -75,9 +75,10 @@ def timed(run) -> tuple[object, float, float]:
     return out, time.perf_counter() - t_wall, time.process_time() - t_cpu
 
 
-def held_out_row(name: str, seed: int, history, q_net, steps: int, wall: float,
+def held_out_row(name: str, seed: int, history, G: np.ndarray, steps: int, wall: float,
                  cpu: float) -> dict:
-    G = evaluate_held_out(q_net, "CartPole-v1", HELD_OUT_SEEDS)
+    """One run's row, printed as one line (`runs_from_log` reads it back); `G`: the final
+    policy's returns on `HELD_OUT_SEEDS`."""
     row = {"name": name, "seed": seed, "steps": steps, "stay": steps_to_stay(history),
            "last_eval": history[-1]["eval_mean"], "held_out": float(G.mean()),
            "held_out_min": float(G.min()), "wall": wall, "cpu": cpu,
@@ -91,8 +92,8 @@ def held_out_row(name: str, seed: int, history, q_net, steps: int, wall: float,
 
 
 def run_fa_book(seed: int, config: DQNConfig) -> dict:
-    result = train(dataclasses.replace(config, seed=seed))
-    return held_out_row("fa_book", seed, result.history, result.q_net, result.steps,
+    result, G = train_and_judge(dataclasses.replace(config, seed=seed), HELD_OUT_SEEDS)
+    return held_out_row("fa_book", seed, result.history, G, result.steps,
                         result.wall_time, result.cpu_time)
 
 
@@ -133,8 +134,8 @@ def run_sb3(seed: int, config: DQNConfig, total_steps: int = SB3_STEPS) -> dict:
         return model
 
     model, wall, cpu = timed(run)
-    return held_out_row("SB3", seed, history, SB3Greedy(model), model.num_timesteps, wall,
-                        cpu)
+    G = evaluate_held_out(SB3Greedy(model), "CartPole-v1", HELD_OUT_SEEDS)
+    return held_out_row("SB3", seed, history, G, model.num_timesteps, wall, cpu)
 
 
 LOG_LINE = re.compile(

@@ -9,7 +9,9 @@ tests run.  The runs themselves are those of
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -50,6 +52,7 @@ __all__ = [
     "LearningConfig",
     "MarkovConfig",
     "MarkovRow",
+    "ResolutionCell",
     "ResolutionConfig",
     "ResolutionStudy",
     "StaircaseConfig",
@@ -62,6 +65,7 @@ __all__ = [
     "learning_study",
     "markov_study",
     "moving_average",
+    "resolution_cell",
     "resolution_study",
     "staircase_study",
     "stay_rate",
@@ -215,18 +219,59 @@ class ResolutionStudy(NamedTuple):
     """The time limit (an episode of `limit` steps did not reach the flag)."""
 
 
-def resolution_study(config: ResolutionConfig = ResolutionConfig()) -> ResolutionStudy:
-    """Run the resolution study (`DiscreteQConfig` defaults, `bins=(k, k)`)."""
+class ResolutionCell(NamedTuple):
+    """One grid's row of the resolution study
+    ([`resolution_cell`][fa_book.discretize_studies.resolution_cell])."""
+
+    k: int
+    """Bins per dimension."""
+    finals: np.ndarray
+    """Mean steps per episode over the last `last` episodes, shape `(runs,)`."""
+    means: np.ndarray
+    """Mean steps per episode over all episodes, shape `(runs,)`."""
+    reached: int
+    """Runs that reached the flag in every one of the last `last` episodes."""
+
+
+def resolution_cell(config: ResolutionConfig, k: int) -> ResolutionCell:
+    """One cell of the resolution study: the runs of the $k \times k$ grid.
+
+    The cells are independent (grid $k$'s runs draw only from
+    `np.random.default_rng(config.seed + k)`), so they may run in any order, or in
+    parallel processes (`python -m fa_book.figures --jobs N` does), and give the same
+    numbers."""
     if not isinstance(config, ResolutionConfig):
         raise TypeError(f"config must be a ResolutionConfig, got {type(config).__name__}")
+    if k not in config.bins:
+        raise ValueError(f"k must be one of config.bins = {config.bins}, got {k!r}")
     limit = DiscreteQConfig().max_episode_steps
-    finals, means, reached = [], [], []
-    for result in learning_study(config).values():
-        steps = result.steps
-        finals.append(steps[:, -config.last:].mean(1))
-        means.append(steps.mean(1))
-        reached.append(int((steps[:, -config.last:] < limit).all(1).sum()))
-    return ResolutionStudy(np.array(finals), np.array(means), np.array(reached), limit)
+    steps = learning_study(dataclasses.replace(config, bins=(k,)))[k].steps
+    return ResolutionCell(k, steps[:, -config.last:].mean(1), steps.mean(1),
+                          int((steps[:, -config.last:] < limit).all(1).sum()))
+
+
+def resolution_study(config: ResolutionConfig = ResolutionConfig(),
+                     cells: Sequence[ResolutionCell] | None = None) -> ResolutionStudy:
+    """Run the resolution study (`DiscreteQConfig` defaults, `bins=(k, k)`): one
+    [`resolution_cell`][fa_book.discretize_studies.resolution_cell] per $k$.
+
+    Args:
+        config: the study.
+        cells: the cells already computed elsewhere (for instance in parallel processes),
+            one per $k$ of `config.bins`, in any order; None: compute them here, in order.
+    """
+    if not isinstance(config, ResolutionConfig):
+        raise TypeError(f"config must be a ResolutionConfig, got {type(config).__name__}")
+    if cells is None:
+        cells = [resolution_cell(config, k) for k in config.bins]
+    by_k = {c.k: c for c in cells if isinstance(c, ResolutionCell)}
+    if len(cells) != len(config.bins) or set(by_k) != set(config.bins):
+        raise ValueError(f"cells must be one ResolutionCell for each k of config.bins = "
+                         f"{config.bins}, got {len(cells)} cells for k = {sorted(by_k)}")
+    rows = [by_k[k] for k in config.bins]
+    return ResolutionStudy(np.array([c.finals for c in rows]), np.array([c.means for c in rows]),
+                           np.array([c.reached for c in rows]),
+                           DiscreteQConfig().max_episode_steps)
 
 
 def stay_rate(N: np.ndarray, s: int, a: int, p: int) -> tuple[float, int]:

@@ -3,14 +3,16 @@ r"""DQN's training loop and its random streams: the driver that runs the pieces 
 
 [`train`][fa_book.dqn_runs.train] returns a [`TrainResult`][fa_book.dqn_runs.TrainResult];
 [`run_streams`][fa_book.dqn_runs.run_streams] derives its independent random streams from
-one seed. The command line ([`fa_book.dqn_cli`][fa_book.dqn_cli]) and the benchmark call it.
+one seed. The command line ([`fa_book.dqn_cli`][fa_book.dqn_cli]) and the benchmark call it;
+[`train_and_judge`][fa_book.dqn_runs.train_and_judge] adds the final policy's held-out
+episodes, the run the benchmark and the DQN page's figures report per seed.
 """
 
 from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +20,9 @@ import torch
 from torch import nn
 
 from fa_book.dqn import (
+    HELD_OUT_SEEDS,
+    MAX_EVAL_EPISODES,
+    RESET_SEED_LIMIT,
     SEED_DRAW_BOUND,
     DQNConfig,
     NStepAccumulator,
@@ -26,12 +31,13 @@ from fa_book.dqn import (
     ReplayBuffer,
     epsilon_schedule,
     evaluate,
+    evaluate_held_out,
     gradient_step,
 )
 from fa_book.dqn_checks import make_vector_env
 from fa_book.validate import check_diverged, check_nonneg_int
 
-__all__ = ["TrainResult", "run_streams", "train"]
+__all__ = ["TrainResult", "run_streams", "train", "train_and_judge"]
 
 
 @dataclass
@@ -194,3 +200,35 @@ def train(config: DQNConfig, *, progress: bool = False,
     return TrainResult(cfg, q_net, history, episode_returns, time.perf_counter() - t_wall,
                        time.process_time() - t_cpu, t, interrupted)
 # --8<-- [end:train]
+
+
+def train_and_judge(config: DQNConfig, held_out: Sequence[int] = HELD_OUT_SEEDS
+                    ) -> tuple[TrainResult, np.ndarray]:
+    """Train with `config`, then play the final policy greedily on the held-out reset seeds
+    `held_out` ([`evaluate_held_out`][fa_book.dqn.evaluate_held_out]): one seed's run as
+    `bench/dqn.py` and the DQN page's figures report it.
+
+    The held-out episodes are played after `train` returns, so they are not in the run's
+    `wall_time` or `cpu_time`.
+
+    Args:
+        config: hyperparameters, as for [`train`][fa_book.dqn_runs.train].
+        held_out: distinct reset seeds, each >= `RESET_SEED_LIMIT` (so no training run or
+            evaluation during training used them), 1 to `MAX_EVAL_EPISODES` of them.
+
+    Returns:
+        `(result, G)`: what `train` returned, and the held-out episodes' undiscounted
+        returns, shape `(len(held_out),)`.
+    """
+    if not isinstance(config, DQNConfig):
+        raise ValueError(f"config must be a DQNConfig, got {type(config).__name__}")
+    if (isinstance(held_out, (str, bytes)) or not isinstance(held_out, Sequence)
+            or not 1 <= len(held_out) <= MAX_EVAL_EPISODES
+            or any(isinstance(k, bool) or not isinstance(k, (int, np.integer))
+                   or k < RESET_SEED_LIMIT for k in held_out)
+            or len(set(held_out)) != len(held_out)):  # checked before the run, not after
+        raise ValueError(f"held_out must be 1 to {MAX_EVAL_EPISODES} distinct integer reset "
+                         f"seeds >= RESET_SEED_LIMIT = {RESET_SEED_LIMIT}, got "
+                         f"{held_out!r:.200}")
+    result = train(config)
+    return result, evaluate_held_out(result.q_net, config.env_id, held_out)

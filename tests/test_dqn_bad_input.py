@@ -39,7 +39,7 @@ from fa_book.dqn import (
 from fa_book.dqn_checks import check_env_id, check_hidden, make_vector_env
 from fa_book.dqn_cli import atari_env, config_parser
 from fa_book.dqn_io import build_q_network, check_out_dir, save_checkpoint, steps_to_stay
-from fa_book.dqn_runs import run_streams, train
+from fa_book.dqn_runs import run_streams, train, train_and_judge
 from fa_book.validate import DivergenceError
 
 NEGATIVE_INT = st.integers(-10**6, -1)
@@ -237,6 +237,13 @@ case("train", "DQN", {"runaway step size": st.floats(1e7, 1e9)},
      lambda v: train(DQNConfig(learning_rate=v, loss="mse", total_steps=300,
                                learning_starts=100, batch_size=16, buffer_size=300,
                                hidden=(8,), eval_every=300, eval_episodes=1)))
+case("train_and_judge", "config", {"not a DQNConfig": st.sampled_from([None, {"seed": 0}])},
+     train_and_judge)
+case("train_and_judge", "held_out", {  # refused before any training
+    "training seeds": st.sampled_from([range(5), [0, 1]]),
+    "repeated": st.just([2**32, 2**32]), "empty": st.just([]),
+    "not seeds": st.sampled_from([None, "abc", [1.5], [True]])},
+     lambda v: train_and_judge(DQNConfig(total_steps=10**9), v))
 case("steps_to_stay", "history", {"rows without eval_mean": st.just([{"step": 1}]),
                                   "not rows": st.sampled_from([None, "abc", [1, 2]])},
      lambda v: steps_to_stay(v))

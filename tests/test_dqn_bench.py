@@ -64,13 +64,12 @@ def test_the_benchmark_holds_no_stored_sb3_number():
     assert "REFERENCE" not in source and "DESIGN.md" not in source
 
 
-def test_from_log_reads_back_what_each_run_printed(bench, monkeypatch, capsys):
+def test_from_log_reads_back_what_each_run_printed(bench, capsys):
     """The line held_out_row prints parses back to the same row (a changed print or a
     changed pattern fails here), and so does a line of the first version (no steps)."""
-    monkeypatch.setattr(bench, "evaluate_held_out", lambda *a: np.array(
-        [500.0, 480.0, 470.0]))
     history = [{"step": 1000, "eval_mean": 400.0}, {"step": 2000, "eval_mean": 500.0}]
-    row = bench.held_out_row("SB3", 3, history, None, 50_176, 123.45, 67.8)
+    row = bench.held_out_row("SB3", 3, history, np.array([500.0, 480.0, 470.0]), 50_176,
+                             123.45, 67.8)
     line = capsys.readouterr().out.strip()
     (parsed,) = bench.runs_from_log("noise\n" + line + "\nmore noise")
     assert parsed == {**row, "held_out": 483.3, "wall": 123.5, "load": round(row["load"], 2)}
@@ -78,3 +77,35 @@ def test_from_log_reads_back_what_each_run_printed(bench, monkeypatch, capsys):
            "1044.2 s, CPU 122.4 s, load 11.35")
     (parsed,) = bench.runs_from_log(old)
     assert parsed["stay"] is None and parsed["steps"] is None and parsed["cpu"] == 122.4
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, BENCH.parent / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_profile_times_every_update_evaluation_and_step_of_a_run():
+    """bench/dqn_profile.py's wrappers see each call of the run once: as many gradient
+    steps as the config implies, one evaluation per eval_every steps, one env step per
+    step; the parts add up to no more than the run's CPU time."""
+    profile = _load("dqn_profile")
+    config = DQNConfig(total_steps=600, learning_starts=200, eval_every=300, eval_episodes=2,
+                       hidden=(8,), batch_size=16, train_freq=2, gradient_steps=3)
+    clock, wall, cpu = profile.profile_fa_book(config)
+    calls = {part: n for part, (_, _, n) in clock.parts.items()}
+    assert calls["gradient steps"] == (600 - 200) // 2 * 3
+    assert calls["greedy evaluations (the protocol)"] == 2
+    assert calls["environment steps (training env)"] == 600
+    assert sum(c for _, c, _ in clock.parts.values()) <= cpu
+    from fa_book import dqn_runs
+    assert dqn_runs.gradient_step.__name__ == "gradient_step"  # unwrapped afterwards
+
+
+def test_the_cheaper_settings_run_only_on_tuning_seeds():
+    cheaper = _load("dqn_cheaper")
+    assert cheaper.parse_candidate("train_freq=4,hidden=64x64") == {"train_freq": 4,
+                                                                   "hidden": (64, 64)}
+    with pytest.raises(SystemExit):
+        cheaper.main(["--seeds", "0", "--candidate", "train_freq=4"])

@@ -2,18 +2,28 @@
 regenerate figures and tables.
 
 Independent figure functions run in parallel processes (`--jobs`, default: every core),
-each with one torch thread; every function seeds its own runs, so the outputs do not
-depend on the number of workers or on the order in which they finish."""
+each with one torch thread, and so do the cells of a figure that is itself a sweep
+(`fa_book.figures.split`: its plotting runs once all its cells are done, on their results
+in the cells' order); every function and every cell seeds its own runs, so the outputs do
+not depend on the number of workers or on the order in which they finish."""
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from fa_book.figures import DEFAULT_OUT, chapters_present, figure_functions, run_figure
+from fa_book.figures import (
+    DEFAULT_OUT,
+    chapters_present,
+    figure_functions,
+    n_cells,
+    run_assembly,
+    run_cell,
+    run_figure,
+)
 
 
 def _jobs(text: str) -> int:
@@ -54,17 +64,36 @@ def main(argv=None) -> None:
         print(f"{chapter}.{name}: {', '.join(p.name for p in paths)} ({seconds:.1f} s)",
               flush=True)
 
-    if args.jobs == 1 or len(tasks) == 1:
-        for chapter, name in tasks:
+    cells = {task: n_cells(*task, args.quick) for task in tasks}
+    if args.jobs == 1 or (len(tasks) == 1 and not cells[tasks[0]]):
+        for chapter, name in tasks:  # a split function computes its cells in order
             report(chapter, name, *run_figure(chapter, name, args.out, args.quick))
         return
     context = multiprocessing.get_context("spawn")  # no forked torch or matplotlib state
-    with ProcessPoolExecutor(max_workers=min(args.jobs, len(tasks)),
-                             mp_context=context) as pool:
-        futures = {pool.submit(run_figure, c, n, args.out, args.quick): (c, n)
-                   for c, n in tasks}
-        for future in as_completed(futures):
-            report(*futures[future], *future.result())
+    units = sum(max(1, k) for k in cells.values())
+    with ProcessPoolExecutor(max_workers=min(args.jobs, units), mp_context=context) as pool:
+        pending, results, left = {}, {}, dict(cells)
+        for (c, n), k in cells.items():  # the sweeps' cells first: they are the long ones
+            results[c, n] = [None] * k
+            for i in range(k):
+                pending[pool.submit(run_cell, c, n, i, args.quick)] = (c, n, i)
+        for (c, n), k in cells.items():
+            if not k:
+                pending[pool.submit(run_figure, c, n, args.out, args.quick)] = (c, n, None)
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                c, n, i = pending.pop(future)
+                if i is None:
+                    report(c, n, *future.result())
+                    continue
+                results[c, n][i], seconds = future.result()
+                print(f"{c}.{n}: cell {i + 1} of {cells[c, n]} ({seconds:.1f} s)", flush=True)
+                left[c, n] -= 1
+                if not left[c, n]:
+                    pending[pool.submit(run_assembly, c, n, args.out, results[c, n],
+                                        args.quick)] = (c, n, None)
+
 
 if __name__ == "__main__":
     main()

@@ -30,9 +30,11 @@ from fa_book.discretize_studies import (
     learning_study,
     markov_study,
     moving_average,
+    resolution_cell,
     resolution_study,
     staircase_study,
 )
+from fa_book.figures import split
 from fa_book.figures._style import BAND, mean_band, save, write_table
 
 # ---------------------------------------------------------------------------- config
@@ -235,12 +237,25 @@ def figure_discretize_learning(out_dir: Path, *, quick: bool = False) -> list[Pa
     return paths
 
 
-def table_discretize_resolution(out_dir: Path, *, quick: bool = False) -> list[Path]:
+def _resolution_config(quick: bool) -> ResolutionConfig:
+    return ResolutionConfig.quick() if quick else ResolutionConfig()
+
+
+def _resolution_cells(quick: bool) -> tuple[int, ...]:
+    return _resolution_config(quick).bins
+
+
+def _resolution_cell(k: int, quick: bool):
+    return resolution_cell(_resolution_config(quick), k)
+
+
+@split(_resolution_cells, _resolution_cell)  # one cell per grid: they run in parallel
+def table_discretize_resolution(out_dir: Path, cells, *, quick: bool = False) -> list[Path]:
     """The grid-resolution study: final performance (mean steps over the last 100
     episodes) and total steps, per number of bins per dimension."""
-    config = ResolutionConfig.quick() if quick else ResolutionConfig()
+    config = _resolution_config(quick)
     ks, runs, episodes, last = config.bins, config.runs, config.episodes, config.last
-    finals, means, reached, limit = resolution_study(config)
+    finals, means, reached, limit = resolution_study(config, cells)
     fig, ax = plt.subplots(figsize=(7, 4.2))
     bands = []
     for j, (arr, name) in enumerate([(finals, f"last {last} episodes"),

@@ -8,13 +8,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from fa_book._doc import config_table
-from fa_book.dqn import HELD_OUT_SEEDS, DQNConfig, evaluate_held_out
+from fa_book.dqn import HELD_OUT_SEEDS, DQNConfig
 from fa_book.dqn_io import steps_to_stay
-from fa_book.dqn_runs import train
+from fa_book.dqn_runs import train_and_judge
 from fa_book.figures._style import mean_band, results_dir, save
 
 SEEDS = (0, 1, 2)
-"""Seeds of the full-size figures (the settings were tuned on seeds 100-109)."""
+"""Seeds of the full-size ablation figure (the settings were tuned on seeds 100-109)."""
+
+BENCH_SEEDS = (0, 1, 2, 3, 4)
+"""The benchmark's seeds (`bench/dqn.py`), whose learning curves `figure_dqn_seeds` draws."""
+
+THRESHOLD = 475.0
+"""CartPole-v1's "solved" return, the benchmark's criterion."""
 
 TUNING_SEEDS = tuple(range(100, 110))
 """The seeds the defaults were chosen on; no figure or benchmark uses them."""
@@ -92,10 +98,9 @@ def run_seeds(overrides: dict, seeds, held_out=HELD_OUT_SEEDS, **config
     policy's greedy mean return on the held-out reset seeds `held_out`."""
     histories, finals = [], []
     for s in seeds:
-        result = train(DQNConfig(**{**config, **overrides, "seed": s}))
+        result, G = train_and_judge(DQNConfig(**{**config, **overrides, "seed": s}), held_out)
         histories.append(result.history)
-        finals.append(float(evaluate_held_out(result.q_net, result.config.env_id,
-                                              held_out).mean()))
+        finals.append(float(G.mean()))
     return histories, finals
 
 
@@ -180,6 +185,59 @@ def figure_dqn_ablations(out_dir: Path, *, quick: bool = False) -> list[Path]:
                      f"held-out: the final policy's greedy mean over the {len(held_out)} "
                      f"reset seeds `HELD_OUT_SEEDS[:{len(held_out)}]`, never used in "
                      f"training, its evaluations or tuning.\n")
+    return [png, table]
+
+
+def figure_dqn_seeds(out_dir: Path, *, quick: bool = False) -> list[Path]:
+    """The benchmark's runs: `DQNConfig()` on seeds 0-4, each seed's greedy-evaluation
+    learning curve with the step from which it stays >= 475 marked, and a table of that
+    step and the final policy's held-out greedy mean per seed."""
+    seeds, config = _settings(quick)
+    seeds = seeds + (1,) if quick else BENCH_SEEDS
+    held_out = _held_out(quick)
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    rows = ["| seed | step it stays >= 475 | last evaluation in training "
+            f"| held-out greedy mean ({len(held_out)} episodes) | held-out min |",
+            "|---|---|---|---|---|"]
+    stays, finals = [], []
+    for k, seed in enumerate(seeds):
+        result, G = train_and_judge(DQNConfig(**{**config, "seed": seed}), held_out)
+        steps = np.array([h["step"] for h in result.history])
+        curve = np.array([h["eval_mean"] for h in result.history])
+        stay = steps_to_stay(result.history, THRESHOLD)
+        stays.append(np.inf if stay is None else stay)
+        finals.append(float(G.mean()))
+        when = "never stays" if stay is None else f"stays from {stay}"
+        ax.plot(steps, curve, color=f"C{k}", linewidth=1.3,
+                label=f"seed {seed}: {when}, held-out {G.mean():.1f}")
+        if stay is not None:
+            ax.plot([stay], [curve[steps == stay][0]], "o", color=f"C{k}", markersize=6,
+                    markeredgecolor="black", markeredgewidth=0.6)
+        rows.append(f"| {seed} | {'never' if stay is None else stay} | {curve[-1]:.1f} | "
+                    f"{G.mean():.1f} | {G.min():.0f} |")
+    ax.axhline(THRESHOLD, color="grey", linestyle=":", linewidth=1)
+    ax.annotate("475", (1.0, THRESHOLD), xycoords=("axes fraction", "data"),
+                textcoords="offset points", xytext=(2, -3), fontsize=8, color="grey")
+    ax.set_xlabel("environment steps")
+    ax.set_ylabel(f"greedy return ({config.get('eval_episodes', DQNConfig().eval_episodes)}"
+                  " episodes)")
+    ax.set_title(f"CartPole-v1, DQNConfig() defaults: {len(seeds)} seeds, one line each")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    png = save(fig, out_dir, "dqn_seeds")
+    median = np.median(stays)  # a seed that never stays counts as infinitely late
+    n_ok = sum(f >= THRESHOLD for f in finals)
+    total = config.get("total_steps", DQNConfig().total_steps)
+    rows.append("")
+    rows.append(f"{n_ok} of {len(seeds)} seeds end with a held-out greedy mean >= 475 "
+                f"after {total} steps; the median step from which the greedy evaluation "
+                f"stays >= 475 is {'never' if np.isinf(median) else f'{median:.0f}'}. "
+                f"Seeds {', '.join(map(str, seeds))}, one run each, `DQNConfig()` defaults"
+                f"{' (quick run)' if quick else ''}; held-out: the final policy's greedy "
+                f"return on the {len(held_out)} reset seeds `HELD_OUT_SEEDS[:{len(held_out)}]`"
+                f", never used in training, its evaluations or tuning.")
+    table = results_dir(out_dir) / "dqn_seeds.md"
+    table.write_text("\n".join(rows) + "\n")
     return [png, table]
 
 
