@@ -234,7 +234,7 @@ class ResolutionCell(NamedTuple):
 
 
 def resolution_cell(config: ResolutionConfig, k: int) -> ResolutionCell:
-    """One cell of the resolution study: the runs of the $k \times k$ grid.
+    r"""One cell of the resolution study: the runs of the $k \times k$ grid.
 
     The cells are independent (grid $k$'s runs draw only from
     `np.random.default_rng(config.seed + k)`), so they may run in any order, or in
