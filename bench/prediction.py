@@ -65,13 +65,13 @@ def main() -> None:
     rows.append(("9.1", "gradient MC, 10 groups, 100,000 episodes, 1 run", cpu, wall,
                  f"√VE {rmsve(X10 @ theta, truth.v, truth.mu):.4f} vs exact limit "
                  f"{rmsve(ex10['v_mc'], truth.v, truth.mu):.4f}; "
-                 f"‖v̂ − Πv‖_μ = {rmsve(X10 @ theta, ex10['v_mc'], truth.mu):.4f}"))
+                 f"‖v̂ − Πv‖ (μ-weighted) = {rmsve(X10 @ theta, ex10['v_mc'], truth.mu):.4f}"))
 
     theta, cpu, wall = timed(run_semi_gradient_td, SemiGradientTDConfig(), N_STATES, MAX_JUMP)
     rows.append(("9.2 left", "semi-gradient TD(0), 10 groups, 100,000 episodes, 1 run", cpu,
                  wall, f"√VE {rmsve(X10 @ theta, truth.v, truth.mu):.4f} vs exact fixed "
                  f"point {rmsve(ex10['v_td'], truth.v, truth.mu):.4f}; "
-                 f"‖v̂ − Φθ_TD‖_μ = {rmsve(X10 @ theta, ex10['v_td'], truth.mu):.4f}"))
+                 f"‖v̂ − Φθ_TD‖ (μ-weighted) = {rmsve(X10 @ theta, ex10['v_td'], truth.mu):.4f}"))
 
     cfg = NStepSweepConfig()
     errors, cpu, wall = timed(run_n_step_sweep, cfg, N_STATES, MAX_JUMP)
@@ -128,7 +128,7 @@ def main() -> None:
     for fig, what, _, _, result in rows:
         lines.append(f"- **{fig}**: {what}. {result[0].upper()}{result[1:]}.")
     lines += ["", f"Figure 9.5, final √VE (mean over {cfg.n_runs} runs, after episode "
-              f"{cfg.n_episodes:,}) and each basis's exact asymptote ‖Πv − v‖_μ:", "",
+              f"{cfg.n_episodes:,}) and each basis's exact asymptote ‖Πv − v‖ (μ-weighted):", "",
               "| basis | order | final √VE | exact asymptote |", "|---|---|---|---|"]
     for kind, order, final, limit in basis_rows:
         lines.append(f"| {kind} | {order} | {final:.3f} | {limit:.1e} |")
