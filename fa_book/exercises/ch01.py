@@ -19,6 +19,7 @@ import functools
 import numpy as np
 
 from fa_book.exercises._registry import Case, Exercise, register
+from fa_book.exercises._strategies import rounded
 
 # ------------------------------------------------------------------ 1.3 tic-tac-toe
 
@@ -149,8 +150,8 @@ def _generated_1_4():
     @st.composite
     def case(draw):
         k, n = draw(st.integers(1, 20)), draw(st.integers(1, 6))
-        sigma = draw(st.floats(0.1, 20).map(lambda x: round(x, 2)))
-        se = draw(st.floats(0.01, 2).map(lambda x: round(x, 2)))
+        sigma = draw(rounded(0.1, 20, 2))
+        se = draw(rounded(0.01, 2, 2))
         return Case({"k": k, "n": n, "sigma": sigma, "se": se},
                     f"k = {k} bins, n = {n} dimensions, sigma = {sigma}, se = {se} "
                     "(found by hypothesis)")
@@ -284,7 +285,7 @@ def _generated_1_5():
         T, d = draw(st.integers(1, 4)), draw(st.integers(1, 3))
         x = draw(st.lists(st.lists(st.sampled_from([0.0, 1.0]), min_size=d, max_size=d),
                           min_size=T + 1, max_size=T + 1))
-        small = st.floats(-2, 2).map(lambda v: round(v, 1))
+        small = rounded(-2, 2, 1)
         r = draw(st.lists(small, min_size=T, max_size=T))
         theta = draw(st.lists(small, min_size=d, max_size=d))
         terminated = draw(st.booleans())

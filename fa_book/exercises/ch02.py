@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 from fa_book.exercises._registry import Case, Exercise, register
+from fa_book.exercises._strategies import rounded
 
 
 def _show(a) -> str:
@@ -89,11 +90,11 @@ def _generated_2_2():
 
     @st.composite
     def case(draw):
-        widths = draw(st.lists(st.floats(0.1, 3).map(lambda x: round(x, 1)),
+        widths = draw(st.lists(rounded(0.1, 3, 1),
                                min_size=1, max_size=5))
-        start = draw(st.floats(-3, 3).map(lambda x: round(x, 1)))
+        start = draw(rounded(-3, 3, 1))
         edges = np.round(start + np.r_[0.0, np.cumsum(widths)], 1)
-        slope = draw(st.floats(-3, 3).map(lambda x: round(x, 1)))
+        slope = draw(rounded(-3, 3, 1))
         return Case({"slope": slope, "edges": edges},
                     f"slope b = {slope}, edges = {_show(edges)} (found by hypothesis)")
     return case().filter(lambda c: bool(np.all(np.diff(c.kwargs["edges"]) > 0)))

@@ -19,6 +19,7 @@ import functools
 import numpy as np
 
 from fa_book.exercises._registry import Case, Exercise, register
+from fa_book.exercises._strategies import small_ints
 
 
 def _show(a) -> str:
@@ -114,7 +115,7 @@ def _generated_3_1():
     @st.composite
     def case(draw):
         S, d = draw(st.integers(1, 4)), draw(st.integers(1, 2))
-        phi = draw(st.lists(st.lists(st.integers(-2, 2).map(float), min_size=d, max_size=d),
+        phi = draw(st.lists(st.lists(small_ints(), min_size=d, max_size=d),
                             min_size=S, max_size=S))
         v = draw(st.lists(st.integers(-3, 3).map(float), min_size=S, max_size=S))
         mu = draw(st.lists(st.sampled_from([0.5, 1.0, 2.0]), min_size=S, max_size=S))
@@ -209,7 +210,7 @@ def _generated_3_3():
     @st.composite
     def case(draw):
         T, d = draw(st.integers(1, 4)), draw(st.integers(1, 3))
-        num = st.integers(-2, 2).map(float)
+        num = small_ints()
         x = draw(st.lists(st.lists(num, min_size=d, max_size=d), min_size=T, max_size=T))
         U = draw(st.lists(num, min_size=T, max_size=T))
         theta = draw(st.lists(num, min_size=d, max_size=d))
@@ -314,7 +315,7 @@ def _generated_3_8():
         P = draw(st.lists(st.lists(st.sampled_from([0.0, 0.25, 0.5]), min_size=S,
                                    max_size=S), min_size=S, max_size=S))
         P = [[p / max(1.0, sum(row)) for p in row] for row in P]  # rows sum to <= 1
-        num = st.integers(-2, 2).map(float)
+        num = small_ints()
         r = draw(st.lists(num, min_size=S, max_size=S))
         phi = draw(st.lists(st.lists(num, min_size=d, max_size=d), min_size=S, max_size=S))
         mu = draw(st.lists(st.sampled_from([0.25, 0.5, 1.0]), min_size=S, max_size=S))

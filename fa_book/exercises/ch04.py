@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from fa_book.exercises._registry import Case, Exercise, register
+from fa_book.exercises._strategies import bits, rounded, small_ints
 
 
 def _cases() -> list[Case]:
@@ -53,7 +54,7 @@ def _generated():
         n = draw(st.integers(1, 4))
         visits = draw(st.lists(st.lists(st.integers(0, n - 1), min_size=1, max_size=5),
                                min_size=1, max_size=4))
-        G = draw(st.lists(st.floats(-2, 2, allow_nan=False).map(lambda x: round(x, 2)),
+        G = draw(st.lists(rounded(-2, 2, 2),
                           min_size=len(visits), max_size=len(visits)))
         shown = ", ".join(str(v) for v in visits)
         return Case({"visits": [np.array(v) for v in visits], "G": np.array(G),
@@ -192,7 +193,7 @@ def _nstep_generated():
     @st.composite
     def case(draw):
         T = draw(st.integers(1, 5))
-        small = st.integers(-2, 2).map(float)
+        small = small_ints()
         rewards = draw(st.lists(small, min_size=T, max_size=T))
         v = draw(st.lists(small, min_size=T + 1, max_size=T + 1))
         terminated, n = draw(st.booleans()), draw(st.integers(1, 6))
@@ -349,9 +350,9 @@ def _n_step_td_generated():
     @st.composite
     def case(draw):
         T, d = draw(st.integers(1, 5)), draw(st.integers(1, 3))
-        small = st.integers(-2, 2).map(float)
+        small = small_ints()
         theta = draw(st.lists(small, min_size=d, max_size=d))
-        x = [draw(st.lists(st.integers(0, 1).map(float), min_size=d, max_size=d))
+        x = [draw(st.lists(bits(), min_size=d, max_size=d))
              for _ in range(T + 1)]
         rewards = draw(st.lists(small, min_size=T, max_size=T))
         return _n_step_td_case(theta, x, rewards, draw(st.booleans()),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from fa_book.exercises._registry import Case, Exercise, register
+from fa_book.exercises._strategies import bits, small_ints
 
 
 def _r(a) -> list | float:
@@ -54,7 +55,7 @@ def _eps_generated():
 
     @st.composite
     def case(draw):
-        q = draw(st.lists(st.integers(-2, 2).map(float), min_size=1, max_size=5))
+        q = draw(st.lists(small_ints(), min_size=1, max_size=5))
         epsilon = draw(st.sampled_from([0.0, 0.1, 0.25, 0.5, 1.0]))
         return _eps_case(q, epsilon, "(found by hypothesis) ")
     return case()
@@ -182,7 +183,7 @@ def _esarsa_generated():
     @st.composite
     def case(draw):
         A, d = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-        small, bit = st.integers(-2, 2).map(float), st.integers(0, 1).map(float)
+        small, bit = small_ints(), bits()
         theta = draw(st.lists(small, min_size=d, max_size=d))
         x_sa = draw(st.lists(bit, min_size=d, max_size=d))
         X_next = [draw(st.lists(bit, min_size=d, max_size=d)) for _ in range(A)]
@@ -289,7 +290,7 @@ def _tile_generated():
     @st.composite
     def case(draw):
         n, m = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-        w = draw(st.lists(st.integers(-2, 2).map(float), min_size=n * m, max_size=n * m))
+        w = draw(st.lists(small_ints(), min_size=n * m, max_size=n * m))
         tiles = st.lists(st.integers(0, m - 1), min_size=n, max_size=n)
         active = [i * m + j for i, j in enumerate(draw(tiles))]
         active_next = [i * m + j for i, j in enumerate(draw(tiles))]

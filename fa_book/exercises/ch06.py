@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from fa_book.exercises._registry import Case, Exercise, register
+from fa_book.exercises._strategies import bits, small_ints
 
 
 def _r(a) -> list | float:
@@ -181,16 +182,24 @@ def _ds_cases() -> list[Case]:
     return cases
 
 
+def _weights_features_reward(draw):
+    """A generated step's start, drawn in this order: the size d, the weights w, the
+    binary features x(S), the reward r; and the strategy of further feature vectors."""
+    from hypothesis import strategies as st
+
+    d = draw(st.integers(1, 3))
+    features = st.lists(bits(), min_size=d, max_size=d)
+    w = draw(st.lists(small_ints(), min_size=d, max_size=d))
+    return w, draw(features), draw(small_ints()), features
+
+
 def _ds_generated():
     from hypothesis import strategies as st
 
     @st.composite
     def case(draw):
-        d = draw(st.integers(1, 3))
-        small, bit = st.integers(-2, 2).map(float), st.integers(0, 1).map(float)
-        vec = st.lists(bit, min_size=d, max_size=d)
-        return _ds_case(draw(st.lists(small, min_size=d, max_size=d)), draw(vec),
-                        draw(small), draw(vec), draw(vec),
+        w, x, r, features = _weights_features_reward(draw)
+        return _ds_case(w, x, r, draw(features), draw(features),
                         draw(st.sampled_from([0.5, 0.9, 1.0])), 0.5, "(found by hypothesis) ")
     return case()
 
@@ -284,11 +293,8 @@ def _rho_generated():
 
     @st.composite
     def case(draw):
-        d = draw(st.integers(1, 3))
-        small, bit = st.integers(-2, 2).map(float), st.integers(0, 1).map(float)
-        vec = st.lists(bit, min_size=d, max_size=d)
-        return _rho_case(draw(st.lists(small, min_size=d, max_size=d)), draw(vec),
-                         draw(small), draw(vec), draw(st.sampled_from([0.0, 0.25, 0.5, 1.0])),
+        w, x, r, features = _weights_features_reward(draw)
+        return _rho_case(w, x, r, draw(features), draw(st.sampled_from([0.0, 0.25, 0.5, 1.0])),
                          draw(st.sampled_from([0.25, 0.5, 1.0])),
                          draw(st.sampled_from([0.5, 0.9])), 0.5, "(found by hypothesis) ")
     return case()

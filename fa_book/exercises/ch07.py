@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from fa_book.exercises._registry import Case, Exercise, register
+from fa_book.exercises._strategies import rounded, small_ints
 
 
 def _fmt(x) -> str:
@@ -273,7 +274,7 @@ def _generated_7_6():
         q_on = np.array([draw(st.permutations(range(A))) for _ in range(B)], dtype=float)
         q_tg = np.array(draw(st.lists(st.lists(st.integers(-3, 3).map(float), min_size=A,
                                                max_size=A), min_size=B, max_size=B)))
-        r = np.array(draw(st.lists(st.integers(-2, 2).map(float), min_size=B, max_size=B)))
+        r = np.array(draw(st.lists(small_ints(), min_size=B, max_size=B)))
         d = np.array(draw(st.lists(st.sampled_from([0.0, 1.0]), min_size=B, max_size=B)))
         gamma = draw(st.sampled_from([0.5, 0.9, 1.0]))
         return Case({"r": r, "terminated": d, "q_next_online": q_on, "q_next_target": q_tg,
@@ -363,7 +364,7 @@ def _generated_7_7():
     @st.composite
     def case(draw):
         B = draw(st.integers(1, 4))
-        val = st.floats(-3, 3, allow_nan=False).map(lambda x: round(x, 1))
+        val = rounded(-3, 3, 1)
         y = np.array(draw(st.lists(val, min_size=B, max_size=B)))
         q = np.array(draw(st.lists(val, min_size=B, max_size=B)))
         return Case({"y": y, "q": q}, f"y = {_fmt(y)}, q = {_fmt(q)} (found by hypothesis)")

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from fa_book.exercises._registry import Case, Exercise, register
+from fa_book.exercises._strategies import small_ints
 
 
 def _fmt(x) -> str:
@@ -87,7 +88,7 @@ def _generated_8_3():
     @st.composite
     def case(draw):
         d = draw(st.integers(1, 3))
-        ints = st.lists(st.integers(-2, 2).map(float), min_size=d, max_size=d)
+        ints = st.lists(small_ints(), min_size=d, max_size=d)
         sigma = draw(st.sampled_from([0.5, 1.0, 2.0, 4.0]))
         theta = np.append(np.array(draw(ints)), math.log(sigma))
         x = np.array(draw(ints))
@@ -197,7 +198,7 @@ def _generated_8_6():
     @st.composite
     def case(draw):
         A, d = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-        small = st.integers(-2, 2).map(float)
+        small = small_ints()
         theta = np.array(draw(st.lists(small, min_size=d, max_size=d)))
         X = np.array(draw(st.lists(st.lists(small, min_size=d, max_size=d), min_size=A,
                                    max_size=A)))
@@ -335,7 +336,7 @@ def _generated_8_7():
     def case(draw):
         S, A, d, n = (draw(st.integers(1, 2)), draw(st.integers(2, 3)), draw(st.integers(1, 2)),
                       draw(st.integers(1, 4)))
-        small = st.integers(-2, 2).map(float)
+        small = small_ints()
         theta = np.array(draw(st.lists(small, min_size=d, max_size=d)))
         X = np.array(draw(st.lists(st.lists(st.lists(small, min_size=d, max_size=d),
                                             min_size=A, max_size=A), min_size=S, max_size=S)))
